@@ -1,0 +1,57 @@
+package pier.codec.csv;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import pier.codec.Codec;
+import pier.codec.CodecException;
+import pier.codec.CollectionWriter;
+
+/**
+ * CSV output: a header row, then one row per record. Encoding a single value writes it as a one-row
+ * collection; an array writes its elements as rows.
+ */
+final class CsvCodec implements Codec {
+
+    @Override
+    public List<String> mediaTypes() {
+        return List.of("text/csv");
+    }
+
+    @Override
+    public int preference() {
+        return 0;
+    }
+
+    @Override
+    public boolean decodes() {
+        return false;
+    }
+
+    @Override
+    public JsonNode decode(byte[] bytes) {
+        throw CodecException.unsupported("text/csv is an output format; send application/json, "
+                + "application/cbor or application/x-msgpack");
+    }
+
+    @Override
+    public byte[] encode(JsonNode value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (CollectionWriter rows = collectionWriter(out, CollectionWriter.UNKNOWN_COUNT)) {
+            if (value.isArray()) {
+                value.forEach(rows::write);
+            } else {
+                rows.write(value);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public CollectionWriter collectionWriter(OutputStream out, long count) {
+        return new CsvRowWriter(out);
+    }
+}

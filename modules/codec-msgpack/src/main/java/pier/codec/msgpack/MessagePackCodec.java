@@ -1,0 +1,134 @@
+package pier.codec.msgpack;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePacker;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.jackson.dataformat.MessagePackMapper;
+
+import pier.codec.Codec;
+import pier.codec.CodecException;
+import pier.codec.CodecLimits;
+import pier.codec.CollectionWriter;
+import pier.codec.spi.JacksonCodec;
+
+/**
+ * MessagePack through Jackson, with two additions the format needs: input is walked once with
+ * msgpack-core before decoding, so a header announcing gigabytes in a short message fails fast instead
+ * of allocating; and collections are arrays with their length up front, as the format requires.
+ */
+final class MessagePackCodec implements Codec {
+
+    private final JacksonCodec jackson;
+
+    MessagePackCodec(CodecLimits limits) {
+        this.jackson = new JacksonCodec(new MessagePackMapper(), limits, 2,
+                "application/x-msgpack", "application/msgpack", "application/vnd.msgpack");
+    }
+
+    @Override
+    public List<String> mediaTypes() {
+        return jackson.mediaTypes();
+    }
+
+    @Override
+    public int preference() {
+        return jackson.preference();
+    }
+
+    @Override
+    public boolean decodes() {
+        return true;
+    }
+
+    @Override
+    public JsonNode decode(byte[] bytes) {
+        checkStructure(bytes);
+        return jackson.decode(bytes);
+    }
+
+    @Override
+    public byte[] encode(JsonNode value) {
+        return jackson.encode(value);
+    }
+
+    @Override
+    public CollectionWriter collectionWriter(OutputStream out, long count) {
+        return new MessagePackArrayWriter(out, count);
+    }
+
+    private void checkStructure(byte[] bytes) {
+        boolean trailing;
+        try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
+            // skipping validates every length against the bytes present, without allocating payloads
+            unpacker.skipValue();
+            trailing = unpacker.hasNext();
+        } catch (IOException | RuntimeException e) {
+            throw CodecException.malformed("malformed application/x-msgpack: " + e.getMessage(), -1, e);
+        }
+        if (trailing) {
+            throw CodecException.malformed("unexpected data after the value", -1, null);
+        }
+    }
+
+    /** Writes the array header first; with an unknown count the elements are buffered to count them. */
+    private final class MessagePackArrayWriter implements CollectionWriter {
+        private final OutputStream out;
+        private final long expected;
+        private final OutputStream target;
+        private final ByteArrayOutputStream buffer;
+        private long written;
+
+        MessagePackArrayWriter(OutputStream out, long expected) {
+            this.out = out;
+            this.expected = expected;
+            this.buffer = expected == UNKNOWN_COUNT ? new ByteArrayOutputStream() : null;
+            this.target = buffer == null ? out : buffer;
+            if (buffer == null) {
+                writeHeader(expected);
+            }
+        }
+
+        @Override
+        public void write(JsonNode element) {
+            jackson.encodeTo(element, target);
+            written++;
+        }
+
+        @Override
+        public void close() {
+            if (buffer == null && written != expected) {
+                throw new IllegalStateException("announced " + expected + " elements but wrote " + written);
+            }
+            if (buffer != null) {
+                writeHeader(written);
+            }
+            try {
+                if (buffer != null) {
+                    buffer.writeTo(out);
+                }
+                out.flush();
+            } catch (IOException e) {
+                throw CodecException.unrepresentable("cannot write a MessagePack array: " + e.getMessage(), e);
+            }
+        }
+
+        private void writeHeader(long count) {
+            if (count > Integer.MAX_VALUE) {
+                throw CodecException.unrepresentable("a MessagePack array holds at most 2^31-1 elements", null);
+            }
+            try {
+                MessagePacker packer = MessagePack.newDefaultPacker(out);
+                packer.packArrayHeader((int) count);
+                packer.flush();
+            } catch (IOException e) {
+                throw CodecException.unrepresentable("cannot write a MessagePack array: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package pier.codec.msgpack;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import pier.codec.Codec;
+import pier.codec.CodecLimits;
+import pier.codec.testing.CodecContract;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+
+class MessagePackCodecTest extends CodecContract {
+
+    @Override
+    protected Codec codec(CodecLimits limits) {
+        return new MessagePackCodecProvider().create(limits);
+    }
+
+    @Override
+    protected List<byte[]> malformedInputs() {
+        return List.of(
+                bytes(0xc1),                              // the one byte MessagePack never uses
+                bytes(0x81, 0xa1, 0x61),                  // map entry without its value
+                bytes(0x92, 0x01));                       // array missing an element
+    }
+
+    @Override
+    protected List<byte[]> lyingLengthInputs() {
+        return List.of(
+                bytes(0xdb, 0x7f, 0xff, 0xff, 0xff, 0x61),   // str32 of 2 GiB
+                bytes(0xc6, 0x7f, 0xff, 0xff, 0xff, 0x00),   // bin32 of 2 GiB
+                bytes(0xdd, 0x7f, 0xff, 0xff, 0xff, 0x01),   // array32 of 2^31 elements
+                bytes(0xdf, 0xff, 0xff, 0xff, 0xff, 0xa1, 0x61)); // map32 of 2^32 pairs
+    }
+
+    @Test
+    void answersToEveryNameClientsUse() {
+        assertThat(codec(CodecLimits.DEFAULT).mediaTypes(),
+                contains("application/x-msgpack", "application/msgpack", "application/vnd.msgpack"));
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,8 @@
+/** The contract test that every Pier codec's test extends; a test-scope dependency only. */
+module pier.codec.testing {
+    requires transitive pier.codec;
+    requires transitive org.junit.jupiter.api;
+    requires org.hamcrest;
+
+    exports pier.codec.testing;
+}

@@ -1,0 +1,143 @@
+package pier.store.mapdb;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+
+import pier.store.StoreException;
+import pier.store.StoreStats;
+import pier.store.WriteBatch;
+
+/**
+ * The one thread that writes. MapDB's commit is global and costs a sync, so the committer takes every
+ * batch waiting at that moment, applies them all, commits once, and only then completes their futures:
+ * many writers share one sync, and no batch is acknowledged before it is durable.
+ */
+final class GroupCommitter implements AutoCloseable {
+
+    private static final int MAX_BATCHES_PER_COMMIT = 4096;
+    private static final Pending STOP = new Pending(null, null);
+
+    private record Pending(WriteBatch batch, CompletableFuture<Void> done) {
+    }
+
+    private final DB db;
+    private final Function<String, BTreeMap<byte[], byte[]>> maps;
+    private final String file;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong operations = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean closing;
+
+    GroupCommitter(DB db, Function<String, BTreeMap<byte[], byte[]>> maps, String file) {
+        this.db = db;
+        this.maps = maps;
+        this.file = file;
+        this.thread = Thread.ofPlatform().name("pier-store-committer").daemon().start(this::run);
+    }
+
+    CompletableFuture<Void> submit(WriteBatch batch) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (queue) {
+            if (closing) {
+                return CompletableFuture.failedFuture(
+                        new StoreException(StoreException.Kind.CLOSED, "store " + file + " is closed", null));
+            }
+            queue.add(new Pending(batch, done));
+        }
+        return done;
+    }
+
+    StoreStats stats() {
+        return new StoreStats(batches.get(), commits.get(), operations.get());
+    }
+
+    /** Completes every batch accepted so far, then stops the thread. */
+    @Override
+    public void close() {
+        synchronized (queue) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            queue.add(STOP);
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(StoreException.Kind.CLOSED, "interrupted while closing store " + file, e);
+        }
+    }
+
+    private void run() {
+        List<Pending> group = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            group.add(take());
+            queue.drainTo(group, MAX_BATCHES_PER_COMMIT - 1);
+            stop = group.remove(STOP);
+            if (!group.isEmpty()) {
+                commit(group);
+            }
+            group.clear();
+        }
+    }
+
+    private Pending take() {
+        try {
+            return queue.take();
+        } catch (InterruptedException e) {
+            // nothing interrupts this thread but JVM teardown; finish what is queued
+            return STOP;
+        }
+    }
+
+    private void commit(List<Pending> group) {
+        try {
+            long applied = 0;
+            for (Pending pending : group) {
+                applied += apply(pending.batch());
+            }
+            db.commit();
+            commits.incrementAndGet();
+            batches.addAndGet(group.size());
+            operations.addAndGet(applied);
+            group.forEach(pending -> pending.done().complete(null));
+        } catch (RuntimeException | Error e) {
+            fail(group, e);
+        }
+    }
+
+    private long apply(WriteBatch batch) {
+        for (WriteBatch.Operation operation : batch.operations()) {
+            BTreeMap<byte[], byte[]> map = maps.apply(operation.map());
+            if (operation.isDelete()) {
+                map.remove(operation.key());
+            } else {
+                map.put(operation.key(), operation.value());
+            }
+        }
+        return batch.operations().size();
+    }
+
+    private void fail(List<Pending> group, Throwable e) {
+        try {
+            db.rollback();
+        } catch (RuntimeException rollbackFailure) {
+            e.addSuppressed(rollbackFailure);
+        }
+        StoreException failure = new StoreException(StoreException.Kind.COMMIT_FAILED,
+                "commit to store " + file + " failed: " + MapDbFiles.rootMessage(e), e);
+        group.forEach(pending -> pending.done().completeExceptionally(failure));
+    }
+}

@@ -1,0 +1,80 @@
+package pier.store.mapdb;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.mapdb.DB;
+import org.mapdb.DBException;
+import org.mapdb.DBMaker;
+
+import pier.store.StoreException;
+
+/**
+ * The files of one store: the MapDB file, its write-ahead log beside it, and a marker written only
+ * after the file was created and first committed. A file without the marker was left half-created by
+ * a crash; it is reported, never silently replaced.
+ */
+record MapDbFiles(Path directory, Path database, Path marker) {
+
+    static MapDbFiles in(Path directory) {
+        return new MapDbFiles(directory, directory.resolve("pier.mapdb"), directory.resolve("pier.mapdb.created"));
+    }
+
+    DB open() {
+        createDirectory();
+        boolean exists = Files.exists(database);
+        if (exists && !Files.exists(marker)) {
+            throw cannotOpen("it was left half-created by a crash during its first start (" + marker.getFileName()
+                    + " is missing); nothing was ever committed to it, so delete " + database + "* to start afresh",
+                    null);
+        }
+        DB db = make();
+        if (!exists) {
+            db.commit();
+            writeMarker(db);
+        }
+        return db;
+    }
+
+    private DB make() {
+        try {
+            return DBMaker.fileDB(database.toFile()).transactionEnable().make();
+        } catch (DBException.FileLocked e) {
+            throw cannotOpen("it is locked by another process (is another Pier server running on this folder?)", e);
+        } catch (DBException | IllegalStateException | IllegalArgumentException | java.io.IOError e) {
+            throw cannotOpen("it is damaged or unreadable: " + rootMessage(e), e);
+        }
+    }
+
+    private void createDirectory() {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw cannotOpen("its folder cannot be created: " + rootMessage(e), e);
+        }
+    }
+
+    private void writeMarker(DB db) {
+        try {
+            Files.writeString(marker, "created by Pier\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.SYNC);
+        } catch (IOException e) {
+            db.close();
+            throw cannotOpen("its creation marker " + marker + " cannot be written: " + rootMessage(e), e);
+        }
+    }
+
+    StoreException cannotOpen(String why, Throwable cause) {
+        return new StoreException(StoreException.Kind.CANNOT_OPEN, "cannot open store " + database + ": " + why,
+                cause);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,98 @@
+package pier.store.mapdb;
+
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.Serializer;
+
+import pier.store.KeyRange;
+import pier.store.Store;
+import pier.store.StoreEntry;
+import pier.store.StoreStats;
+import pier.store.WriteBatch;
+
+/**
+ * A store on one MapDB file. Each named map is a MapDB B-tree with unsigned byte-array keys; reads go
+ * straight to the trees, writes go through the {@link GroupCommitter}.
+ */
+final class MapDbStore implements Store {
+
+    private final DB db;
+    private final Map<String, BTreeMap<byte[], byte[]>> maps = new ConcurrentHashMap<>();
+    private final GroupCommitter committer;
+
+    private MapDbStore(DB db, MapDbFiles files) {
+        this.db = db;
+        this.committer = new GroupCommitter(db, this::mapForWrite, files.database().toString());
+    }
+
+    static MapDbStore open(MapDbFiles files) {
+        return new MapDbStore(files.open(), files);
+    }
+
+    @Override
+    public Optional<byte[]> get(String map, byte[] key) {
+        return existing(map).map(tree -> tree.get(key)).map(byte[]::clone);
+    }
+
+    @Override
+    public Stream<StoreEntry> scan(String map, KeyRange range) {
+        return existing(map).map(tree -> entries(slice(tree, range))).orElseGet(Stream::empty);
+    }
+
+    @Override
+    public Stream<StoreEntry> scanDescending(String map, KeyRange range) {
+        return existing(map).map(tree -> entries(slice(tree, range).descendingMap())).orElseGet(Stream::empty);
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(WriteBatch batch) {
+        return committer.submit(batch);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return committer.stats();
+    }
+
+    @Override
+    public void close() {
+        committer.close();
+        db.close();
+    }
+
+    private Optional<BTreeMap<byte[], byte[]>> existing(String map) {
+        BTreeMap<byte[], byte[]> tree = maps.get(map);
+        if (tree == null && db.exists(map)) {
+            tree = mapForWrite(map);
+        }
+        return Optional.ofNullable(tree);
+    }
+
+    private BTreeMap<byte[], byte[]> mapForWrite(String map) {
+        return maps.computeIfAbsent(map, name -> db.treeMap(name, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+                .createOrOpen());
+    }
+
+    private static NavigableMap<byte[], byte[]> slice(BTreeMap<byte[], byte[]> tree, KeyRange range) {
+        Optional<byte[]> from = range.from();
+        Optional<byte[]> to = range.to();
+        if (from.isPresent() && to.isPresent()) {
+            return tree.subMap(from.get(), true, to.get(), false);
+        }
+        if (from.isPresent()) {
+            return tree.tailMap(from.get(), true);
+        }
+        return to.isPresent() ? tree.headMap(to.get(), false) : tree;
+    }
+
+    private static Stream<StoreEntry> entries(NavigableMap<byte[], byte[]> slice) {
+        return slice.entrySet().stream().map(entry -> new StoreEntry(entry.getKey().clone(), entry.getValue().clone()));
+    }
+}
