@@ -1,0 +1,90 @@
+package pier.store.mapdb;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import pier.store.KeyRange;
+import pier.store.Store;
+import pier.store.StoreEntry;
+import pier.store.StoreException;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A writer process under load, killed with SIGKILL: every acknowledged batch must survive, whole. */
+class MapDbCrashTest {
+
+    @TempDir
+    Path folder;
+
+    @RepeatedTest(5)
+    void everyAcknowledgedWriteSurvivesKillNine() throws Exception {
+        List<String> output;
+        try (ChildProcess writer = ChildProcess.start(List.of(), CrashWriter.class, folder.toString())) {
+            // kill at a moment that differs run to run, somewhere in the middle of the load
+            int killAfter = 500 + (int) (System.nanoTime() % 2000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> writer.lines().size() > killAfter);
+            output = writer.kill();
+        }
+        List<int[]> acks = output.stream().filter(line -> line.startsWith("ack "))
+                .map(line -> Arrays.stream(line.substring(4).split(" ")).mapToInt(Integer::parseInt).toArray())
+                .toList();
+        assertThat(acks.size(), greaterThan(500));
+        try (Store store = new MapDbStoreProvider().open(folder)) {
+            for (int[] ack : acks) {
+                byte[] expected = CrashWriter.value(ack[0], ack[1]);
+                assertThat(Arrays.equals(store.get(CrashWriter.MAP, CrashWriter.bytes(
+                        CrashWriter.key(ack[0], ack[1]))).orElseThrow(), expected), is(true));
+            }
+            assertEveryEntryIsWholeAndTwinned(store);
+        }
+    }
+
+    @Test
+    void aStoreInUseByAnotherProcessIsRefused() throws Exception {
+        try (ChildProcess writer = ChildProcess.start(List.of(), CrashWriter.class, folder.toString())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> writer.lines().contains("open"));
+            StoreException e = assertThrows(StoreException.class, () -> new MapDbStoreProvider().open(folder));
+            assertThat(e.kind(), is(StoreException.Kind.CANNOT_OPEN));
+            assertThat(e.getMessage(), containsString(folder.resolve("pier.mapdb").toString()));
+            assertThat(e.getMessage(), containsString("locked by another process"));
+            writer.kill();
+        }
+    }
+
+    @Test
+    void aFullDiskStopsTheOpeningWithTheFileAndTheReason() throws Exception {
+        // a 32 KiB tmpfs in a private mount namespace, gone with the child process
+        Path small = folder.resolve("small");
+        java.nio.file.Files.createDirectories(small);
+        List<String> shell = List.of("unshare", "-m", "sh", "-c",
+                "mount -t tmpfs -o size=32k tmpfs \"$0\" && exec \"$@\"", small.toString());
+        try (ChildProcess opener = ChildProcess.start(shell, StoreOpener.class, small.resolve("data").toString())) {
+            List<String> output = opener.awaitEnd();
+            assertThat(output, hasItem(containsString("cannot open store " + small.resolve("data/pier.mapdb"))));
+            assertThat(output, hasItem(containsString("No space left on device")));
+        }
+    }
+
+    private static void assertEveryEntryIsWholeAndTwinned(Store store) {
+        for (StoreEntry entry : store.scan(CrashWriter.MAP, KeyRange.all()).toList()) {
+            String[] parts = new String(entry.key(), java.nio.charset.StandardCharsets.UTF_8).split("/");
+            byte[] expected = CrashWriter.value(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+            assertThat(Arrays.equals(entry.value(), expected), is(true));
+            String twin = parts.length == 2 ? parts[0] + "/" + parts[1] + "/twin" : parts[0] + "/" + parts[1];
+            assertThat("twin of " + String.join("/", parts), store.get(CrashWriter.MAP,
+                    CrashWriter.bytes(twin)).isPresent(), is(true));
+        }
+    }
+}
