@@ -1,6 +1,8 @@
 package pier.store.mapdb;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -12,18 +14,41 @@ import org.mapdb.DBMaker;
 import pier.store.StoreException;
 
 /**
- * The files of one store: the MapDB file, its write-ahead log beside it, and a marker written only
- * after the file was created and first committed. A file without the marker was left half-created by
- * a crash; it is reported, never silently replaced.
+ * The files of one store: the MapDB file, its write-ahead log beside it, a marker written only after
+ * the file was created and first committed, and a lock file held while the store is open. A file
+ * without the marker was left half-created by a crash; it is reported, never silently replaced.
  */
-record MapDbFiles(Path directory, Path database, Path marker) {
+record MapDbFiles(Path directory, Path database, Path marker, Path lockFile) {
 
     static MapDbFiles in(Path directory) {
-        return new MapDbFiles(directory, directory.resolve("pier.mapdb"), directory.resolve("pier.mapdb.created"));
+        return new MapDbFiles(directory, directory.resolve("pier.mapdb"), directory.resolve("pier.mapdb.created"),
+                directory.resolve("pier.lock"));
     }
 
-    DB open() {
+    /**
+     * Takes the folder's lock, so that the checks below never see another process's store half-made.
+     *
+     * @return the locked channel; closing it releases the lock
+     */
+    FileChannel lock() {
         createDirectory();
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException e) {
+            // this process already has the store open
+        } catch (IOException e) {
+            throw cannotOpen("its lock file " + lockFile + " cannot be opened: " + rootMessage(e), e);
+        }
+        closeQuietly(channel);
+        throw cannotOpen("it is locked by another process (is another Pier server running on this folder?)", null);
+    }
+
+    /** Opens the store, creating it when the folder has none; call with the lock held. */
+    DB open() {
         boolean exists = Files.exists(database);
         if (exists && !Files.exists(marker)) {
             throw cannotOpen("it was left half-created by a crash during its first start (" + marker.getFileName()
@@ -53,6 +78,16 @@ record MapDbFiles(Path directory, Path database, Path marker) {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw cannotOpen("its folder cannot be created: " + rootMessage(e), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            // nothing was locked through it
         }
     }
 

@@ -1,5 +1,8 @@
 package pier.store.mapdb;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -23,17 +26,25 @@ import pier.store.WriteBatch;
  */
 final class MapDbStore implements Store {
 
+    private final FileChannel lock;
     private final DB db;
     private final Map<String, BTreeMap<byte[], byte[]>> maps = new ConcurrentHashMap<>();
     private final GroupCommitter committer;
 
-    private MapDbStore(DB db, MapDbFiles files) {
+    private MapDbStore(FileChannel lock, DB db, MapDbFiles files) {
+        this.lock = lock;
         this.db = db;
         this.committer = new GroupCommitter(db, this::mapForWrite, files.database().toString());
     }
 
     static MapDbStore open(MapDbFiles files) {
-        return new MapDbStore(files.open(), files);
+        FileChannel lock = files.lock();
+        try {
+            return new MapDbStore(lock, files.open(), files);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
+        }
     }
 
     @Override
@@ -65,6 +76,15 @@ final class MapDbStore implements Store {
     public void close() {
         committer.close();
         db.close();
+        release(lock);
+    }
+
+    private static void release(FileChannel lock) {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release the store's lock", e);
+        }
     }
 
     private Optional<BTreeMap<byte[], byte[]>> existing(String map) {

@@ -1,0 +1,19 @@
+/**
+ * The Pier server: reads the configuration, opens the store, loads the codecs, and serves HTTP with
+ * health and metrics. The composition root; exports nothing.
+ */
+module pier.server {
+    requires pier.codec;
+    requires pier.store;
+    requires io.helidon.webserver;
+    requires io.helidon.webserver.observe;
+    requires io.helidon.webserver.observe.health;
+    requires io.helidon.webserver.observe.metrics;
+    requires io.helidon.health;
+    requires io.helidon.metrics.api;
+    requires io.helidon.config;
+    requires io.helidon.config.yaml;
+    requires io.helidon.logging.common;
+    // sun.misc.Signal: SIGTERM must end in an orderly stop with exit status 0
+    requires jdk.unsupported;
+}

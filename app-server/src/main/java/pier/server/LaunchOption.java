@@ -1,0 +1,44 @@
+package pier.server;
+
+/**
+ * The settings that can be given on the command line or in the environment, each mapped to its key in
+ * the configuration file. Command line beats environment beats file beats default.
+ */
+enum LaunchOption {
+    CONFIG("--config", "PIER_CONFIG", null, "FILE", "configuration file (default: pier-config.yaml if present)"),
+    DATA("--data", "PIER_DATA", "storage.path", "DIR", "data folder (default: ./pier-data)"),
+    SCHEMA("--schema", "PIER_SCHEMA", "schema.file", "FILE", "schema file"),
+    HTTP_HOST("--http-host", "PIER_HTTP_HOST", "http.host", "ADDRESS", "HTTP address (default: 127.0.0.1)"),
+    HTTP_PORT("--http-port", "PIER_HTTP_PORT", "http.port", "N", "HTTP port, 0 for any free one (default: 9926)");
+
+    private final String flag;
+    private final String environmentVariable;
+    private final String configKey;
+    private final String argument;
+    private final String description;
+
+    LaunchOption(String flag, String environmentVariable, String configKey, String argument, String description) {
+        this.flag = flag;
+        this.environmentVariable = environmentVariable;
+        this.configKey = configKey;
+        this.argument = argument;
+        this.description = description;
+    }
+
+    String flag() {
+        return flag;
+    }
+
+    String environmentVariable() {
+        return environmentVariable;
+    }
+
+    /** The configuration key, or null for the option that names the configuration file itself. */
+    String configKey() {
+        return configKey;
+    }
+
+    String usage() {
+        return String.format("  %-22s %-16s %s", flag + " " + argument, environmentVariable, description);
+    }
+}

@@ -1,0 +1,43 @@
+package pier.server;
+
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.FunctionalCounter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+import pier.store.Store;
+
+/** Health ({@code /observe/health}) and Prometheus metrics ({@code /observe/metrics}) for the server. */
+final class Observability {
+
+    private Observability() {
+    }
+
+    static ObserveFeature feature(Store store) {
+        registerStoreMeters(store, Metrics.globalRegistry());
+        return ObserveFeature.builder()
+                .addObserver(HealthObserver.builder()
+                        .details(true)
+                        .addCheck(() -> HealthCheckResponse.builder()
+                                .status(HealthCheckResponse.Status.UP)
+                                .detail("batches", store.stats().batches())
+                                .detail("commits", store.stats().commits())
+                                .build(), HealthCheckType.READINESS, "store")
+                        .build())
+                .addObserver(MetricsObserver.create())
+                .build();
+    }
+
+    private static void registerStoreMeters(Store store, MeterRegistry registry) {
+        registry.getOrCreate(FunctionalCounter.builder("pier.store.batches", store, s -> s.stats().batches())
+                .description("write batches acknowledged as durable"));
+        registry.getOrCreate(FunctionalCounter.builder("pier.store.commits", store, s -> s.stats().commits())
+                .description("durable commits; concurrent batches share one"));
+        registry.getOrCreate(FunctionalCounter.builder("pier.store.operations", store, s -> s.stats().operations())
+                .description("puts and deletes applied"));
+    }
+}

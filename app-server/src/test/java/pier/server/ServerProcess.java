@@ -1,0 +1,106 @@
+package pier.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The built server started as a child process on the module path, exactly as {@code ./pier run} starts it:
+ * {@code java -p target/pier-server.jar:target/modules -m pier.server/pier.server.Main}.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)$");
+    private static final Path BUILD = Path.of(System.getProperty("pier.build", "target"));
+
+    private final Process process;
+    private final Path out;
+    private final Path err;
+
+    private ServerProcess(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    static ServerProcess start(Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=lz4", "--sun-misc-unsafe-memory-access=allow",
+                "-p", BUILD.resolve("pier-server.jar") + ":" + BUILD.resolve("modules"),
+                "-m", "pier.server/pier.server.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PIER_"));
+        builder.environment().putAll(environment);
+        // output goes to files: reading pipes races with the JDK closing them when the process ends
+        Path out = Files.createTempFile("pier-server", ".out");
+        Path err = Files.createTempFile("pier-server", ".err");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        return new ServerProcess(builder.start(), out, err);
+    }
+
+    /** Waits for the ready line and returns the port it names. */
+    int awaitReady() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> readyLine() != null || !process.isAlive());
+        Matcher ready = readyLine();
+        if (ready == null) {
+            throw new AssertionError("server did not get ready; stderr:\n" + String.join("\n", stderr()));
+        }
+        return Integer.parseInt(ready.group(2));
+    }
+
+    /** Waits for the process to end by itself and returns its exit status. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("server did not exit; stderr:\n" + String.join("\n", stderr()));
+        }
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM and returns the exit status. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        return awaitExit();
+    }
+
+    List<String> stdout() {
+        return lines(out);
+    }
+
+    List<String> stderr() {
+        return lines(err);
+    }
+
+    @Override
+    public void close() throws InterruptedException, IOException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+    }
+
+    private Matcher readyLine() {
+        return stdout().stream().map(READY::matcher).filter(Matcher::matches).findFirst().orElse(null);
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
