@@ -77,14 +77,15 @@ class ServerProcessIT {
 
     @Test
     void aStoreInUseStopsASecondServerNamingTheFile() throws Exception {
-        try (ServerProcess first = ServerProcess.start(Map.of(), "--http-port", "0", "--data", data());
-             ServerProcess second = ServerProcess.start(Map.of(), "--http-port", "0", "--data", data())) {
-            first.awaitReady();
-            // whichever opened the store first keeps it; the other must stop with a clear message
-            ServerProcess loser = second;
-            assertThat(loser.awaitExit(), is(1));
-            assertThat(String.join("\n", loser.stderr()), containsString(Path.of(data(), "pier.mapdb").toString()));
-            assertThat(String.join("\n", loser.stderr()), containsString("locked by another process"));
+        try (ServerProcess first = ServerProcess.start(Map.of(), "--http-port", "0", "--data", data())) {
+            int port = first.awaitReady();
+            try (ServerProcess second = ServerProcess.start(Map.of(), "--http-port", "0", "--data", data())) {
+                assertThat(second.awaitExit(), is(1));
+                String stderr = String.join("\n", second.stderr());
+                assertThat(stderr, containsString(Path.of(data(), "pier.mapdb").toString()));
+                assertThat(stderr, containsString("locked by another process"));
+            }
+            assertThat(get(port, "/observe/health").statusCode(), is(200));
         }
     }
 
