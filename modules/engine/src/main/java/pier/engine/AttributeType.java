@@ -1,0 +1,50 @@
+package pier.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The type of an attribute: a scalar, a list of a type, or a nested object with its own attributes.
+ * {@code required} comes from GraphQL's {@code !}.
+ */
+sealed interface AttributeType {
+
+    boolean required();
+
+    /** A scalar of the schema language. */
+    record Scalar(Kind kind, boolean required) implements AttributeType {
+    }
+
+    /** {@code [T]}. */
+    record ListOf(AttributeType element, boolean required) implements AttributeType {
+    }
+
+    /** A non-table type used as a nested object. */
+    record ObjectOf(String name, Map<String, Attribute> attributes, boolean sealed, boolean required)
+            implements AttributeType {
+    }
+
+    /** The scalars. */
+    enum Kind {
+        ID, STRING, INT, LONG, FLOAT, BOOLEAN, ANY, BYTES;
+
+        static Optional<Kind> named(String name) {
+            return switch (name) {
+                case "ID" -> Optional.of(ID);
+                case "String" -> Optional.of(STRING);
+                case "Int" -> Optional.of(INT);
+                case "Long" -> Optional.of(LONG);
+                case "Float" -> Optional.of(FLOAT);
+                case "Boolean" -> Optional.of(BOOLEAN);
+                case "Any" -> Optional.of(ANY);
+                case "Bytes" -> Optional.of(BYTES);
+                default -> Optional.empty();
+            };
+        }
+
+        String schemaName() {
+            return List.of("ID", "String", "Int", "Long", "Float", "Boolean", "Any", "Bytes").get(ordinal());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package pier.engine;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+import pier.store.KeyRange;
+import pier.store.Store;
+import pier.store.StoreEntry;
+import pier.store.WriteBatch;
+
+/**
+ * The persisted change feed: every committed change by sequence, readable from any retained position
+ * (across restarts), pruned by count and age.
+ */
+public final class ChangeFeed {
+
+    static final String MAP = "feed";
+    private static final int PRUNE_BATCH = 10_000;
+
+    private final Store store;
+    private final Sequencer sequencer;
+    private final FeedRetention retention;
+    private final LongSupplier clock;
+
+    ChangeFeed(Store store, Sequencer sequencer, FeedRetention retention, LongSupplier clock) {
+        this.store = store;
+        this.sequencer = sequencer;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /**
+     * The changes after a position, in order.
+     *
+     * @param position a feed position (0 for the start)
+     * @return the retained changes with a greater sequence; close the stream when done
+     */
+    public Stream<FeedEntry> after(long position) {
+        return store.scan(MAP, KeyRange.atLeast(FeedEntry.key(position + 1)))
+                .map(entry -> FeedEntry.decode(entry.key(), entry.value()));
+    }
+
+    /**
+     * The latest position: the sequence of the last change made.
+     *
+     * @return the position
+     */
+    public long position() {
+        return sequencer.position();
+    }
+
+    /**
+     * The oldest position still retained; reading after an older one would miss changes.
+     *
+     * @return the sequence of the oldest retained change, or the next sequence when none is retained
+     */
+    public long firstRetained() {
+        try (Stream<StoreEntry> first = store.scan(MAP, KeyRange.all()).limit(1)) {
+            return first.findFirst().map(e -> ByteBuffer.wrap(e.key()).getLong()).orElse(position() + 1);
+        }
+    }
+
+    /**
+     * Deletes changes beyond the retention, a batch at a time.
+     *
+     * @return how many were deleted
+     */
+    public long prune() {
+        long keepFrom = position() - retention.maxEntries() + 1;
+        long oldestKept = clock.getAsLong() - retention.maxAge().toMillis();
+        long deleted = 0;
+        while (true) {
+            List<FeedEntry> expired;
+            try (Stream<FeedEntry> oldest = after(0).limit(PRUNE_BATCH)) {
+                expired = oldest.takeWhile(e -> e.sequence() < keepFrom || e.version() < oldestKept).toList();
+            }
+            if (expired.isEmpty()) {
+                return deleted;
+            }
+            WriteBatch.Builder batch = WriteBatch.builder();
+            expired.forEach(e -> batch.delete(MAP, FeedEntry.key(e.sequence())));
+            store.commit(batch.build()).join();
+            deleted += expired.size();
+        }
+    }
+
+    /**
+     * How long changes are kept.
+     *
+     * @param maxEntries    at most this many changes
+     * @param maxAge        none older than this
+     * @param pruneInterval how often the background pruning runs
+     */
+    public record FeedRetention(long maxEntries, Duration maxAge, Duration pruneInterval) {
+
+        /** A million changes, seven days, pruned every minute. */
+        public static final FeedRetention DEFAULT = new FeedRetention(1_000_000, Duration.ofDays(7),
+                Duration.ofMinutes(1));
+    }
+}

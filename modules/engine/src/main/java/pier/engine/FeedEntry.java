@@ -1,0 +1,61 @@
+package pier.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+import pier.codec.Codec;
+import pier.resource.Event;
+
+/**
+ * One change in the persisted feed, written in the same commit as the record it changes.
+ *
+ * @param sequence the global commit order
+ * @param version  the version the change gave the record
+ * @param table    the table's name
+ * @param id       the record's id
+ * @param type     {@code PUT} or {@code DELETE}
+ * @param record   the record after a put
+ */
+public record FeedEntry(long sequence, long version, String table, String id, Event.Type type,
+                        Optional<StoredRecord> record) {
+
+    static byte[] key(long sequence) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(sequence).array();
+    }
+
+    byte[] encode() {
+        byte[] tableName = table.getBytes(StandardCharsets.UTF_8);
+        byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+        byte[] body = record.map(StoredRecord::encode).orElse(new byte[0]);
+        return ByteBuffer.allocate(1 + Long.BYTES + 2 + tableName.length + 4 + idBytes.length + body.length)
+                .put((byte) type.ordinal()).putLong(version).putShort((short) tableName.length).put(tableName)
+                .putInt(idBytes.length).put(idBytes).put(body).array();
+    }
+
+    static FeedEntry decode(byte[] key, byte[] value) {
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        Event.Type type = Event.Type.values()[buffer.get()];
+        long version = buffer.getLong();
+        byte[] tableName = new byte[buffer.getShort()];
+        buffer.get(tableName);
+        byte[] id = new byte[buffer.getInt()];
+        buffer.get(id);
+        Optional<StoredRecord> record = buffer.hasRemaining()
+                ? Optional.of(StoredRecord.decode(Arrays.copyOfRange(value, buffer.position(), value.length)))
+                : Optional.empty();
+        return new FeedEntry(ByteBuffer.wrap(key).getLong(), version, new String(tableName, StandardCharsets.UTF_8),
+                new String(id, StandardCharsets.UTF_8), type, record);
+    }
+
+    /**
+     * This change as a subscription event.
+     *
+     * @param cbor the CBOR codec, to decode the record when needed
+     * @return the event
+     */
+    public Event toEvent(Codec cbor) {
+        return new Event(type, id, record.map(r -> r.toRecord(id, cbor)), version, sequence);
+    }
+}

@@ -1,0 +1,29 @@
+package pier.engine;
+
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One planned write: a new body for a record, or its deletion.
+ *
+ * @param table  the table
+ * @param id     the record's id
+ * @param key    the encoded primary key
+ * @param body   the new body, or empty to delete
+ * @param opaque whether the body is an opaque value
+ */
+record Mutation(TableDefinition table, String id, byte[] key, Optional<JsonNode> body, boolean opaque) {
+
+    static Mutation put(TableDefinition table, String id, byte[] key, JsonNode body, boolean opaque) {
+        return new Mutation(table, id, key, Optional.of(body), opaque);
+    }
+
+    static Mutation delete(TableDefinition table, String id, byte[] key) {
+        return new Mutation(table, id, key, Optional.empty(), false);
+    }
+
+    String pendingKey() {
+        return table.name() + '\u0000' + id;
+    }
+}

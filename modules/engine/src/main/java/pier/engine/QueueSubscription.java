@@ -1,0 +1,101 @@
+package pier.engine;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import pier.resource.Event;
+import pier.resource.SubscribeOptions;
+import pier.resource.Subscription;
+
+/**
+ * A subscription: first the current state (an iterator read lazily), then the {@code SYNCED} marker,
+ * then changes from a bounded queue that the writer fills without ever waiting. Changes at or before
+ * the position the state was taken at are already in the state and are skipped.
+ */
+final class QueueSubscription implements Subscription {
+
+    private final BlockingQueue<Event> live;
+    private final SubscribeOptions options;
+    private final long position;
+    private final java.util.function.Consumer<QueueSubscription> onClose;
+    private Iterator<Event> state;
+    private boolean syncedSent;
+    private long dropped;
+    private volatile boolean closed;
+    private volatile String reason;
+
+    QueueSubscription(SubscribeOptions options, long position, Iterator<Event> state,
+                      java.util.function.Consumer<QueueSubscription> onClose) {
+        this.live = new ArrayBlockingQueue<>(options.capacity());
+        this.options = options;
+        this.position = position;
+        this.state = options.currentState() ? state : Collections.emptyIterator();
+        this.onClose = onClose;
+    }
+
+    /** Called by the writer's notification; never blocks. */
+    synchronized void offer(Event event) {
+        if (closed || event.type() != Event.Type.MESSAGE && event.sequence() <= position) {
+            return;
+        }
+        if (dropped > 0) {
+            if (live.remainingCapacity() < 2) {
+                dropped++;
+                return;
+            }
+            live.add(new Event(Event.Type.GAP, "", Optional.empty(), dropped, event.sequence()));
+            dropped = 0;
+        }
+        if (!live.offer(event)) {
+            overflow();
+        }
+    }
+
+    @Override
+    public Optional<Event> next(Duration timeout) throws InterruptedException {
+        if (state.hasNext()) {
+            return Optional.of(state.next());
+        }
+        if (!syncedSent) {
+            syncedSent = true;
+            state = Collections.emptyIterator();
+            return Optional.of(Event.synced(position));
+        }
+        if (closed && live.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(live.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    @Override
+    public Optional<String> closeReason() {
+        return Optional.ofNullable(reason);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            onClose.accept(this);
+        }
+    }
+
+    private void overflow() {
+        if (options.overflow() == SubscribeOptions.Overflow.DROP) {
+            dropped++;
+        } else {
+            reason = "the subscriber fell behind by more than " + options.capacity() + " events";
+            close();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package pier.engine;
+
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import pier.resource.Content;
+import pier.resource.ResourceException;
+
+/** Builds the body a write stores: the content, the primary key, the timestamps, checked against the schema. */
+final class RecordBodies {
+
+    private final TableDefinition table;
+    private final Keys keys;
+
+    RecordBodies(TableDefinition table, Keys keys) {
+        this.table = table;
+        this.keys = keys;
+    }
+
+    /** The body of a PUT (full replace); {@code created} carries over the creation time. */
+    ObjectNode replace(String id, Content content, JsonNode previous, long now) {
+        ObjectNode body = structured(content).deepCopy();
+        return finish(id, body, previous, now);
+    }
+
+    /** The body of a PATCH: the previous body with the content's attributes replaced or added. */
+    ObjectNode merge(String id, Content content, JsonNode previous, long now) {
+        ObjectNode body = previous != null && previous.isObject() ? ((ObjectNode) previous).deepCopy()
+                : JsonNodeFactory.instance.objectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = structured(content).fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            body.set(field.getKey(), field.getValue());
+        }
+        return finish(id, body, previous, now);
+    }
+
+    /** The stored form of bytes of an undecoded media type. */
+    ObjectNode opaque(Content.Opaque content) {
+        if (table.sealed()) {
+            throw new ResourceException(ResourceException.Kind.UNSUPPORTED_MEDIA_TYPE, "table " + table.name()
+                    + " is @sealed and stores only structured records, not " + content.contentType(), null, null);
+        }
+        return JsonNodeFactory.instance.objectNode().put("contentType", content.contentType())
+                .put("data", content.data());
+    }
+
+    private ObjectNode finish(String id, ObjectNode body, JsonNode previous, long now) {
+        body.set(table.primaryKey().name(), keys.value(id));
+        table.withRole(Attribute.Role.CREATED_TIME).ifPresent(created -> body.set(created.name(),
+                previous != null && previous.has(created.name()) ? previous.get(created.name())
+                        : JsonNodeFactory.instance.numberNode(now)));
+        table.withRole(Attribute.Role.UPDATED_TIME).ifPresent(updated -> body.put(updated.name(), now));
+        RecordValidator.validate(table, body);
+        return body;
+    }
+
+    static ObjectNode structured(Content content) {
+        if (content instanceof Content.Structured(JsonNode value) && value.isObject()) {
+            return (ObjectNode) value;
+        }
+        if (content instanceof Content.Structured(JsonNode value)) {
+            throw ResourceException.badRequest("a record must be an object, got " + value.getNodeType().name()
+                    .toLowerCase(java.util.Locale.ROOT), null);
+        }
+        throw ResourceException.badRequest("this operation needs a structured record (JSON, CBOR or MessagePack)",
+                null);
+    }
+}

@@ -1,0 +1,100 @@
+package pier.engine;
+
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import pier.resource.ResourceException;
+
+/**
+ * Checks a record body against its table's declared attributes; undeclared attributes are allowed
+ * unless the table (or nested type) is {@code @sealed}. Failures name the attribute's path.
+ */
+final class RecordValidator {
+
+    private RecordValidator() {
+    }
+
+    static void validate(TableDefinition table, JsonNode body) {
+        if (!body.isObject()) {
+            throw ResourceException.badRequest("a record must be an object, got " + body.getNodeType()
+                    .name().toLowerCase(java.util.Locale.ROOT), null);
+        }
+        object("", table.attributes(), table.sealed(), body);
+    }
+
+    private static void object(String path, Map<String, Attribute> attributes, boolean sealed, JsonNode body) {
+        for (Attribute attribute : attributes.values()) {
+            JsonNode value = body.get(attribute.name());
+            String at = path + attribute.name();
+            if (value == null || value.isNull()) {
+                if (attribute.type().required()) {
+                    throw ResourceException.badRequest("attribute " + at + " is required", at);
+                }
+            } else {
+                value(at, attribute.type(), value);
+            }
+        }
+        if (sealed) {
+            for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!attributes.containsKey(name)) {
+                    throw ResourceException.badRequest("attribute " + path + name + " is not declared and the type is"
+                            + " @sealed", path + name);
+                }
+            }
+        }
+    }
+
+    private static void value(String at, AttributeType type, JsonNode value) {
+        switch (type) {
+            case AttributeType.Scalar scalar -> scalar(at, scalar.kind(), value);
+            case AttributeType.ListOf list -> {
+                if (!value.isArray()) {
+                    throw mismatch(at, "a list", value);
+                }
+                int i = 0;
+                for (JsonNode element : value) {
+                    if (!element.isNull()) {
+                        value(at + "[" + i + "]", list.element(), element);
+                    }
+                    i++;
+                }
+            }
+            case AttributeType.ObjectOf object -> {
+                if (!value.isObject()) {
+                    throw mismatch(at, "an object of type " + object.name(), value);
+                }
+                object(at + ".", object.attributes(), object.sealed(), value);
+            }
+        }
+    }
+
+    private static void scalar(String at, AttributeType.Kind kind, JsonNode value) {
+        boolean ok = switch (kind) {
+            case ID -> value.isTextual() || value.isIntegralNumber();
+            case STRING -> value.isTextual();
+            case INT -> value.isIntegralNumber() && value.canConvertToInt();
+            case LONG -> value.isIntegralNumber() && value.canConvertToLong();
+            case FLOAT -> value.isNumber();
+            case BOOLEAN -> value.isBoolean();
+            case ANY -> true;
+            case BYTES -> value.isBinary();
+        };
+        if (!ok) {
+            throw mismatch(at, switch (kind) {
+                case INT -> "an integer (from -2147483648 to 2147483647)";
+                case LONG -> "an integer (from -2^63 to 2^63-1)";
+                case BYTES -> "a byte string (CBOR or MessagePack binary)";
+                default -> "a " + kind.schemaName();
+            }, value);
+        }
+    }
+
+    private static ResourceException mismatch(String at, String expected, JsonNode value) {
+        String shown = value.toString();
+        return ResourceException.badRequest("value " + (shown.length() > 60 ? shown.substring(0, 60) + "..." : shown)
+                + " in attribute " + at + " must be " + expected, at);
+    }
+}

@@ -1,0 +1,165 @@
+package pier.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import graphql.language.Argument;
+import graphql.language.Directive;
+import graphql.language.DirectivesContainer;
+import graphql.language.FieldDefinition;
+import graphql.language.ListType;
+import graphql.language.Node;
+import graphql.language.NonNullType;
+import graphql.language.ObjectTypeDefinition;
+import graphql.language.StringValue;
+import graphql.language.Type;
+import graphql.language.TypeName;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
+import graphql.schema.idl.errors.SchemaProblem;
+
+/**
+ * The tables a schema file defines, in the reference system's subset of GraphQL SDL: object types
+ * marked {@code @table}, their attributes and directives. Parsing is graphql-java's; this class only
+ * interprets the result, collecting every problem with its position before failing.
+ */
+public final class Schema {
+
+    private final List<TableDefinition> tables;
+
+    private Schema(List<TableDefinition> tables) {
+        this.tables = List.copyOf(tables);
+    }
+
+    /**
+     * Reads a schema.
+     *
+     * @param source a name for messages (the file name)
+     * @param text   the SDL text
+     * @return the schema
+     * @throws SchemaException listing every problem with line and column
+     */
+    public static Schema parse(String source, String text) {
+        TypeDefinitionRegistry registry;
+        try {
+            registry = new SchemaParser().parse(text);
+        } catch (SchemaProblem e) {
+            throw new SchemaException(source, e.getErrors().stream().map(error -> error.getLocations().isEmpty()
+                    ? error.getMessage()
+                    : error.getLocations().getFirst().getLine() + ":" + error.getLocations().getFirst().getColumn()
+                    + ": " + error.getMessage()).toList());
+        }
+        return new Reader(source, registry).read();
+    }
+
+    List<TableDefinition> tables() {
+        return tables;
+    }
+
+    /**
+     * The names under which tables are exported.
+     *
+     * @return the export names, in schema order
+     */
+    public List<String> exportedNames() {
+        return tables.stream().flatMap(t -> t.exportName().stream()).toList();
+    }
+
+    /** Interprets one parsed schema, collecting problems. */
+    private static final class Reader {
+        private final String source;
+        private final TypeDefinitionRegistry registry;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(String source, TypeDefinitionRegistry registry) {
+            this.source = source;
+            this.registry = registry;
+        }
+
+        Schema read() {
+            List<TableDefinition> tables = new ArrayList<>();
+            for (ObjectTypeDefinition type : registry.getTypes(ObjectTypeDefinition.class)) {
+                if (type.hasDirective("table")) {
+                    table(type).ifPresent(tables::add);
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new SchemaException(source, problems);
+            }
+            return new Schema(tables);
+        }
+
+        private Optional<TableDefinition> table(ObjectTypeDefinition type) {
+            String name = stringArgument(type, "table", "table").orElse(type.getName());
+            Optional<String> export = type.hasDirective("export")
+                    ? Optional.of(stringArgument(type, "export", "name").orElse(name)) : Optional.empty();
+            Map<String, Attribute> attributes = attributes(type, 0);
+            List<Attribute> keys = attributes.values().stream()
+                    .filter(a -> a.role() == Attribute.Role.PRIMARY_KEY).toList();
+            if (keys.size() != 1) {
+                problem(type, "type " + type.getName() + " needs exactly one @primaryKey attribute, has " + keys.size());
+                return Optional.empty();
+            }
+            if (!(keys.getFirst().type() instanceof AttributeType.Scalar key) || !List.of(AttributeType.Kind.ID,
+                    AttributeType.Kind.STRING, AttributeType.Kind.INT, AttributeType.Kind.LONG).contains(key.kind())) {
+                problem(type, "the primary key of " + type.getName() + " must be ID, String, Int or Long");
+                return Optional.empty();
+            }
+            return Optional.of(new TableDefinition(name, export, attributes, keys.getFirst(),
+                    type.hasDirective("sealed")));
+        }
+
+        private Map<String, Attribute> attributes(ObjectTypeDefinition type, int depth) {
+            Map<String, Attribute> attributes = new LinkedHashMap<>();
+            for (FieldDefinition field : type.getFieldDefinitions()) {
+                Attribute.Role role = field.hasDirective("primaryKey") ? Attribute.Role.PRIMARY_KEY
+                        : field.hasDirective("createdTime") ? Attribute.Role.CREATED_TIME
+                        : field.hasDirective("updatedTime") ? Attribute.Role.UPDATED_TIME : Attribute.Role.PLAIN;
+                attributeType(field, field.getType(), depth).ifPresent(attributeType -> attributes.put(field.getName(),
+                        new Attribute(field.getName(), attributeType, role, field.hasDirective("indexed"))));
+            }
+            return attributes;
+        }
+
+        private Optional<AttributeType> attributeType(FieldDefinition field, Type<?> type, int depth) {
+            boolean required = type instanceof NonNullType;
+            Type<?> inner = required ? ((NonNullType) type).getType() : type;
+            if (inner instanceof ListType list) {
+                return attributeType(field, list.getType(), depth).map(e -> new AttributeType.ListOf(e, required));
+            }
+            String typeName = ((TypeName) inner).getName();
+            Optional<AttributeType.Kind> scalar = AttributeType.Kind.named(typeName);
+            if (scalar.isPresent()) {
+                return Optional.of(new AttributeType.Scalar(scalar.get(), required));
+            }
+            Optional<ObjectTypeDefinition> nested = registry.getType(typeName, ObjectTypeDefinition.class);
+            if (nested.isEmpty() || depth > 16) {
+                problem(field, "attribute " + field.getName() + " has unknown type " + typeName);
+                return Optional.empty();
+            }
+            return Optional.of(new AttributeType.ObjectOf(typeName, attributes(nested.get(), depth + 1),
+                    nested.get().hasDirective("sealed"), required));
+        }
+
+        private Optional<String> stringArgument(DirectivesContainer<?> node, String directive, String argument) {
+            for (Directive d : node.getDirectives(directive)) {
+                Argument value = d.getArgument(argument);
+                if (value != null) {
+                    if (value.getValue() instanceof StringValue text) {
+                        return Optional.of(text.getValue());
+                    }
+                    problem(d, "@" + directive + "(" + argument + ":) must be a string");
+                }
+            }
+            return Optional.empty();
+        }
+
+        private void problem(Node<?> node, String message) {
+            var location = node.getSourceLocation();
+            problems.add(location == null ? message : location.getLine() + ":" + location.getColumn() + ": " + message);
+        }
+    }
+}

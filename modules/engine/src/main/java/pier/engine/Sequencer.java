@@ -1,0 +1,173 @@
+package pier.engine;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import pier.codec.Codec;
+import pier.resource.Event;
+import pier.store.Store;
+import pier.store.WriteBatch;
+
+/**
+ * The write path. Under one short lock a write reads what it needs, gets its feed sequences and
+ * versions, and hands one batch (records, feed entries, counters) to the store; it then waits for
+ * durability outside the lock, so concurrent writers share commits. Writes sequenced but not yet
+ * applied are kept in an overlay, so that a read-modify-write (PATCH) always sees the latest state,
+ * and subscribers are notified in sequence order once the batch is durable.
+ */
+final class Sequencer {
+
+    static final String META = "meta";
+    private static final byte[] SEQUENCE_KEY = {'s', 'e', 'q'};
+
+    private final Store store;
+    private final Codec cbor;
+    private final Fanout fanout;
+    private final LongSupplier clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Optional<StoredRecord>> overlay = new ConcurrentHashMap<>();
+    private final Map<String, Long> counts = new ConcurrentHashMap<>();
+    private long sequence;
+    private long version;
+
+    Sequencer(Store store, Codec cbor, Fanout fanout, LongSupplier clock) {
+        this.store = store;
+        this.cbor = cbor;
+        this.fanout = fanout;
+        this.clock = clock;
+        this.sequence = store.get(META, SEQUENCE_KEY).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+    }
+
+    /** What a write's plan may read: the latest state, including writes not yet durable. */
+    interface View {
+        Optional<StoredRecord> current(TableDefinition table, String id, byte[] key);
+
+        long now();
+    }
+
+    /**
+     * Plans and commits one atomic write.
+     *
+     * @param plan reads through the view and returns the mutations; may throw to refuse the write
+     * @return the feed entries written, once durable
+     */
+    CompletableFuture<List<FeedEntry>> write(Function<View, List<Mutation>> plan) {
+        lock.lock();
+        try {
+            List<Mutation> mutations = plan.apply(view());
+            if (mutations.isEmpty()) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+            WriteBatch.Builder batch = WriteBatch.builder();
+            List<FeedEntry> entries = new ArrayList<>(mutations.size());
+            Map<String, Optional<StoredRecord>> pending = new java.util.HashMap<>();
+            for (Mutation mutation : mutations) {
+                FeedEntry entry = apply(mutation, batch);
+                entries.add(entry);
+                pending.put(mutation.pendingKey(), overlay.get(mutation.pendingKey()));
+            }
+            batch.put(META, SEQUENCE_KEY, ByteBuffer.allocate(Long.BYTES).putLong(sequence).array());
+            counts.forEach((table, count) -> batch.put(META, countKey(table), longBytes(count)));
+            CompletableFuture<Void> durable = store.commit(batch.build());
+            // registered under the lock, so subscribers hear batches in sequence order
+            CompletableFuture<List<FeedEntry>> done = durable.thenApply(ignored -> {
+                fanout.publish(entries);
+                return entries;
+            });
+            // once applied, the store answers; a newer pending write to the same record stays
+            durable.whenComplete((ignored, failure) -> pending.forEach(overlay::remove));
+            return done;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs an action at a stable feed position: no write is sequenced while it runs.
+     *
+     * @param action receives the position and a view of the latest state
+     * @return what the action returns
+     */
+    <T> T atPosition(java.util.function.BiFunction<Long, View, T> action) {
+        lock.lock();
+        try {
+            return action.apply(sequence, view());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long position() {
+        lock.lock();
+        try {
+            return sequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long count(TableDefinition table) {
+        return counts.computeIfAbsent(table.name(), name -> store.get(META, countKey(name))
+                .map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L));
+    }
+
+    private FeedEntry apply(Mutation mutation, WriteBatch.Builder batch) {
+        boolean existed = view().current(mutation.table(), mutation.id(), mutation.key()).isPresent();
+        long seq = ++sequence;
+        long ver = nextVersion();
+        String map = Database.tableMap(mutation.table());
+        Optional<StoredRecord> stored = mutation.body().map(body -> new StoredRecord(ver, seq, mutation.opaque(),
+                cbor.encode(body)));
+        if (stored.isPresent()) {
+            batch.put(map, mutation.key(), stored.get().encode());
+        } else {
+            batch.delete(map, mutation.key());
+        }
+        long delta = (stored.isPresent() ? 1 : 0) - (existed ? 1 : 0);
+        counts.put(mutation.table().name(), count(mutation.table()) + delta);
+        overlay.put(mutation.pendingKey(), stored);
+        FeedEntry entry = new FeedEntry(seq, ver, mutation.table().name(), mutation.id(),
+                stored.isPresent() ? Event.Type.PUT : Event.Type.DELETE, stored);
+        batch.put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encode());
+        return entry;
+    }
+
+    private View view() {
+        return new View() {
+            @Override
+            public Optional<StoredRecord> current(TableDefinition table, String id, byte[] key) {
+                Optional<StoredRecord> pending = overlay.get(table.name() + '\u0000' + id);
+                if (pending != null) {
+                    return pending;
+                }
+                return store.get(Database.tableMap(table), key).map(StoredRecord::decode);
+            }
+
+            @Override
+            public long now() {
+                return clock.getAsLong();
+            }
+        };
+    }
+
+    private long nextVersion() {
+        version = Math.max(clock.getAsLong(), version + 1);
+        return version;
+    }
+
+    private static byte[] countKey(String table) {
+        return ("count/" + table).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+}

@@ -1,0 +1,254 @@
+package pier.engine;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import pier.resource.Content;
+import pier.resource.Event;
+import pier.resource.Listing;
+import pier.resource.Record;
+import pier.resource.Request;
+import pier.resource.Resource;
+import pier.resource.ResourceException;
+import pier.resource.SubscribeOptions;
+import pier.resource.Subscription;
+import pier.store.KeyRange;
+import pier.store.StoreException;
+
+/** A table as a resource: records by id, the collection, and subscriptions to either. */
+final class Table implements Resource {
+
+    private final TableDefinition definition;
+    private final Database database;
+    private final Keys keys;
+    private final RecordBodies bodies;
+
+    Table(TableDefinition definition, Database database) {
+        this.definition = definition;
+        this.database = database;
+        this.keys = new Keys(definition);
+        this.bodies = new RecordBodies(definition, keys);
+    }
+
+    TableDefinition definition() {
+        return definition;
+    }
+
+    @Override
+    public JsonNode describe(Request request) {
+        ObjectNode description = JsonNodeFactory.instance.objectNode().put("name", definition.name());
+        description.put("primaryKey", definition.primaryKey().name());
+        description.put("sealed", definition.sealed());
+        ArrayNode attributes = description.putArray("attributes");
+        definition.attributes().values().forEach(a -> attributes.addObject().put("name", a.name())
+                .put("type", TypeNames.of(a.type())).put("indexed", a.indexed()).put("required", a.type().required()));
+        description.put("records", database.sequencer().count(definition));
+        return description;
+    }
+
+    @Override
+    public Record get(Request request) {
+        String id = request.requiredId();
+        return database.store().get(Database.tableMap(definition), keys.encode(id))
+                .map(bytes -> StoredRecord.decode(bytes).toRecord(id, database.cbor()))
+                .orElseThrow(() -> ResourceException.notFound("no record " + id + " in " + definition.name()));
+    }
+
+    @Override
+    public Listing list(Request request) {
+        refuseQuery(request);
+        long position = database.sequencer().position();
+        return new Listing(position, database.store().scan(Database.tableMap(definition), KeyRange.all())
+                .map(entry -> StoredRecord.decode(entry.value()).toRecord(keys.decode(entry.key()), database.cbor())));
+    }
+
+    @Override
+    public Record put(Request request) {
+        String id = request.requiredId();
+        Content content = request.content().orElseThrow(() -> ResourceException.badRequest("PUT needs a body", null));
+        return single(records(write(view -> {
+            Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
+            return List.of(content instanceof Content.Opaque opaque
+                    ? Mutation.put(definition, id, keys.encode(id), bodies.opaque(opaque), true)
+                    : Mutation.put(definition, id, keys.encode(id), bodies.replace(id, content,
+                    current.map(this::body).orElse(null), view.now()), false));
+        })));
+    }
+
+    @Override
+    public List<Record> putAll(Request request) {
+        Content content = request.content().orElseThrow(() -> ResourceException.badRequest("PUT needs a body", null));
+        if (!(content instanceof Content.Structured(JsonNode value)) || !value.isArray()) {
+            throw ResourceException.badRequest("PUT to a collection needs an array of records", null);
+        }
+        return records(write(view -> {
+            List<Mutation> mutations = new ArrayList<>();
+            int index = 0;
+            for (JsonNode element : value) {
+                String at = "[" + index++ + "]";
+                JsonNode key = element.get(definition.primaryKey().name());
+                if (key == null || key.isNull()) {
+                    throw ResourceException.badRequest("record " + at + " has no " + definition.primaryKey().name(),
+                            at);
+                }
+                String id = keys.idOf(key);
+                Optional<StoredRecord> current = view.current(definition, id, keys.encode(id));
+                mutations.add(Mutation.put(definition, id, keys.encode(id), bodies.replace(id,
+                        new Content.Structured(element), current.map(this::body).orElse(null), view.now()), false));
+            }
+            return mutations;
+        }));
+    }
+
+    @Override
+    public Record patch(Request request) {
+        String id = request.requiredId();
+        Content content = request.content().orElseThrow(() -> ResourceException.badRequest("PATCH needs a body",
+                null));
+        return single(records(write(view -> {
+            Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
+            JsonNode previous = current.filter(r -> !r.opaque()).map(this::body).orElse(null);
+            return List.of(Mutation.put(definition, id, keys.encode(id), bodies.merge(id, content, previous,
+                    view.now()), false));
+        })));
+    }
+
+    @Override
+    public Record post(Request request) {
+        Content content = request.content().orElseThrow(() -> ResourceException.badRequest("POST needs a body", null));
+        ObjectNode given = RecordBodies.structured(content);
+        JsonNode key = given.get(definition.primaryKey().name());
+        return single(records(write(view -> {
+            String id = key != null && !key.isNull() ? keys.idOf(key) : newId(view);
+            return List.of(Mutation.put(definition, id, keys.encode(id), bodies.replace(id, content, null,
+                    view.now()), false));
+        })));
+    }
+
+    @Override
+    public boolean delete(Request request) {
+        String id = request.requiredId();
+        write(view -> checked(request, view.current(definition, id, keys.encode(id))).isPresent()
+                ? List.of(Mutation.delete(definition, id, keys.encode(id))) : List.of());
+        return true;
+    }
+
+    @Override
+    public long deleteAll(Request request) {
+        refuseQuery(request);
+        long deleted = 0;
+        while (true) {
+            List<Mutation> chunk;
+            try (var entries = database.store().scan(Database.tableMap(definition), KeyRange.all()).limit(10_000)) {
+                chunk = entries.map(e -> Mutation.delete(definition, keys.decode(e.key()), e.key())).toList();
+            }
+            if (chunk.isEmpty()) {
+                return deleted;
+            }
+            deleted += write(view -> chunk).size();
+        }
+    }
+
+    @Override
+    public void publish(Request request) {
+        String id = request.requiredId();
+        keys.encode(id);
+        JsonNode message = switch (request.content().orElseThrow(() -> ResourceException.badRequest(
+                "a message needs a body", null))) {
+            case Content.Structured structured -> structured.value();
+            case Content.Opaque opaque -> bodies.opaque(opaque);
+        };
+        database.fanout().deliver(definition.name(), id, new Event(Event.Type.MESSAGE, id,
+                Optional.of(Record.message(id, message)), 0, database.sequencer().position()));
+    }
+
+    @Override
+    public Subscription subscribe(Request request, SubscribeOptions options) {
+        String id = request.id().orElse(null);
+        if (id != null) {
+            keys.encode(id);
+        }
+        return database.sequencer().atPosition((position, view) -> {
+            Iterator<Event> state = id == null ? snapshot() : view.current(definition, id, keys.encode(id))
+                    .map(r -> List.of(new Event(Event.Type.PUT, id, Optional.of(r.toRecord(id, database.cbor())),
+                            r.version(), r.sequence())).iterator()).orElse(java.util.Collections.emptyIterator());
+            QueueSubscription subscription = new QueueSubscription(options, position, state,
+                    s -> database.fanout().remove(definition.name(), id, s));
+            database.fanout().add(definition.name(), id, subscription);
+            return subscription;
+        });
+    }
+
+    private Iterator<Event> snapshot() {
+        return database.store().scan(Database.tableMap(definition), KeyRange.all()).map(entry -> {
+            StoredRecord stored = StoredRecord.decode(entry.value());
+            String id = keys.decode(entry.key());
+            return new Event(Event.Type.PUT, id, Optional.of(stored.toRecord(id, database.cbor())), stored.version(),
+                    stored.sequence());
+        }).iterator();
+    }
+
+    private List<Record> records(List<FeedEntry> entries) {
+        return entries.stream().map(e -> e.record().orElseThrow().toRecord(e.id(), database.cbor())).toList();
+    }
+
+    private List<FeedEntry> write(java.util.function.Function<Sequencer.View, List<Mutation>> plan) {
+        try {
+            return database.sequencer().write(plan).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreException failure) {
+                throw new ResourceException(ResourceException.Kind.UNAVAILABLE, "the write could not be made durable: "
+                        + failure.getMessage(), null, failure);
+            }
+            throw e;
+        }
+    }
+
+    private Optional<StoredRecord> checked(Request request, Optional<StoredRecord> current) {
+        request.condition().ifPresent(condition -> {
+            if (!condition.allows(current.map(StoredRecord::version).orElse(null))) {
+                throw new ResourceException(ResourceException.Kind.PRECONDITION_FAILED, "record " + request.id()
+                        .orElse("") + " does not match If-Match", null, null);
+            }
+        });
+        return current;
+    }
+
+    private JsonNode body(StoredRecord stored) {
+        return database.cbor().decode(stored.body());
+    }
+
+    private String newId(Sequencer.View view) {
+        for (int attempt = 0; ; attempt++) {
+            String id = switch (definition.keyKind()) {
+                case INT -> Integer.toString(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
+                case LONG -> Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+                default -> UUID.randomUUID().toString();
+            };
+            if (view.current(definition, id, keys.encode(id)).isEmpty() || attempt > 100) {
+                return id;
+            }
+        }
+    }
+
+    private static Record single(List<Record> records) {
+        return records.getFirst();
+    }
+
+    private static void refuseQuery(Request request) {
+        if (!request.query().isEmpty()) {
+            throw ResourceException.badRequest("queries on collections are not supported yet: " + request.query(),
+                    "query");
+        }
+    }
+}

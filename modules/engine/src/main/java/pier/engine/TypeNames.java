@@ -1,0 +1,17 @@
+package pier.engine;
+
+/** Attribute types written back in schema syntax, for descriptions. */
+final class TypeNames {
+
+    private TypeNames() {
+    }
+
+    static String of(AttributeType type) {
+        String name = switch (type) {
+            case AttributeType.Scalar scalar -> scalar.kind().schemaName();
+            case AttributeType.ListOf list -> "[" + of(list.element()) + "]";
+            case AttributeType.ObjectOf object -> object.name();
+        };
+        return type.required() ? name + "!" : name;
+    }
+}

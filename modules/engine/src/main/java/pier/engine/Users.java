@@ -1,0 +1,162 @@
+package pier.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import pier.codec.Codec;
+import pier.codec.CodecRegistry;
+import pier.resource.Authenticator;
+import pier.resource.Principal;
+import pier.store.Store;
+import pier.store.WriteBatch;
+
+/**
+ * The users table (a system table, never exported) and password checks. Passwords are stored as
+ * salted PBKDF2 hashes; a checked credential is remembered for a few minutes under a keyed hash of it,
+ * so the slow hash runs once per credential, not once per request.
+ */
+public final class Users implements Authenticator {
+
+    static final String MAP = "system/users";
+    private static final int ITERATIONS = 210_000;
+    private static final Duration REMEMBER = Duration.ofMinutes(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private record Remembered(Principal principal, long until) {
+    }
+
+    private final Store store;
+    private final Codec cbor;
+    private final boolean allowAnonymous;
+    private final LongSupplier clock;
+    private final SecretKeySpec cacheKey;
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+    private Users(Store store, Codec cbor, boolean allowAnonymous, LongSupplier clock) {
+        this.store = store;
+        this.cbor = cbor;
+        this.allowAnonymous = allowAnonymous;
+        this.clock = clock;
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    /**
+     * Opens the users table.
+     *
+     * @param store          the store
+     * @param codecs         the codecs (users are stored as CBOR)
+     * @param allowAnonymous whether callers without credentials may act
+     * @return the users
+     */
+    public static Users open(Store store, CodecRegistry codecs, boolean allowAnonymous) {
+        return new Users(store, codecs.forContentType("application/cbor").orElseThrow(), allowAnonymous,
+                System::currentTimeMillis);
+    }
+
+    /**
+     * Creates the {@code admin} super user when there are no users yet.
+     *
+     * @param password the password to give it, or empty to generate one
+     * @return the generated password, when one was generated (to show once)
+     */
+    public Optional<String> createAdminIfNone(Optional<String> password) {
+        try (var any = store.scan(MAP, pier.store.KeyRange.all()).limit(1)) {
+            if (any.findFirst().isPresent()) {
+                return Optional.empty();
+            }
+        }
+        String chosen = password.orElseGet(Users::generatePassword);
+        setPassword("admin", chosen, true);
+        return password.isPresent() ? Optional.empty() : Optional.of(chosen);
+    }
+
+    /**
+     * Creates or changes a user; credentials remembered for that user are forgotten.
+     *
+     * @param user      the user name
+     * @param password  the new password
+     * @param superUser whether every permission is granted
+     */
+    public void setPassword(String user, String password, boolean superUser) {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        JsonNode stored = JsonNodeFactory.instance.objectNode().put("salt", salt)
+                .put("hash", hash(password, salt, ITERATIONS)).put("iterations", ITERATIONS).put("superUser", superUser);
+        store.commit(WriteBatch.builder().put(MAP, user.getBytes(StandardCharsets.UTF_8), cbor.encode(stored)).build())
+                .join();
+        remembered.values().removeIf(r -> r.principal().name().equals(user));
+    }
+
+    @Override
+    public Optional<Principal> authenticate(String user, String password) {
+        String credential = keyedHash(user, password);
+        Remembered known = remembered.get(credential);
+        if (known != null && known.until() > clock.getAsLong()) {
+            return Optional.of(known.principal());
+        }
+        Optional<Principal> principal = check(user, password);
+        principal.ifPresent(p -> remembered.put(credential, new Remembered(p, clock.getAsLong() + REMEMBER.toMillis())));
+        return principal;
+    }
+
+    @Override
+    public boolean allowsAnonymous() {
+        return allowAnonymous;
+    }
+
+    private Optional<Principal> check(String user, String password) {
+        return store.get(MAP, user.getBytes(StandardCharsets.UTF_8)).map(cbor::decode).filter(stored -> {
+            try {
+                byte[] expected = stored.get("hash").binaryValue();
+                return MessageDigest.isEqual(expected, hash(password, stored.get("salt").binaryValue(),
+                        stored.get("iterations").asInt()));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).map(stored -> new Principal(user, stored.get("superUser").asBoolean()));
+    }
+
+    private String keyedHash(String user, String password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(cacheKey);
+            return HexFormat.of().formatHex(mac.doFinal((user + '\u0000' + password).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static byte[] hash(String password, byte[] salt, int iterations) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static String generatePassword() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,59 @@
+package pier.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import pier.codec.CodecLimits;
+import pier.codec.CodecRegistry;
+import pier.resource.Resource;
+import pier.resource.ResourceRegistry;
+import pier.store.Store;
+import pier.store.Stores;
+
+/** A database on a real MapDB store in a test folder; reopen it to test restarts. */
+final class TestDatabase implements AutoCloseable {
+
+    static final String SCHEMA = """
+            type Dog @table @export {
+              id: ID @primaryKey
+              name: String @indexed
+              age: Int @indexed
+              tags: [String]
+              owner: Owner
+              created: Long @createdTime
+              updated: Long @updatedTime
+            }
+            type Owner { name: String!  phone: String }
+            type Counter @table(table: "counters") @export(name: "Count") @sealed { id: Int @primaryKey  count: Int }
+            type Hidden @table { id: ID @primaryKey  secret: String }
+            """;
+
+    final CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
+    final Store store;
+    final Database database;
+    final ResourceRegistry resources = new ResourceRegistry();
+
+    TestDatabase(Path folder) {
+        this(folder, ChangeFeed.FeedRetention.DEFAULT);
+    }
+
+    TestDatabase(Path folder, ChangeFeed.FeedRetention retention) {
+        store = Stores.open("mapdb", folder);
+        database = Database.open(store, Schema.parse("test.graphql", SCHEMA), codecs, retention);
+        database.exportTo(resources);
+    }
+
+    Resource table(String name) {
+        return resources.find(name).orElseThrow();
+    }
+
+    static ChangeFeed.FeedRetention retention(long entries, Duration age) {
+        return new ChangeFeed.FeedRetention(entries, age, Duration.ofHours(1));
+    }
+
+    @Override
+    public void close() {
+        database.close();
+        store.close();
+    }
+}

@@ -1,0 +1,90 @@
+package pier.resource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The messages a resource sends on a connection: {@code send} them, {@code close} when done, and
+ * {@code onClose} hears when the client goes away. Bounded: a send to a full stream closes it, so a
+ * slow client can never make the sender wait or hold unbounded memory.
+ */
+public final class Outgoing implements AutoCloseable {
+
+    private final BlockingQueue<Event> queue;
+    private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * Creates a stream.
+     *
+     * @param capacity how many messages may wait for the client
+     */
+    public Outgoing(int capacity) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    /**
+     * Sends a plain message.
+     *
+     * @param message the message
+     */
+    public void send(JsonNode message) {
+        send(new Event(Event.Type.MESSAGE, "", Optional.of(Record.message("", message)), 0, 0));
+    }
+
+    /**
+     * Sends an event.
+     *
+     * @param event the event
+     */
+    public void send(Event event) {
+        if (!closed && !queue.offer(event)) {
+            close();
+        }
+    }
+
+    /**
+     * For the protocol: waits for the next message to deliver.
+     *
+     * @param timeout how long to wait
+     * @return the message, or empty on time-out or once closed and drained
+     * @throws InterruptedException when interrupted
+     */
+    public Optional<Event> next(Duration timeout) throws InterruptedException {
+        if (closed && queue.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * Registers a listener for the end of the connection.
+     *
+     * @param listener called once when the stream closes
+     */
+    public void onClose(Runnable listener) {
+        closeListeners.add(listener);
+        if (closed) {
+            listener.run();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            closeListeners.forEach(Runnable::run);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package pier.resource;
+
+import java.util.Optional;
+
+/**
+ * One call on a resource, whatever protocol it came from.
+ *
+ * @param principal who is asking
+ * @param id        the record's id within the resource, or empty for the collection (or the resource itself)
+ * @param query     the raw query string (after {@code ?}), empty when none
+ * @param content   what was sent, for writes
+ * @param condition a precondition on the current record, for writes
+ */
+public record Request(Principal principal, Optional<String> id, String query, Optional<Content> content,
+                      Optional<Condition> condition) {
+
+    /**
+     * A request without query, content or condition.
+     *
+     * @param principal who is asking
+     * @param id        the record's id, or null for the collection
+     * @return the request
+     */
+    public static Request of(Principal principal, String id) {
+        return new Request(principal, Optional.ofNullable(id), "", Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * This request with content.
+     *
+     * @param content what was sent
+     * @return a copy carrying the content
+     */
+    public Request withContent(Content content) {
+        return new Request(principal, id, query, Optional.of(content), condition);
+    }
+
+    /**
+     * The id, which the call requires.
+     *
+     * @return the id
+     * @throws ResourceException of kind {@code BAD_REQUEST} when the request addresses the collection
+     */
+    public String requiredId() {
+        return id.orElseThrow(() -> ResourceException.badRequest("this operation needs a record id", null));
+    }
+}

@@ -1,0 +1,95 @@
+package pier.resource;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Something addressable by a path, as a REST resource, an MQTT topic, a WebSocket and an event stream.
+ * Calls block and run on virtual threads. Each operation a resource does not support answers
+ * {@link ResourceException.Kind#METHOD_NOT_ALLOWED}; every failure is a {@link ResourceException}.
+ */
+public interface Resource {
+
+    /** Describes the resource itself (REST {@code GET /T}). */
+    default JsonNode describe(Request request) {
+        throw ResourceException.methodNotAllowed("describe");
+    }
+
+    /** Reads one record ({@code GET /T/id}); a missing one is {@code NOT_FOUND}. */
+    default Record get(Request request) {
+        throw ResourceException.methodNotAllowed("get");
+    }
+
+    /** Lists the collection, filtered by the request's query ({@code GET /T/}). */
+    default Listing list(Request request) {
+        throw ResourceException.methodNotAllowed("list");
+    }
+
+    /** Replaces (or creates) one record with the request's content ({@code PUT /T/id}). */
+    default Record put(Request request) {
+        throw ResourceException.methodNotAllowed("put");
+    }
+
+    /** Replaces or creates every record of an array content in one atomic batch ({@code PUT /T/}). */
+    default List<Record> putAll(Request request) {
+        throw ResourceException.methodNotAllowed("put of a collection");
+    }
+
+    /** Merges the request's content into one record, creating it if missing ({@code PATCH /T/id}). */
+    default Record patch(Request request) {
+        throw ResourceException.methodNotAllowed("patch");
+    }
+
+    /** Creates a record with a generated id ({@code POST /T/}). */
+    default Record post(Request request) {
+        throw ResourceException.methodNotAllowed("post");
+    }
+
+    /** Deletes one record; true whether or not it existed ({@code DELETE /T/id}). */
+    default boolean delete(Request request) {
+        throw ResourceException.methodNotAllowed("delete");
+    }
+
+    /** Deletes every record the query matches ({@code DELETE /T/}); returns how many. */
+    default long deleteAll(Request request) {
+        throw ResourceException.methodNotAllowed("delete of a collection");
+    }
+
+    /** Notifies the record's subscribers of a message without changing the record. */
+    default void publish(Request request) {
+        throw ResourceException.methodNotAllowed("publish");
+    }
+
+    /** Subscribes to one record (an id) or the whole collection (no id). */
+    default Subscription subscribe(Request request, SubscribeOptions options) {
+        throw ResourceException.methodNotAllowed("subscribe");
+    }
+
+    /**
+     * Opens a connection (WebSocket with {@code incoming}, Server-Sent Events with {@link Incoming#NONE}).
+     * By default it subscribes and forwards every event; resources override it to talk back.
+     *
+     * @param request  the connection's request
+     * @param incoming what the client sends
+     * @return what is sent to the client
+     */
+    default Outgoing connect(Request request, Incoming incoming) {
+        Subscription subscription = subscribe(request, SubscribeOptions.DEFAULT);
+        Outgoing outgoing = new Outgoing(SubscribeOptions.DEFAULT.capacity());
+        outgoing.onClose(subscription::close);
+        Thread.ofVirtual().name("connect-" + request.id().orElse("*")).start(() -> {
+            try {
+                while (!outgoing.isClosed() && !subscription.isClosed()) {
+                    subscription.next(Duration.ofSeconds(1)).ifPresent(outgoing::send);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                outgoing.close();
+            }
+        });
+        return outgoing;
+    }
+}

@@ -1,0 +1,33 @@
+package pier.resource;
+
+/**
+ * How a subscription behaves.
+ *
+ * @param capacity     how many events may wait for the subscriber before the overflow policy applies
+ * @param overflow     what happens when the subscriber falls that far behind
+ * @param currentState whether the current state is sent first (MQTT retain handling may turn it off)
+ */
+public record SubscribeOptions(int capacity, Overflow overflow, boolean currentState) {
+
+    /** 1,024 waiting events, closing a subscriber that falls further behind, current state first. */
+    public static final SubscribeOptions DEFAULT = new SubscribeOptions(1024, Overflow.CLOSE, true);
+
+    /** What to do when a subscriber falls behind by more than the capacity; the writer never waits. */
+    public enum Overflow {
+        /** Close the subscription with a reason. */
+        CLOSE,
+        /** Drop events and deliver one {@link Event.Type#GAP} marker counting them when room returns. */
+        DROP
+    }
+
+    /**
+     * Checks the capacity.
+     *
+     * @throws IllegalArgumentException when it is not positive
+     */
+    public SubscribeOptions {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package pier.resource;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A bounded stream of {@link Event}s: the current state, a {@code SYNCED} marker with the feed
+ * position, then every change in commit order. Read it from one thread; close it when done.
+ */
+public interface Subscription extends AutoCloseable {
+
+    /**
+     * Waits for the next event.
+     *
+     * @param timeout how long to wait
+     * @return the event, or empty when none came in time or the subscription is closed and drained
+     * @throws InterruptedException when interrupted while waiting
+     */
+    Optional<Event> next(Duration timeout) throws InterruptedException;
+
+    /**
+     * Why the subscription ended, once it has.
+     *
+     * @return the reason (e.g. the subscriber fell behind), or empty while open or after a plain close
+     */
+    Optional<String> closeReason();
+
+    /**
+     * Whether no more events will come after those already waiting.
+     *
+     * @return true once closed
+     */
+    boolean isClosed();
+
+    /** Ends the subscription; waiting events are discarded. */
+    @Override
+    void close();
+}
