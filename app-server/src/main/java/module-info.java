@@ -1,10 +1,12 @@
 /**
- * The Pier server: reads the configuration, opens the store, loads the codecs, and serves HTTP with
+ * The Pier server: reads the configuration, opens the store and the database, and serves REST with
  * health and metrics. The composition root; exports nothing.
  */
 module pier.server {
     requires pier.codec;
     requires pier.store;
+    requires pier.engine;
+    requires pier.protocol.http;
     requires io.helidon.webserver;
     requires io.helidon.webserver.observe;
     requires io.helidon.webserver.observe.health;

@@ -7,9 +7,11 @@ package pier.server;
 enum LaunchOption {
     CONFIG("--config", "PIER_CONFIG", null, "FILE", "configuration file (default: pier-config.yaml if present)"),
     DATA("--data", "PIER_DATA", "storage.path", "DIR", "data folder (default: ./pier-data)"),
-    SCHEMA("--schema", "PIER_SCHEMA", "schema.file", "FILE", "schema file"),
+    SCHEMA("--schema", "PIER_SCHEMA", "schema.file", "FILE", "schema file (default: the sample schema)"),
     HTTP_HOST("--http-host", "PIER_HTTP_HOST", "http.host", "ADDRESS", "HTTP address (default: 127.0.0.1)"),
-    HTTP_PORT("--http-port", "PIER_HTTP_PORT", "http.port", "N", "HTTP port, 0 for any free one (default: 9926)");
+    HTTP_PORT("--http-port", "PIER_HTTP_PORT", "http.port", "N", "HTTP port, 0 for any free one (default: 9926)"),
+    ALLOW_ANONYMOUS("--allow-anonymous", "PIER_ALLOW_ANONYMOUS", "authentication.allowAnonymous", "true|false",
+            "let callers without credentials act as a full user (default: false)");
 
     private final String flag;
     private final String environmentVariable;

@@ -30,8 +30,8 @@ public final class Main {
         PierServer server;
         try {
             ServerConfig config = ServerConfig.from(LaunchOptions.parse(args, System.getenv()).config());
-            server = PierServer.start(config);
-        } catch (UsageException e) {
+            server = PierServer.start(config, System.getenv());
+        } catch (UsageException | pier.engine.SchemaException e) {
             System.err.println("pier: " + e.getMessage() + "\n" + LaunchOptions.usage());
             System.exit(USAGE_ERROR);
             return;

@@ -1,52 +1,77 @@
 package pier.server;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import io.helidon.webserver.WebServer;
 
 import pier.codec.CodecLimits;
 import pier.codec.CodecRegistry;
+import pier.engine.Database;
+import pier.engine.Schema;
+import pier.engine.Users;
+import pier.protocol.http.RestService;
+import pier.resource.ResourceRegistry;
 import pier.store.Store;
 import pier.store.Stores;
 
 /**
- * A running Pier server: the store, the codecs and the HTTP listener, started together and stopped
- * in order (no new work, then the last commits, then the files).
+ * A running Pier server: the store, the database, the users and the HTTP listener, started together
+ * and stopped in order (no new work, then the last commits, then the files).
  */
 final class PierServer {
 
     private static final System.Logger LOG = System.getLogger(PierServer.class.getName());
 
     private final Store store;
+    private final Database database;
     private final WebServer http;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private PierServer(Store store, WebServer http) {
+    private PierServer(Store store, Database database, WebServer http) {
         this.store = store;
+        this.database = database;
         this.http = http;
     }
 
     /**
-     * Opens the store and starts listening.
+     * Opens the store and the database and starts listening.
      *
+     * @param config      the settings
+     * @param environment for {@code PIER_ADMIN_PASSWORD}
      * @throws pier.store.StoreException when the store cannot be opened
+     * @throws pier.engine.SchemaException when the schema cannot be used
      */
-    static PierServer start(ServerConfig config) {
-        config.schema().ifPresent(schema -> LOG.log(System.Logger.Level.INFO,
-                "schema {0} (tables are not served yet)", schema.toAbsolutePath()));
+    static PierServer start(ServerConfig config, java.util.Map<String, String> environment) {
+        Schema schema = schema(config);
         CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
         Store store = Stores.open(config.storeBackend(), config.dataFolder());
-        LOG.log(System.Logger.Level.INFO, "store {0} opened in {1} with {2}", config.storeBackend(),
-                config.dataFolder().toAbsolutePath(), codecs.supportedTypes());
         try {
+            Database database = Database.open(store, schema, codecs, config.retention());
+            Users users = Users.open(store, codecs, config.allowAnonymous());
+            users.createAdminIfNone(Optional.ofNullable(environment.get("PIER_ADMIN_PASSWORD")))
+                    .ifPresent(password -> announce(config.dataFolder(), password));
+            ResourceRegistry resources = new ResourceRegistry();
+            database.exportTo(resources);
+            LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
+                    config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
             WebServer http = WebServer.builder()
                     .host(config.httpHost())
                     .port(config.httpPort())
                     .shutdownHook(false)
                     .addFeature(Observability.feature(store))
+                    .routing(routing -> routing.register("/", new RestService(resources, codecs, users,
+                            CodecLimits.DEFAULT.maxBytes())))
                     .build()
                     .start();
-            return new PierServer(store, http);
+            return new PierServer(store, database, http);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -68,6 +93,7 @@ final class PierServer {
         }
         LOG.log(System.Logger.Level.INFO, "stopping");
         http.stop();
+        database.close();
         store.close();
         LOG.log(System.Logger.Level.INFO, "stopped; store closed");
         stopped.countDown();
@@ -81,5 +107,33 @@ final class PierServer {
      */
     void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    private static Schema schema(ServerConfig config) {
+        try {
+            if (config.schema().isPresent()) {
+                Path file = config.schema().get();
+                return Schema.parse(file.toString(), Files.readString(file));
+            }
+            try (InputStream sample = PierServer.class.getResourceAsStream("sample-schema.graphql")) {
+                return Schema.parse("sample-schema.graphql", new String(sample.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the schema: " + e.getMessage(), e);
+        }
+    }
+
+    // the generated password is shown once and kept in a file only its owner can read
+    private static void announce(Path dataFolder, String password) {
+        Path file = dataFolder.resolve("admin-password");
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, password + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the admin password to " + file, e);
+        }
+        System.out.println("pier: created user admin with password " + password + " (saved in " + file.toAbsolutePath()
+                + ")");
     }
 }

@@ -2,22 +2,29 @@ package pier.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+
+import pier.engine.ChangeFeed;
 
 /**
  * The validated settings the server starts with.
  *
- * @param httpHost     the address HTTP listens on
- * @param httpPort     the HTTP port; 0 picks a free one
- * @param dataFolder   where the store keeps its files
- * @param storeBackend the store provider's name
- * @param schema       the schema file, when one is configured
+ * @param httpHost       the address HTTP listens on
+ * @param httpPort       the HTTP port; 0 picks a free one
+ * @param dataFolder     where the store keeps its files
+ * @param storeBackend   the store provider's name
+ * @param schema         the schema file, when one is configured (else the sample schema)
+ * @param allowAnonymous whether callers without credentials may act
+ * @param retention      how long the change feed is kept
  */
-record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema) {
+record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
+                    boolean allowAnonymous, ChangeFeed.FeedRetention retention) {
 
     /**
      * Reads and checks the settings, reporting every problem at once.
@@ -30,12 +37,34 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         Optional<Path> schema = config.get("schema.file").asString().asOptional().map(Path::of);
         schema.filter(file -> !Files.isReadable(file))
                 .ifPresent(file -> problems.add("schema.file: " + file.toAbsolutePath() + " cannot be read"));
+        boolean allowAnonymous = flag(config.get("authentication.allowAnonymous"), problems);
+        ChangeFeed.FeedRetention retention = retention(config.get("feed"), problems);
         if (!problems.isEmpty()) {
             throw new UsageException(String.join("; ", problems));
         }
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
-                config.get("storage.backend").asString().orElse("mapdb"), schema);
+                config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention);
+    }
+
+    private static boolean flag(Config node, List<String> problems) {
+        String text = node.asString().orElse("false").strip();
+        if (!text.equals("true") && !text.equals("false")) {
+            problems.add(node.key() + ": '" + text + "' is not true or false");
+        }
+        return text.equals("true");
+    }
+
+    private static ChangeFeed.FeedRetention retention(Config feed, List<String> problems) {
+        ChangeFeed.FeedRetention defaults = ChangeFeed.FeedRetention.DEFAULT;
+        try {
+            return new ChangeFeed.FeedRetention(feed.get("maxEntries").asLong().orElse(defaults.maxEntries()),
+                    feed.get("maxAge").as(Duration.class).orElse(defaults.maxAge()),
+                    feed.get("pruneInterval").as(Duration.class).orElse(defaults.pruneInterval()));
+        } catch (ConfigException e) {
+            problems.add("feed: " + e.getMessage() + " (durations are ISO-8601, e.g. PT24H)");
+            return defaults;
+        }
     }
 
     private static int port(Config node, List<String> problems) {

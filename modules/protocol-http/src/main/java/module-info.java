@@ -1,0 +1,12 @@
+/**
+ * REST for Pier on Helidon SE: translates HTTP requests into {@link pier.resource.Resource} calls and
+ * their results (or {@link pier.resource.ResourceException}s) back into responses. Knows nothing of
+ * tables or storage.
+ */
+module pier.protocol.http {
+    requires transitive pier.resource;
+    requires transitive io.helidon.webserver;
+    requires io.helidon.http;
+
+    exports pier.protocol.http;
+}

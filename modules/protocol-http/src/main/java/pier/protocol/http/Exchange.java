@@ -1,0 +1,216 @@
+package pier.protocol.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import pier.codec.Codec;
+import pier.codec.CodecException;
+import pier.codec.CodecRegistry;
+import pier.codec.CollectionWriter;
+import pier.resource.Condition;
+import pier.resource.Content;
+import pier.resource.Principal;
+import pier.resource.Record;
+import pier.resource.Request;
+import pier.resource.ResourceException;
+
+/** One HTTP request and its response: reads content and conditions, negotiates, and writes results. */
+final class Exchange {
+
+    private final ServerRequest request;
+    private final ServerResponse response;
+    private final Target target;
+    private final CodecRegistry codecs;
+    private final int maxBodyBytes;
+
+    Exchange(ServerRequest request, ServerResponse response, Target target, CodecRegistry codecs, int maxBodyBytes) {
+        this.request = request;
+        this.response = response;
+        this.target = target;
+        this.codecs = codecs;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    Method method() {
+        return request.prologue().method();
+    }
+
+    /** The resource call this request makes. */
+    Request resourceRequest(Principal principal) {
+        return new Request(principal, target.id(), request.query().rawValue(), content(), condition());
+    }
+
+    /** The codec for the response: a suffix wins over {@code Accept}. */
+    Codec responseCodec() {
+        if (target.forcedFormat().isPresent()) {
+            return codecs.forContentType(target.forcedFormat().get()).orElseThrow(() -> new ResourceException(
+                    ResourceException.Kind.NOT_ACCEPTABLE, "format " + target.forcedFormat().get()
+                    + " is not installed", null, null));
+        }
+        return codecs.negotiate(String.join(", ", request.headers().all(HeaderNames.ACCEPT, java.util.List::of)));
+    }
+
+    void sendRecord(Record record) {
+        if (record.opaqueContent().isPresent()) {
+            Content.Opaque opaque = record.opaqueContent().get();
+            send(Status.OK_200, opaque.contentType(), opaque.data(), record.etag());
+            return;
+        }
+        Codec codec = responseCodec();
+        send(Status.OK_200, codec.mediaType(), record.encoded(codec), record.etag());
+    }
+
+    void sendValue(Status status, JsonNode value) {
+        Codec codec = responseCodec();
+        send(status, codec.mediaType(), codec.encode(value), null);
+    }
+
+    void sendCollection(long position, Stream<Record> records) {
+        Codec codec = responseCodec();
+        String etag = "W/" + Record.etagOf(position);
+        if (notModified(etag)) {
+            records.close();
+            return;
+        }
+        response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, codec.mediaType()).header(HeaderNames.ETAG, etag)
+                .header(HeaderNames.VARY, "Accept");
+        if (method() == Method.HEAD) {
+            records.close();
+            response.send();
+            return;
+        }
+        try (records; OutputStream out = response.outputStream();
+             CollectionWriter writer = codec.collectionWriter(out, CollectionWriter.UNKNOWN_COUNT)) {
+            records.forEach(record -> writer.write(record.value()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the client went away", e);
+        }
+    }
+
+    void sendNoContent(Record written) {
+        response.status(Status.NO_CONTENT_204).header(HeaderNames.ETAG, written.etag()).send();
+    }
+
+    void sendStatus(Status status) {
+        response.status(status).send();
+    }
+
+    void sendCreated(Record created) {
+        response.header(HeaderNames.LOCATION, created.id());
+        Codec codec = responseCodec();
+        JsonNode primaryKey = created.value().isObject() ? created.value().findValue("id") : null;
+        JsonNode id = primaryKey != null && primaryKey.isIntegralNumber() ? primaryKey
+                : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(created.id());
+        send(Status.CREATED_201, codec.mediaType(), codec.encode(id), created.etag());
+    }
+
+    private void send(Status status, String contentType, byte[] body, String etag) {
+        if (etag != null) {
+            if (notModified(etag)) {
+                return;
+            }
+            response.header(HeaderNames.ETAG, etag);
+        }
+        response.status(status).header(HeaderNames.CONTENT_TYPE, contentType).header(HeaderNames.VARY, "Accept");
+        if (method() == Method.HEAD) {
+            response.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length)).send();
+        } else {
+            response.send(body);
+        }
+    }
+
+    private boolean notModified(String etag) {
+        Optional<String> ifNoneMatch = request.headers().first(HeaderNames.IF_NONE_MATCH);
+        if ((method() == Method.GET || method() == Method.HEAD) && ifNoneMatch.isPresent()
+                && tags(ifNoneMatch.get()).stream().anyMatch(tag -> tag.equals("*") || weak(tag).equals(weak(etag)))) {
+            response.status(Status.NOT_MODIFIED_304).header(HeaderNames.ETAG, etag).send();
+            return true;
+        }
+        return false;
+    }
+
+    private Optional<Condition> condition() {
+        return request.headers().first(HeaderNames.IF_MATCH).map(header -> {
+            Set<String> tags = tags(header);
+            if (tags.contains("*")) {
+                return new Condition(true, Set.of());
+            }
+            Set<Long> versions = new HashSet<>();
+            for (String tag : tags) {
+                // If-Match compares strongly: weak tags never match
+                if (tag.startsWith("\"") && tag.endsWith("\"") && tag.length() > 2) {
+                    try {
+                        versions.add(Long.parseLong(tag.substring(1, tag.length() - 1), 36));
+                    } catch (NumberFormatException e) {
+                        // a tag we never issued matches nothing
+                    }
+                }
+            }
+            return new Condition(false, versions);
+        });
+    }
+
+    private Optional<Content> content() {
+        if (!request.content().hasEntity()) {
+            return Optional.empty();
+        }
+        byte[] body = readBody();
+        Optional<String> contentType = request.headers().first(HeaderNames.CONTENT_TYPE);
+        Codec codec = contentType.isEmpty() ? codecs.json() : codecs.forContentType(contentType.get()).orElse(null);
+        if (codec == null) {
+            return Optional.of(new Content.Opaque(contentType.get(), body));
+        }
+        if (!codec.decodes()) {
+            throw new ResourceException(ResourceException.Kind.UNSUPPORTED_MEDIA_TYPE, codec.mediaType()
+                    + " is an output format; send one of " + codecs.supportedTypes(), null, null);
+        }
+        return Optional.of(new Content.Structured(codec.decode(body)));
+    }
+
+    private byte[] readBody() {
+        try (InputStream in = request.content().inputStream()) {
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw new ResourceException(ResourceException.Kind.TOO_LARGE, "the body exceeds the limit of "
+                        + maxBodyBytes + " bytes", null, null);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ResourceException(ResourceException.Kind.BAD_REQUEST, "the body could not be read: "
+                    + e.getMessage(), null, e);
+        }
+    }
+
+    private static Set<String> tags(String header) {
+        return new HashSet<>(Arrays.stream(header.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList());
+    }
+
+    private static String weak(String tag) {
+        return tag.startsWith("W/") ? tag.substring(2) : tag;
+    }
+
+    static Problem problem(CodecException e) {
+        return switch (e.kind()) {
+            case MALFORMED -> new Problem(400, "malformed body: " + e.getMessage()
+                    + (e.offset() >= 0 ? " (at offset " + e.offset() + ")" : ""),
+                    e.offset() >= 0 ? Optional.of("offset " + e.offset()) : Optional.empty());
+            case TOO_LARGE -> Problem.of(413, e.getMessage());
+            case UNSUPPORTED_MEDIA_TYPE -> Problem.of(406, e.getMessage());
+            case UNREPRESENTABLE -> Problem.of(406, e.getMessage());
+        };
+    }
+}

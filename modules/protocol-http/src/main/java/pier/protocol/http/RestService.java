@@ -1,0 +1,197 @@
+package pier.protocol.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import pier.codec.CodecException;
+import pier.codec.CodecRegistry;
+import pier.resource.Authenticator;
+import pier.resource.Principal;
+import pier.resource.Request;
+import pier.resource.Resource;
+import pier.resource.ResourceException;
+import pier.resource.ResourceRegistry;
+
+/**
+ * The REST interface: {@code /} lists the resources, {@code /T} describes one, {@code /T/} is its
+ * collection and {@code /T/id} a record. Every call becomes a {@link Resource} call; every failure
+ * becomes an {@code application/problem+json} answer.
+ */
+public final class RestService implements HttpService {
+
+    private static final System.Logger LOG = System.getLogger(RestService.class.getName());
+    private static final String RECORD_METHODS = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS";
+    private static final String COLLECTION_METHODS = "GET, HEAD, PUT, POST, DELETE, OPTIONS";
+    private static final String READ_METHODS = "GET, HEAD, OPTIONS";
+
+    private final ResourceRegistry resources;
+    private final CodecRegistry codecs;
+    private final Authenticator authenticator;
+    private final int maxBodyBytes;
+
+    /**
+     * Creates the service.
+     *
+     * @param resources     what is served
+     * @param codecs        the formats
+     * @param authenticator checks credentials
+     * @param maxBodyBytes  the largest request body accepted
+     */
+    public RestService(ResourceRegistry resources, CodecRegistry codecs, Authenticator authenticator, int maxBodyBytes) {
+        this.resources = resources;
+        this.codecs = codecs;
+        this.authenticator = authenticator;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any(this::handle);
+    }
+
+    private void handle(ServerRequest request, ServerResponse response) {
+        if (request.path().rawPath().startsWith("/observe")) {
+            response.next();
+            return;
+        }
+        Target target = Target.parse(request.path().rawPath());
+        Exchange exchange = new Exchange(request, response, target, codecs, maxBodyBytes);
+        try {
+            if (exchange.method() == Method.OPTIONS) {
+                response.header(HeaderNames.ALLOW, allowed(target)).status(Status.NO_CONTENT_204).send();
+                return;
+            }
+            Principal principal = authenticate(request);
+            dispatch(exchange, target, exchange.resourceRequest(principal));
+        } catch (ResourceException e) {
+            if (e.kind() == ResourceException.Kind.UNAUTHORIZED) {
+                response.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"pier\", charset=\"UTF-8\"");
+            }
+            if (e.kind() == ResourceException.Kind.METHOD_NOT_ALLOWED) {
+                response.header(HeaderNames.ALLOW, allowed(target));
+            }
+            new Problem(e.kind().httpStatus(), e.getMessage(), e.pointer()).send(response);
+        } catch (CodecException e) {
+            Exchange.problem(e).send(response);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "failed " + exchange.method() + " " + request.path().rawPath(), e);
+            if (!response.isSent()) {
+                Problem.of(500, "internal error: " + e.getClass().getSimpleName()).send(response);
+            }
+        }
+    }
+
+    private void dispatch(Exchange exchange, Target target, Request request) {
+        Method method = exchange.method();
+        if (target.kind() == Target.Kind.ROOT) {
+            requireRead(method);
+            ArrayNode list = JsonNodeFactory.instance.arrayNode();
+            for (String name : resources.names()) {
+                JsonNode description = resources.find(name).orElseThrow().describe(request);
+                list.add(description.isObject() ? ((ObjectNode) description.deepCopy()).put("path", "/" + name + "/")
+                        : description);
+            }
+            exchange.sendValue(Status.OK_200, list);
+            return;
+        }
+        Resource resource = resources.find(target.resource()).orElseThrow(() -> ResourceException.notFound(
+                "no resource /" + target.resource()));
+        switch (target.kind()) {
+            case RESOURCE -> {
+                requireRead(method);
+                exchange.sendValue(Status.OK_200, resource.describe(request));
+            }
+            case COLLECTION -> collection(exchange, resource, request, method);
+            default -> record(exchange, resource, request, method);
+        }
+    }
+
+    private static void collection(Exchange exchange, Resource resource, Request request, Method method) {
+        if (method == Method.GET || method == Method.HEAD) {
+            var listing = resource.list(request);
+            exchange.sendCollection(listing.position(), listing.records());
+        } else if (method == Method.PUT) {
+            resource.putAll(request);
+            exchange.sendStatus(Status.NO_CONTENT_204);
+        } else if (method == Method.POST) {
+            exchange.sendCreated(resource.post(request));
+        } else if (method == Method.DELETE) {
+            resource.deleteAll(request);
+            exchange.sendValue(Status.OK_200, JsonNodeFactory.instance.booleanNode(true));
+        } else {
+            throw ResourceException.methodNotAllowed(method.text() + " on a collection");
+        }
+    }
+
+    private static void record(Exchange exchange, Resource resource, Request request, Method method) {
+        if (method == Method.GET || method == Method.HEAD) {
+            exchange.sendRecord(resource.get(request));
+        } else if (method == Method.PUT) {
+            exchange.sendNoContent(resource.put(request));
+        } else if (method == Method.PATCH) {
+            exchange.sendNoContent(resource.patch(request));
+        } else if (method == Method.DELETE) {
+            resource.delete(request);
+            exchange.sendValue(Status.OK_200, JsonNodeFactory.instance.booleanNode(true));
+        } else {
+            throw ResourceException.methodNotAllowed(method.text() + " on a record");
+        }
+    }
+
+    private Principal authenticate(ServerRequest request) {
+        Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
+        if (authorization.isEmpty()) {
+            if (authenticator.allowsAnonymous()) {
+                return Principal.ANONYMOUS;
+            }
+            throw unauthorized("authentication required");
+        }
+        String header = authorization.get();
+        if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            throw unauthorized("only Basic authentication is supported");
+        }
+        String credentials;
+        try {
+            credentials = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw unauthorized("malformed Basic credentials");
+        }
+        int colon = credentials.indexOf(':');
+        if (colon < 0) {
+            throw unauthorized("malformed Basic credentials");
+        }
+        return authenticator.authenticate(credentials.substring(0, colon), credentials.substring(colon + 1))
+                .orElseThrow(() -> unauthorized("login failed"));
+    }
+
+    private static ResourceException unauthorized(String message) {
+        return new ResourceException(ResourceException.Kind.UNAUTHORIZED, message, null, null);
+    }
+
+    private static void requireRead(Method method) {
+        if (method != Method.GET && method != Method.HEAD) {
+            throw ResourceException.methodNotAllowed(method.text());
+        }
+    }
+
+    private static String allowed(Target target) {
+        return switch (target.kind()) {
+            case ROOT, RESOURCE -> READ_METHODS;
+            case COLLECTION -> COLLECTION_METHODS;
+            case RECORD -> RECORD_METHODS;
+        };
+    }
+}
