@@ -35,8 +35,14 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Map<String, String> environment, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=lz4", "--sun-misc-unsafe-memory-access=allow",
+        return start(List.of(), environment, args);
+    }
+
+    static ServerProcess start(List<String> jvmOptions, Map<String, String> environment, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--enable-native-access=lz4", "--sun-misc-unsafe-memory-access=allow",
                 "-p", BUILD.resolve("pier-server.jar") + ":" + BUILD.resolve("modules"),
                 "-m", "pier.server/pier.server.Main"));
         command.addAll(List.of(args));

@@ -1,0 +1,205 @@
+package pier.server;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static pier.server.RestClient.bytes;
+import static pier.server.RestClient.json;
+
+/** REST against the built server, over real sockets, in every format and every error path. */
+class RestIT {
+
+    @TempDir
+    static Path folder;
+    static ServerProcess server;
+    static RestClient admin;
+    static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+                "--data", folder.resolve("data").toString());
+        port = server.awaitReady();
+        admin = new RestClient(port, "admin", "s3cret");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void putThenGetInEveryFormat() {
+        assertThat(admin.putJson("/Dog/1", "{\"name\":\"Rex\",\"age\":3}").statusCode(), is(204));
+        HttpResponse<byte[]> asJson = admin.get("/Dog/1", "application/json");
+        assertThat(asJson.headers().firstValue("Content-Type").orElseThrow(), is("application/json"));
+        JsonNode expected = json(asJson);
+        assertThat(expected.get("name").asText(), is("Rex"));
+        assertThat(expected.get("id").asText(), is("1"));
+        HttpResponse<byte[]> asCbor = admin.get("/Dog/1", "application/cbor");
+        assertThat(asCbor.headers().firstValue("Content-Type").orElseThrow(), is("application/cbor"));
+        assertThat(RestClient.read(RestClient.CBOR, asCbor.body()), is(expected));
+        for (String msgpack : List.of("application/x-msgpack", "application/msgpack", "application/vnd.msgpack")) {
+            HttpResponse<byte[]> asMsgpack = admin.get("/Dog/1", msgpack);
+            assertThat(RestClient.read(RestClient.MSGPACK, asMsgpack.body()), is(expected));
+        }
+        assertThat(RestClient.read(RestClient.CBOR, admin.get("/Dog/1.cbor", "application/json").body()), is(expected));
+        assertThat(new String(admin.get("/Dog/1.csv", "").body(), StandardCharsets.UTF_8),
+                is("\"name\",\"age\",\"id\"\n\"Rex\",3,\"1\"\n"));
+    }
+
+    @Test
+    void writesInCborAndMessagePackAreStoredAsStructuredData() throws Exception {
+        byte[] cbor = RestClient.CBOR.writeValueAsBytes(Map.of("name", "Cb", "age", 2));
+        assertThat(admin.put("/Dog/cb", "application/cbor", cbor).statusCode(), is(204));
+        byte[] msgpack = RestClient.MSGPACK.writeValueAsBytes(Map.of("name", "Mp", "age", 4));
+        assertThat(admin.put("/Dog/mp", "application/x-msgpack", msgpack).statusCode(), is(204));
+        assertThat(json(admin.get("/Dog/cb", "application/json")).get("age").asInt(), is(2));
+        assertThat(json(admin.get("/Dog/mp", "application/json")).get("name").asText(), is("Mp"));
+    }
+
+    @Test
+    void serverPreferenceAndNotAcceptable() {
+        assertThat(admin.get("/Dog/", "application/json, application/cbor").headers().firstValue("Content-Type")
+                .orElseThrow(), is("application/cbor"));
+        HttpResponse<byte[]> refused = admin.get("/Dog/", "text/html");
+        assertThat(refused.statusCode(), is(406));
+        assertThat(refused.headers().firstValue("Content-Type").orElseThrow(), is("application/problem+json"));
+        assertThat(json(refused).get("detail").asText(), containsString("application/cbor"));
+    }
+
+    @Test
+    void patchMergesAndPostCreatesWithLocation() {
+        admin.putJson("/Dog/p", "{\"name\":\"Pat\",\"age\":1,\"breed\":\"lab\"}");
+        assertThat(admin.method("PATCH", "/Dog/p", "application/json", bytes("{\"age\":2}")).statusCode(), is(204));
+        JsonNode patched = json(admin.get("/Dog/p", ""));
+        assertThat(patched.get("age").asInt(), is(2));
+        assertThat(patched.get("breed").asText(), is("lab"));
+        HttpResponse<byte[]> created = admin.method("POST", "/Dog/", "application/json", bytes("{\"name\":\"New\"}"));
+        assertThat(created.statusCode(), is(201));
+        String id = created.headers().firstValue("Location").orElseThrow();
+        assertThat(json(created).asText(), is(id));
+        assertThat(json(admin.get("/Dog/" + id, "")).get("name").asText(), is("New"));
+    }
+
+    @Test
+    void deleteAnswersTrueAndMissingRecordsAre404() {
+        admin.putJson("/Dog/gone", "{\"name\":\"Gone\"}");
+        HttpResponse<byte[]> deleted = admin.send(admin.request("/Dog/gone").DELETE());
+        assertThat(deleted.statusCode(), is(200));
+        assertThat(json(deleted).asBoolean(), is(true));
+        assertThat(admin.get("/Dog/gone", "").statusCode(), is(404));
+        assertThat(json(admin.send(admin.request("/Dog/never").DELETE())).asBoolean(), is(true));
+    }
+
+    @Test
+    void etagsMakeConditionalRequests() {
+        admin.putJson("/Dog/e", "{\"name\":\"E\"}");
+        HttpResponse<byte[]> first = admin.get("/Dog/e", "");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertThat(admin.send(admin.request("/Dog/e").header("If-None-Match", etag)).statusCode(), is(304));
+        assertThat(admin.send(admin.request("/Dog/e").header("If-None-Match", "W/" + etag)).statusCode(), is(304));
+        HttpResponse<byte[]> stale = admin.send(admin.request("/Dog/e").header("If-Match", "\"0\"")
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers
+                        .ofString("{\"name\":\"F\"}")));
+        assertThat(stale.statusCode(), is(412));
+        HttpResponse<byte[]> fresh = admin.send(admin.request("/Dog/e").header("If-Match", etag)
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers
+                        .ofString("{\"name\":\"F\"}")));
+        assertThat(fresh.statusCode(), is(204));
+        assertThat(fresh.headers().firstValue("ETag").orElseThrow(), not(is(etag)));
+        String collectionTag = admin.get("/Dog/", "").headers().firstValue("ETag").orElseThrow();
+        assertThat(collectionTag, startsWith("W/"));
+        assertThat(admin.send(admin.request("/Dog/").header("If-None-Match", collectionTag)).statusCode(), is(304));
+    }
+
+    @Test
+    void everyClientErrorIsAProblemNeverA500() throws Exception {
+        byte[] badCbor = {(byte) 0xa1, 0x61};
+        byte[] badMsgpack = {(byte) 0xc1};
+        assertProblem(admin.putJson("/Dog/x", "{\"name\":"), 400, "offset");
+        assertProblem(admin.put("/Dog/x", "application/cbor", badCbor), 400, "malformed");
+        assertProblem(admin.put("/Dog/x", "application/x-msgpack", badMsgpack), 400, "malformed");
+        assertProblem(admin.putJson("/Dog/x", "{\"age\":\"old\"}"), 400, "age");
+        assertProblem(admin.putJson("/Dog/x", "[1,2]"), 400, "object");
+        assertProblem(admin.putJson("/Dog/", "{\"id\":\"a\"}"), 400, "array");
+        assertProblem(admin.put("/Dog/x", "text/csv", bytes("a,b")), 415, "output format");
+        assertProblem(admin.get("/Nope/1", ""), 404, "/Nope");
+        assertProblem(admin.method("POST", "/Dog/1", "application/json", bytes("{}")), 405, "POST");
+        assertProblem(admin.putJson("/Dog/x", "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"), 413, "nesting");
+        assertProblem(admin.putJson("/Dog/x", "{\"name\":\"x\",\"name\":\"y\"}"), 400, "Duplicate");
+        assertThat(admin.get("/Dog/x", "").statusCode(), is(404));
+    }
+
+    @Test
+    void anArrayPutIsOneAtomicBatch() {
+        assertThat(admin.putJson("/Dog/", "[{\"id\":\"b1\",\"name\":\"B1\"},{\"id\":\"b2\",\"name\":\"B2\"}]")
+                .statusCode(), is(204));
+        assertThat(admin.get("/Dog/b2", "").statusCode(), is(200));
+        assertProblem(admin.putJson("/Dog/", "[{\"id\":\"b3\",\"name\":\"B3\"},{\"id\":\"b4\",\"age\":\"x\"}]"), 400,
+                "age");
+        assertThat(admin.get("/Dog/b3", "").statusCode(), is(404));
+    }
+
+    @Test
+    void opaqueBodiesComeBackAsTheSameBytes() {
+        byte[] calendar = bytes("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+        assertThat(admin.put("/Dog/cal", "text/calendar", calendar).statusCode(), is(204));
+        HttpResponse<byte[]> back = admin.get("/Dog/cal", "application/cbor");
+        assertThat(back.headers().firstValue("Content-Type").orElseThrow(), is("text/calendar"));
+        assertThat(new String(back.body(), StandardCharsets.UTF_8), is(new String(calendar, StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void authenticationIsRequired() {
+        RestClient anonymous = new RestClient(port, null, null);
+        HttpResponse<byte[]> refused = anonymous.get("/Dog/1", "");
+        assertThat(refused.statusCode(), is(401));
+        assertThat(refused.headers().firstValue("WWW-Authenticate").orElseThrow(), startsWith("Basic"));
+        assertThat(new RestClient(port, "admin", "wrong").get("/Dog/1", "").statusCode(), is(401));
+        assertThat(new RestClient(port, "nobody", "s3cret").get("/Dog/1", "").statusCode(), is(401));
+    }
+
+    @Test
+    void theRootListsTablesAndTheTableDescribesItself() {
+        JsonNode root = json(admin.get("/", ""));
+        assertThat(root.get(0).get("name").asText(), is("Dog"));
+        assertThat(root.get(0).get("primaryKey").asText(), is("id"));
+        JsonNode table = json(admin.get("/Dog", ""));
+        assertThat(table.get("attributes").get(1).get("name").asText(), is("name"));
+    }
+
+    @Test
+    void curlWritesJsonAndReadsCbor() throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        Process put = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-u", "admin:s3cret",
+                "-X", "PUT", "-H", "Content-Type: application/json", "-d", "{\"name\":\"Curl\",\"age\":7}",
+                base + "/Dog/curl").start();
+        assertThat(new String(put.getInputStream().readAllBytes(), StandardCharsets.UTF_8), is("204"));
+        Process get = new ProcessBuilder("curl", "-s", "-u", "admin:s3cret", "-H", "Accept: application/cbor",
+                base + "/Dog/curl").start();
+        JsonNode record = RestClient.read(RestClient.CBOR, get.getInputStream().readAllBytes());
+        assertThat(record.get("age").asInt(), is(7));
+        assertThat(put.waitFor() + get.waitFor(), is(0));
+    }
+
+    private static void assertProblem(HttpResponse<byte[]> response, int status, String detail) {
+        assertThat(new String(response.body(), StandardCharsets.UTF_8), response.statusCode(), is(status));
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow(), is("application/problem+json"));
+        assertThat(json(response).get("detail").asText(), containsString(detail));
+    }
+}
