@@ -1,0 +1,164 @@
+package pier.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import pier.resource.Event;
+import pier.resource.Principal;
+import pier.resource.Request;
+import pier.resource.Resource;
+import pier.resource.SubscribeOptions;
+import pier.resource.Subscription;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static pier.engine.TableTest.NODES;
+import static pier.engine.TableTest.dog;
+import static pier.engine.TableTest.write;
+
+class SubscriptionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path folder;
+    TestDatabase db;
+    Resource dogs;
+
+    @BeforeEach
+    void open() {
+        db = new TestDatabase(folder);
+        dogs = db.table("Dog");
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void aRecordSubscriptionGetsTheCurrentRecordThenSyncedThenEveryChange() throws Exception {
+        dogs.put(write("1", dog("Rex", 3)));
+        try (Subscription subscription = dogs.subscribe(Request.of(Principal.ANONYMOUS, "1"), SubscribeOptions.DEFAULT)) {
+            Event current = subscription.next(WAIT).orElseThrow();
+            assertThat(current.type(), is(Event.Type.PUT));
+            assertThat(current.record().orElseThrow().value().get("age").asInt(), is(3));
+            Event synced = subscription.next(WAIT).orElseThrow();
+            assertThat(synced.type(), is(Event.Type.SYNCED));
+            assertThat(synced.sequence(), is(current.sequence()));
+            dogs.patch(write("1", NODES.objectNode().put("age", 4)));
+            dogs.put(write("2", dog("Other", 1)));
+            dogs.delete(Request.of(Principal.ANONYMOUS, "1"));
+            dogs.publish(write("1", NODES.objectNode().put("hello", "there")));
+            Event patched = subscription.next(WAIT).orElseThrow();
+            assertThat(patched.record().orElseThrow().value().get("name").asText(), is("Rex"));
+            assertThat(patched.record().orElseThrow().value().get("age").asInt(), is(4));
+            assertThat(subscription.next(WAIT).orElseThrow().type(), is(Event.Type.DELETE));
+            Event message = subscription.next(WAIT).orElseThrow();
+            assertThat(message.type(), is(Event.Type.MESSAGE));
+            assertThat(message.record().orElseThrow().value().get("hello").asText(), is("there"));
+        }
+    }
+
+    @Test
+    void aMissingRecordSendsOnlySyncedUntilItExists() throws Exception {
+        try (Subscription subscription = dogs.subscribe(Request.of(Principal.ANONYMOUS, "later"),
+                SubscribeOptions.DEFAULT)) {
+            assertThat(subscription.next(WAIT).orElseThrow().type(), is(Event.Type.SYNCED));
+            assertThat(subscription.next(Duration.ofMillis(100)).isPresent(), is(false));
+            dogs.put(write("later", dog("Late", 1)));
+            assertThat(subscription.next(WAIT).orElseThrow().id(), is("later"));
+        }
+    }
+
+    @Test
+    void aTableSubscriptionSeesEveryRecordThenChangesInCommitOrder() throws Exception {
+        dogs.put(write("a", dog("A", 1)));
+        dogs.put(write("b", dog("B", 2)));
+        try (Subscription subscription = dogs.subscribe(Request.of(Principal.ANONYMOUS, null),
+                SubscribeOptions.DEFAULT)) {
+            assertThat(List.of(subscription.next(WAIT).orElseThrow().id(), subscription.next(WAIT).orElseThrow().id()),
+                    contains("a", "b"));
+            long position = subscription.next(WAIT).orElseThrow().sequence();
+            try (ExecutorService writers = Executors.newFixedThreadPool(8)) {
+                List<CompletableFuture<Void>> done = new ArrayList<>();
+                for (int w = 0; w < 8; w++) {
+                    int writer = w;
+                    done.add(CompletableFuture.runAsync(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            dogs.put(write("w" + writer + "-" + i, dog("W", i)));
+                        }
+                    }, writers));
+                }
+                done.forEach(CompletableFuture::join);
+            }
+            long previous = position;
+            for (int i = 0; i < 200; i++) {
+                Event event = subscription.next(WAIT).orElseThrow();
+                assertThat(event.sequence(), is(previous + 1));
+                previous = event.sequence();
+            }
+        }
+    }
+
+    @Test
+    void aSubscriberThatFallsBehindIsClosedWithAReasonAndNeverBlocksTheWriter() throws Exception {
+        try (Subscription subscription = dogs.subscribe(Request.of(Principal.ANONYMOUS, "1"),
+                new SubscribeOptions(4, SubscribeOptions.Overflow.CLOSE, true))) {
+            for (int i = 0; i < 10; i++) {
+                dogs.put(write("1", dog("Rex", i)));
+            }
+            assertThat(subscription.isClosed(), is(true));
+            assertThat(subscription.closeReason().orElseThrow(), containsString("fell behind"));
+        }
+    }
+
+    @Test
+    void theDropPolicyDeliversAGapMarkerCountingWhatWasDropped() throws Exception {
+        try (Subscription subscription = dogs.subscribe(Request.of(Principal.ANONYMOUS, "1"),
+                new SubscribeOptions(4, SubscribeOptions.Overflow.DROP, true))) {
+            assertThat(subscription.next(WAIT).orElseThrow().type(), is(Event.Type.SYNCED));
+            for (int i = 0; i < 10; i++) {
+                dogs.put(write("1", dog("Rex", i)));
+            }
+            List<Event> seen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                seen.add(subscription.next(WAIT).orElseThrow());
+            }
+            dogs.put(write("1", dog("Rex", 99)));
+            dogs.put(write("1", dog("Rex", 100)));
+            Event gap = subscription.next(WAIT).orElseThrow();
+            assertThat(gap.type(), is(Event.Type.GAP));
+            assertThat(gap.version(), is(6L));
+            assertThat(subscription.next(WAIT).orElseThrow().record().orElseThrow().value().get("age").asInt(), is(99));
+            assertThat(seen.stream().map(e -> e.record().orElseThrow().value().get("age").asInt()).toList(),
+                    contains(0, 1, 2, 3));
+        }
+    }
+
+    @Test
+    void oneChangeIsOneEventObjectForEverySubscriber() throws Exception {
+        try (Subscription first = dogs.subscribe(Request.of(Principal.ANONYMOUS, "1"), SubscribeOptions.DEFAULT);
+             Subscription second = dogs.subscribe(Request.of(Principal.ANONYMOUS, null), SubscribeOptions.DEFAULT)) {
+            first.next(WAIT);
+            second.next(WAIT);
+            dogs.put(write("1", dog("Rex", 1)));
+            Event a = first.next(WAIT).orElseThrow();
+            Event b = second.next(WAIT).orElseThrow();
+            // the same record object: its encodings are computed once for all subscribers
+            assertThat(a.record().orElseThrow() == b.record().orElseThrow(), is(true));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package pier.engine;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import pier.resource.Principal;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+class UsersTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void theFirstStartCreatesAnAdminWithTheGivenPasswordOnlyOnce() {
+        try (TestDatabase db = new TestDatabase(folder)) {
+            Users users = Users.open(db.store, db.codecs, false);
+            assertThat(users.createAdminIfNone(Optional.of("pw")), is(Optional.empty()));
+            assertThat(users.authenticate("admin", "pw"), is(Optional.of(new Principal("admin", true))));
+            assertThat(users.authenticate("admin", "wrong"), is(Optional.empty()));
+            assertThat(users.authenticate("nobody", "pw"), is(Optional.empty()));
+            assertThat(users.createAdminIfNone(Optional.of("other")), is(Optional.empty()));
+            assertThat(users.authenticate("admin", "other"), is(Optional.empty()));
+        }
+    }
+
+    @Test
+    void aGeneratedPasswordIsReturnedOnceAndSurvivesARestart() {
+        String generated;
+        try (TestDatabase db = new TestDatabase(folder)) {
+            generated = Users.open(db.store, db.codecs, false).createAdminIfNone(Optional.empty()).orElseThrow();
+        }
+        try (TestDatabase db = new TestDatabase(folder)) {
+            assertThat(Users.open(db.store, db.codecs, false).authenticate("admin", generated).isPresent(), is(true));
+        }
+    }
+
+    @Test
+    void changingAPasswordForgetsTheRememberedCredential() {
+        try (TestDatabase db = new TestDatabase(folder)) {
+            Users users = Users.open(db.store, db.codecs, false);
+            users.setPassword("ann", "one", false);
+            assertThat(users.authenticate("ann", "one").isPresent(), is(true));
+            users.setPassword("ann", "two", false);
+            assertThat(users.authenticate("ann", "one").isPresent(), is(false));
+            assertThat(users.authenticate("ann", "two"), is(Optional.of(new Principal("ann", false))));
+        }
+    }
+
+    @Test
+    void passwordsAreStoredOnlyAsSaltedHashes() {
+        try (TestDatabase db = new TestDatabase(folder)) {
+            Users.open(db.store, db.codecs, false).setPassword("ann", "visible-secret", false);
+            byte[] stored = db.store.get(Users.MAP, "ann".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .orElseThrow();
+            assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1).contains("visible-secret"),
+                    is(false));
+        }
+    }
+}
