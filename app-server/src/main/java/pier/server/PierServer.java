@@ -7,10 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.cors.CorsFeature;
 
 import pier.codec.CodecLimits;
 import pier.codec.CodecRegistry;
@@ -62,15 +66,17 @@ final class PierServer {
             database.exportTo(resources);
             LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                     config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
-            WebServer http = WebServer.builder()
+            WebServerConfig.Builder builder = WebServer.builder()
                     .host(config.httpHost())
                     .port(config.httpPort())
                     .shutdownHook(false)
                     .addFeature(Observability.feature(store))
                     .routing(routing -> routing.register("/", new RestService(resources, codecs, users,
-                            CodecLimits.DEFAULT.maxBytes())))
-                    .build()
-                    .start();
+                            CodecLimits.DEFAULT.maxBytes())));
+            if (!config.corsOrigins().isEmpty()) {
+                builder.addFeature(cors(config.corsOrigins()));
+            }
+            WebServer http = builder.build().start();
             return new PierServer(store, database, http);
         } catch (RuntimeException e) {
             store.close();
@@ -107,6 +113,13 @@ final class PierServer {
      */
     void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    private static CorsFeature cors(List<String> origins) {
+        return CorsFeature.builder().enabled(true).addDefaults(false).addPath(path -> path.pathPattern("/*")
+                .allowOrigins(Set.copyOf(origins))
+                .allowMethods(Set.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"))
+                .exposeHeaders(Set.of("ETag", "Location"))).build();
     }
 
     private static Schema schema(ServerConfig config) {

@@ -22,9 +22,10 @@ import pier.engine.ChangeFeed;
  * @param schema         the schema file, when one is configured (else the sample schema)
  * @param allowAnonymous whether callers without credentials may act
  * @param retention      how long the change feed is kept
+ * @param corsOrigins    the origins CORS allows; empty turns CORS off
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
-                    boolean allowAnonymous, ChangeFeed.FeedRetention retention) {
+                    boolean allowAnonymous, ChangeFeed.FeedRetention retention, List<String> corsOrigins) {
 
     /**
      * Reads and checks the settings, reporting every problem at once.
@@ -44,7 +45,15 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         }
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
-                config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention);
+                config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention,
+                list(config.get("http.cors.origins")));
+    }
+
+    // a YAML list, or one comma-separated string from a flag or the environment
+    private static List<String> list(Config node) {
+        List<String> values = node.isLeaf() ? List.of(node.asString().orElse("").split(","))
+                : node.asList(String.class).orElse(List.of());
+        return values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
     private static boolean flag(Config node, List<String> problems) {
