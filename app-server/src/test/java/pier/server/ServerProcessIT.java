@@ -125,6 +125,22 @@ class ServerProcessIT {
         }
     }
 
+    @Test
+    void aSchemaWithErrorsStopsTheServerNamingEveryProblemWithItsLine() throws Exception {
+        Path schema = Files.writeString(folder.resolve("schema.graphql"), """
+                type Dog @table @export {
+                  name: String
+                }
+                type Cat @table { id: ID @primaryKey  owner: Nobody }
+                """);
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--schema", schema.toString(), "--data", data())) {
+            assertThat(server.awaitExit(), is(2));
+            String stderr = String.join("\n", server.stderr());
+            assertThat(stderr, containsString("1:1: type Dog needs exactly one @primaryKey attribute"));
+            assertThat(stderr, containsString("4:38: attribute owner has unknown type Nobody"));
+        }
+    }
+
     private String data() {
         return folder.resolve("data").toString();
     }

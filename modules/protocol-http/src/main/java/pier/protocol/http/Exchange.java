@@ -112,9 +112,7 @@ final class Exchange {
     void sendCreated(Record created) {
         response.header(HeaderNames.LOCATION, created.id());
         Codec codec = responseCodec();
-        JsonNode primaryKey = created.value().isObject() ? created.value().findValue("id") : null;
-        JsonNode id = primaryKey != null && primaryKey.isIntegralNumber() ? primaryKey
-                : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(created.id());
+        JsonNode id = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(created.id());
         send(Status.CREATED_201, codec.mediaType(), codec.encode(id), created.etag());
     }
 
