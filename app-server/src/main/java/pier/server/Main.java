@@ -31,8 +31,12 @@ public final class Main {
         try {
             ServerConfig config = ServerConfig.from(LaunchOptions.parse(args, System.getenv()).config());
             server = PierServer.start(config, System.getenv());
-        } catch (UsageException | pier.engine.SchemaException e) {
+        } catch (UsageException e) {
             System.err.println("pier: " + e.getMessage() + "\n" + LaunchOptions.usage());
+            System.exit(USAGE_ERROR);
+            return;
+        } catch (pier.engine.SchemaException e) {
+            System.err.println("pier: " + e.getMessage());
             System.exit(USAGE_ERROR);
             return;
         } catch (StoreException | io.helidon.config.ConfigException | java.io.UncheckedIOException e) {

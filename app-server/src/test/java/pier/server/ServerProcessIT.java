@@ -137,7 +137,7 @@ class ServerProcessIT {
             assertThat(server.awaitExit(), is(2));
             String stderr = String.join("\n", server.stderr());
             assertThat(stderr, containsString("1:1: type Dog needs exactly one @primaryKey attribute"));
-            assertThat(stderr, containsString("4:38: attribute owner has unknown type Nobody"));
+            assertThat(stderr, containsString("4:39: attribute owner has unknown type Nobody"));
         }
     }
 
