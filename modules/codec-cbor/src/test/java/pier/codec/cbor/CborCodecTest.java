@@ -43,12 +43,4 @@ class CborCodecTest extends CodecContract {
         assertThat(codec.mediaType(), is("application/cbor"));
         assertThat(codec.preference(), is(3));
     }
-
-    private static byte[] bytes(int... values) {
-        byte[] bytes = new byte[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bytes[i] = (byte) values[i];
-        }
-        return bytes;
-    }
 }

@@ -40,12 +40,4 @@ class MessagePackCodecTest extends CodecContract {
         assertThat(codec(CodecLimits.DEFAULT).mediaTypes(),
                 contains("application/x-msgpack", "application/msgpack", "application/vnd.msgpack"));
     }
-
-    private static byte[] bytes(int... values) {
-        byte[] bytes = new byte[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bytes[i] = (byte) values[i];
-        }
-        return bytes;
-    }
 }

@@ -247,6 +247,20 @@ public abstract class CodecContract {
         assertThrows(IllegalStateException.class, writer::close);
     }
 
+    /**
+     * Bytes from unsigned values, for writing format samples by hand.
+     *
+     * @param values each 0 to 255
+     * @return the bytes
+     */
+    protected static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+
     private static byte[] randomBytes(Random random) {
         byte[] bytes = new byte[random.nextInt(64)];
         random.nextBytes(bytes);
