@@ -2,6 +2,9 @@ package pier.engine;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import pier.codec.Codec;
@@ -23,7 +26,7 @@ public final class Database implements AutoCloseable {
     private final Sequencer sequencer;
     private final ChangeFeed feed;
     private final List<Table> tables;
-    private final Thread pruner;
+    private final ScheduledExecutorService pruner;
 
     private Database(Store store, Schema schema, Codec cbor, ChangeFeed.FeedRetention retention, LongSupplier clock) {
         this.store = store;
@@ -32,7 +35,10 @@ public final class Database implements AutoCloseable {
         this.sequencer = new Sequencer(store, cbor, fanout, clock);
         this.feed = new ChangeFeed(store, sequencer, retention, clock);
         this.tables = schema.tables().stream().map(definition -> new Table(definition, this)).toList();
-        this.pruner = Thread.ofVirtual().name("pier-feed-pruner").start(() -> pruneEvery(retention));
+        this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-feed-pruner")
+                .daemon().factory());
+        long every = retention.pruneInterval().toMillis();
+        pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -45,9 +51,14 @@ public final class Database implements AutoCloseable {
      * @return the database
      */
     public static Database open(Store store, Schema schema, CodecRegistry codecs, ChangeFeed.FeedRetention retention) {
+        return open(store, schema, codecs, retention, Clock.systemUTC()::millis);
+    }
+
+    static Database open(Store store, Schema schema, CodecRegistry codecs, ChangeFeed.FeedRetention retention,
+                         LongSupplier clock) {
         Codec cbor = codecs.forContentType("application/cbor")
                 .orElseThrow(() -> new IllegalStateException("records are stored as CBOR, but no CBOR codec is installed"));
-        return new Database(store, schema, cbor, retention, Clock.systemUTC()::millis);
+        return new Database(store, schema, cbor, retention, clock);
     }
 
     /**
@@ -73,7 +84,7 @@ public final class Database implements AutoCloseable {
     /** Stops the background pruning; the store is closed by its owner. */
     @Override
     public void close() {
-        pruner.interrupt();
+        pruner.shutdownNow();
     }
 
     Store store() {
@@ -96,19 +107,15 @@ public final class Database implements AutoCloseable {
         return "table/" + table.name();
     }
 
-    private void pruneEvery(ChangeFeed.FeedRetention retention) {
+    private void prune() {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(retention.pruneInterval());
-                long pruned = feed.prune();
-                if (pruned > 0) {
-                    LOG.log(System.Logger.Level.DEBUG, "pruned {0} feed entries", pruned);
-                }
+            long pruned = feed.prune();
+            if (pruned > 0) {
+                LOG.log(System.Logger.Level.DEBUG, "pruned {0} feed entries", pruned);
             }
-        } catch (InterruptedException e) {
-            // closing
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "feed pruning stopped: " + e.getMessage(), e);
+            // the next round tries again; a closed store ends with the database
+            LOG.log(System.Logger.Level.WARNING, "feed pruning failed: " + e.getMessage(), e);
         }
     }
 }

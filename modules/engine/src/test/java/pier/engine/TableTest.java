@@ -58,15 +58,17 @@ class TableTest {
 
     @Test
     void putReplacesAndGetReadsBackWithTheIdAndTimestamps() {
-        dogs.put(write("7", dog("Rex", 3).put("breed", "lab")));
+        Record first = dogs.put(write("7", dog("Rex", 3).put("breed", "lab")));
+        db.clock.addAndGet(1000);
         Record second = dogs.put(write("7", dog("Rex", 4)));
         Record read = dogs.get(Request.of(Principal.ANONYMOUS, "7"));
         assertThat(read.value().get("id").asText(), is("7"));
         assertThat(read.value().get("age").asInt(), is(4));
         assertThat(read.value().has("breed"), is(false));
         assertThat(read.version(), is(second.version()));
-        assertThat(read.value().get("updated").asLong(), greaterThan(0L));
-        assertThat(read.value().get("created").asLong(), is(read.value().get("created").asLong()));
+        // a replace keeps the creation time and moves the update time
+        assertThat(read.value().get("created"), is(first.value().get("created")));
+        assertThat(read.value().get("updated").asLong(), is(first.value().get("updated").asLong() + 1000));
     }
 
     @Test

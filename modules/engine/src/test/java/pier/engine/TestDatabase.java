@@ -2,6 +2,7 @@ package pier.engine;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import pier.codec.CodecLimits;
 import pier.codec.CodecRegistry;
@@ -32,6 +33,8 @@ final class TestDatabase implements AutoCloseable {
     final Store store;
     final Database database;
     final ResourceRegistry resources = new ResourceRegistry();
+    /** The database's clock, in milliseconds; tests move it forward. */
+    final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
 
     TestDatabase(Path folder) {
         this(folder, ChangeFeed.FeedRetention.DEFAULT);
@@ -39,7 +42,7 @@ final class TestDatabase implements AutoCloseable {
 
     TestDatabase(Path folder, ChangeFeed.FeedRetention retention) {
         store = Stores.open("mapdb", folder);
-        database = Database.open(store, Schema.parse("test.graphql", SCHEMA), codecs, retention);
+        database = Database.open(store, Schema.parse("test.graphql", SCHEMA), codecs, retention, clock::get);
         database.exportTo(resources);
     }
 
