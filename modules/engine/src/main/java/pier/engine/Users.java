@@ -9,7 +9,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import javax.crypto.Mac;
@@ -48,6 +50,8 @@ public final class Users implements Authenticator {
     private final LongSupplier clock;
     private final SecretKeySpec cacheKey;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Optional<Principal>>> checking = new ConcurrentHashMap<>();
+    private final AtomicLong slowChecks = new AtomicLong();
 
     private Users(Store store, Codec cbor, boolean allowAnonymous, LongSupplier clock) {
         this.store = store;
@@ -109,13 +113,44 @@ public final class Users implements Authenticator {
     @Override
     public Optional<Principal> authenticate(String user, String password) {
         String credential = keyedHash(user, password);
-        Remembered known = remembered.get(credential);
-        if (known != null && known.until() > clock.getAsLong()) {
-            return Optional.of(known.principal());
+        Optional<Principal> known = remembered(credential);
+        if (known.isPresent()) {
+            return known;
         }
-        Optional<Principal> principal = check(user, password);
-        principal.ifPresent(p -> remembered.put(credential, new Remembered(p, clock.getAsLong() + REMEMBER.toMillis())));
-        return principal;
+        // callers presenting the same credential at once share one slow check
+        CompletableFuture<Optional<Principal>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<Principal>> running = checking.putIfAbsent(credential, mine);
+        if (running != null) {
+            return running.join();
+        }
+        try {
+            // a check that finished since the first look has remembered its result already
+            Optional<Principal> justChecked = remembered(credential);
+            if (justChecked.isPresent()) {
+                mine.complete(justChecked);
+                return justChecked;
+            }
+            Optional<Principal> principal = check(user, password);
+            principal.ifPresent(p -> remembered.put(credential, new Remembered(p, clock.getAsLong()
+                    + REMEMBER.toMillis())));
+            mine.complete(principal);
+            return principal;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            checking.remove(credential);
+        }
+    }
+
+    private Optional<Principal> remembered(String credential) {
+        Remembered known = remembered.get(credential);
+        return known != null && known.until() > clock.getAsLong() ? Optional.of(known.principal()) : Optional.empty();
+    }
+
+    /** How many slow hashes were computed to check passwords, for tests of the remembering. */
+    long slowChecks() {
+        return slowChecks.get();
     }
 
     @Override
@@ -124,6 +159,7 @@ public final class Users implements Authenticator {
     }
 
     private Optional<Principal> check(String user, String password) {
+        slowChecks.incrementAndGet();
         return store.get(MAP, user.getBytes(StandardCharsets.UTF_8)).map(cbor::decode).filter(stored -> {
             try {
                 byte[] expected = stored.get("hash").binaryValue();

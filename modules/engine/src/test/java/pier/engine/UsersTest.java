@@ -53,6 +53,27 @@ class UsersTest {
     }
 
     @Test
+    void aCredentialCostsOneSlowHashHoweverManyCallersPresentIt() throws Exception {
+        try (TestDatabase db = new TestDatabase(folder)) {
+            Users users = Users.open(db.store, db.codecs, false);
+            users.setPassword("ann", "pw", false);
+            try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var results = java.util.stream.IntStream.range(0, 50)
+                        .mapToObj(i -> callers.submit(() -> users.authenticate("ann", "pw"))).toList();
+                for (var result : results) {
+                    assertThat(result.get().isPresent(), is(true));
+                }
+            }
+            assertThat(users.authenticate("ann", "pw").isPresent(), is(true));
+            assertThat(users.slowChecks(), is(1L));
+            assertThat(users.authenticate("ann", "bad").isPresent(), is(false));
+            assertThat(users.authenticate("ann", "bad").isPresent(), is(false));
+            // wrong passwords are never remembered: each attempt pays the slow hash
+            assertThat(users.slowChecks(), is(3L));
+        }
+    }
+
+    @Test
     void passwordsAreStoredOnlyAsSaltedHashes() {
         try (TestDatabase db = new TestDatabase(folder)) {
             Users.open(db.store, db.codecs, false).setPassword("ann", "visible-secret", false);
