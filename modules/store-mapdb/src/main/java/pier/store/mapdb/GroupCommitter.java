@@ -1,5 +1,6 @@
 package pier.store.mapdb;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -16,19 +17,26 @@ import pier.store.StoreStats;
 import pier.store.WriteBatch;
 
 /**
- * The one thread that writes. MapDB's commit is global and costs a sync, so the committer takes every
- * batch waiting at that moment, applies them all, commits once, and only then completes their futures:
- * many writers share one sync, and no batch is acknowledged before it is durable.
+ * The one thread that writes. A sync is costly, so the committer takes every batch waiting at that
+ * moment, appends them all to the journal and forces it once, applies them to MapDB and commits once,
+ * and only then completes their futures: many writers share one sync, and no batch is acknowledged
+ * before it is durable. When the journal has grown past a threshold it takes a checkpoint of the MapDB
+ * files and empties the journal.
  */
 final class GroupCommitter implements AutoCloseable {
 
     private static final int MAX_BATCHES_PER_COMMIT = 4096;
+    /** Journal size that triggers a checkpoint; {@code -Dpier.mapdb.checkpointBytes} changes it. */
+    private static final long CHECKPOINT_BYTES = Long.getLong("pier.mapdb.checkpointBytes", 32L << 20);
+    private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
     private static final Pending STOP = new Pending(null, null);
 
     private record Pending(WriteBatch batch, CompletableFuture<Void> done) {
     }
 
     private final DB db;
+    private final Journal journal;
+    private final Checkpoints checkpoints;
     private final Function<String, BTreeMap<byte[], byte[]>> maps;
     private final String file;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -38,8 +46,10 @@ final class GroupCommitter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
 
-    GroupCommitter(DB db, Function<String, BTreeMap<byte[], byte[]>> maps, String file) {
-        this.db = db;
+    GroupCommitter(Recovery.Opened opened, Function<String, BTreeMap<byte[], byte[]>> maps, String file) {
+        this.db = opened.db();
+        this.journal = opened.journal();
+        this.checkpoints = opened.checkpoints();
         this.maps = maps;
         this.file = file;
         this.thread = Thread.ofPlatform().name("pier-store-committer").daemon().start(this::run);
@@ -103,6 +113,13 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void commit(List<Pending> group) {
+        long journalBefore;
+        try {
+            journalBefore = journal.append(group.stream().map(Pending::batch).toList());
+        } catch (IOException | RuntimeException e) {
+            fail(group, e);
+            return;
+        }
         try {
             long applied = 0;
             for (Pending pending : group) {
@@ -112,9 +129,32 @@ final class GroupCommitter implements AutoCloseable {
             commits.incrementAndGet();
             batches.addAndGet(group.size());
             operations.addAndGet(applied);
-            group.forEach(pending -> pending.done().complete(null));
         } catch (RuntimeException | Error e) {
+            undoJournal(journalBefore, e);
             fail(group, e);
+            return;
+        }
+        group.forEach(pending -> pending.done().complete(null));
+        checkpointIfDue();
+    }
+
+    private void checkpointIfDue() {
+        try {
+            if (journal.size() > CHECKPOINT_BYTES) {
+                checkpoints.take();
+                journal.cut(0);
+            }
+        } catch (IOException e) {
+            // the older checkpoint and the whole journal still recover every batch
+            LOG.log(System.Logger.Level.WARNING, "checkpoint of store " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void undoJournal(long size, Throwable failure) {
+        try {
+            journal.cut(size);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -27,20 +27,24 @@ import pier.store.WriteBatch;
 final class MapDbStore implements Store {
 
     private final FileChannel lock;
+    private final MapDbFiles files;
     private final DB db;
+    private final Journal journal;
     private final Map<String, BTreeMap<byte[], byte[]>> maps = new ConcurrentHashMap<>();
     private final GroupCommitter committer;
 
-    private MapDbStore(FileChannel lock, DB db, MapDbFiles files) {
+    private MapDbStore(FileChannel lock, MapDbFiles files, Recovery.Opened opened) {
         this.lock = lock;
-        this.db = db;
-        this.committer = new GroupCommitter(db, this::mapForWrite, files.database().toString());
+        this.files = files;
+        this.db = opened.db();
+        this.journal = opened.journal();
+        this.committer = new GroupCommitter(opened, this::mapForWrite, files.database().toString());
     }
 
     static MapDbStore open(MapDbFiles files) {
         FileChannel lock = files.lock();
         try {
-            return new MapDbStore(lock, files.open(), files);
+            return new MapDbStore(lock, files, Recovery.open(files));
         } catch (RuntimeException e) {
             release(lock);
             throw e;
@@ -76,7 +80,15 @@ final class MapDbStore implements Store {
     public void close() {
         committer.close();
         db.close();
-        release(lock);
+        try {
+            journal.close();
+            files.markClean();
+        } catch (IOException e) {
+            // without the mark the next open recovers from the checkpoint and the journal: slower, still whole
+            throw new UncheckedIOException("cannot mark store " + files.database() + " closed cleanly", e);
+        } finally {
+            release(lock);
+        }
     }
 
     private static void release(FileChannel lock) {
@@ -96,8 +108,11 @@ final class MapDbStore implements Store {
     }
 
     private BTreeMap<byte[], byte[]> mapForWrite(String map) {
-        return maps.computeIfAbsent(map, name -> db.treeMap(name, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
-                .createOrOpen());
+        return maps.computeIfAbsent(map, name -> treeMap(db, name));
+    }
+
+    static BTreeMap<byte[], byte[]> treeMap(DB db, String name) {
+        return db.treeMap(name, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     }
 
     private static NavigableMap<byte[], byte[]> slice(BTreeMap<byte[], byte[]> tree, KeyRange range) {

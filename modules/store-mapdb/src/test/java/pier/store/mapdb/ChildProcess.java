@@ -21,10 +21,12 @@ final class ChildProcess implements AutoCloseable {
         this.reader = Thread.ofPlatform().daemon().start(this::read);
     }
 
-    static ChildProcess start(List<String> prefix, Class<?> main, String... args) throws IOException {
+    static ChildProcess start(List<String> prefix, List<String> jvmOptions, Class<?> main, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
                 main.getName()));
         command.addAll(List.of(args));
         return new ChildProcess(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());

@@ -45,7 +45,9 @@ class MapDbCrashTest {
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void everyAcknowledgedWriteSurvivesKillNine(int kill) throws Exception {
         List<String> output;
-        try (ChildProcess writer = ChildProcess.start(List.of(), CrashWriter.class, folder.toString())) {
+        // every other run checkpoints every megabyte, so that kills also land during checkpoints
+        List<String> jvm = kill % 2 == 0 ? List.of("-Dpier.mapdb.checkpointBytes=1000000") : List.of();
+        try (ChildProcess writer = ChildProcess.start(List.of(), jvm, CrashWriter.class, folder.toString())) {
             // kill at a moment that differs run to run, somewhere in the middle of the load
             int killAfter = 500 + (int) (System.nanoTime() % 2000);
             await().atMost(Duration.ofSeconds(60)).until(() -> writer.lines().size() > killAfter);
@@ -67,7 +69,7 @@ class MapDbCrashTest {
 
     @Test
     void aStoreInUseByAnotherProcessIsRefused() throws Exception {
-        try (ChildProcess writer = ChildProcess.start(List.of(), CrashWriter.class, folder.toString())) {
+        try (ChildProcess writer = ChildProcess.start(List.of(), List.of(), CrashWriter.class, folder.toString())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> writer.lines().contains("open"));
             StoreException e = assertThrows(StoreException.class, () -> new MapDbStoreProvider().open(folder));
             assertThat(e.kind(), is(StoreException.Kind.CANNOT_OPEN));
@@ -84,7 +86,8 @@ class MapDbCrashTest {
         java.nio.file.Files.createDirectories(small);
         List<String> shell = List.of("unshare", "-m", "sh", "-c",
                 "mount -t tmpfs -o size=32k tmpfs \"$0\" && exec \"$@\"", small.toString());
-        try (ChildProcess opener = ChildProcess.start(shell, StoreOpener.class, small.resolve("data").toString())) {
+        try (ChildProcess opener = ChildProcess.start(shell, List.of(), StoreOpener.class,
+                small.resolve("data").toString())) {
             List<String> output = opener.awaitEnd();
             assertThat(output, hasItem(containsString("cannot open store " + small.resolve("data/pier.mapdb"))));
             assertThat(output, hasItem(containsString("No space left on device")));

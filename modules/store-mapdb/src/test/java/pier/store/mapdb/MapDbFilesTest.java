@@ -56,6 +56,29 @@ class MapDbFilesTest {
     }
 
     @Test
+    void afterAnUncleanStopADamagedFileIsRebuiltFromTheCheckpointAndTheJournal() throws IOException {
+        MapDbFiles files = MapDbFiles.in(folder);
+        try (Store store = new MapDbStoreProvider().open(folder)) {
+            for (int i = 0; i < 100; i++) {
+                store.commit(WriteBatch.builder().put("m", new byte[] {(byte) i}, new byte[] {(byte) (i * 2)}).build())
+                        .join();
+            }
+            store.commit(WriteBatch.builder().delete("m", new byte[] {7}).build()).join();
+        }
+        // what a crash leaves: no clean mark, and here a MapDB file broken beyond use
+        Files.delete(files.clean());
+        try (RandomAccessFile file = new RandomAccessFile(files.database().toFile(), "rw")) {
+            file.seek(0);
+            file.write(new byte[64]);
+        }
+        try (Store store = new MapDbStoreProvider().open(folder)) {
+            assertThat(store.scan("m", pier.store.KeyRange.all()).count(), is(99L));
+            assertThat(store.get("m", new byte[] {42}).orElseThrow()[0], is((byte) 84));
+            assertThat(store.get("m", new byte[] {7}).isPresent(), is(false));
+        }
+    }
+
+    @Test
     void aFolderThatCannotBeCreatedIsReported() throws IOException {
         Path notAFolder = Files.writeString(folder.resolve("file"), "x");
         StoreException e = assertThrows(StoreException.class,
