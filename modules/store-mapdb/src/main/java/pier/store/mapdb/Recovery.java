@@ -37,7 +37,8 @@ final class Recovery {
             if (!files.created()) {
                 return create(files, journal, checkpoints);
             }
-            if (files.takeCleanMark()) {
+            // a missing MapDB file is rebuilt like a crashed one, never silently started empty
+            if (files.takeCleanMark() && java.nio.file.Files.exists(files.database())) {
                 return new Opened(files.make(), journal, checkpoints);
             }
             if (!checkpointed) {

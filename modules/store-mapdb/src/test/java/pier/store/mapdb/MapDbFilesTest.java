@@ -79,6 +79,18 @@ class MapDbFilesTest {
     }
 
     @Test
+    void aDeletedMapDbFileIsRebuiltNotStartedEmpty() throws IOException {
+        MapDbFiles files = MapDbFiles.in(folder);
+        try (Store store = new MapDbStoreProvider().open(folder)) {
+            store.commit(WriteBatch.builder().put("m", new byte[] {1}, new byte[] {2}).build()).join();
+        }
+        Files.delete(files.database());
+        try (Store store = new MapDbStoreProvider().open(folder)) {
+            assertThat(store.get("m", new byte[] {1}).orElseThrow()[0], is((byte) 2));
+        }
+    }
+
+    @Test
     void aFolderThatCannotBeCreatedIsReported() throws IOException {
         Path notAFolder = Files.writeString(folder.resolve("file"), "x");
         StoreException e = assertThrows(StoreException.class,
