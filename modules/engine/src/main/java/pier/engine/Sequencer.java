@@ -75,7 +75,8 @@ final class Sequencer {
                 pending.put(mutation.pendingKey(), overlay.get(mutation.pendingKey()));
             }
             batch.put(META, SEQUENCE_KEY, ByteBuffer.allocate(Long.BYTES).putLong(sequence).array());
-            counts.forEach((table, count) -> batch.put(META, countKey(table), longBytes(count)));
+            mutations.stream().map(m -> m.table().name()).distinct()
+                    .forEach(table -> batch.put(META, countKey(table), longBytes(counts.get(table))));
             CompletableFuture<Void> durable = store.commit(batch.build());
             // registered under the lock, so subscribers hear batches in sequence order
             CompletableFuture<List<FeedEntry>> done = durable.thenApply(ignored -> {
