@@ -43,6 +43,6 @@ enum LaunchOption {
     }
 
     String usage() {
-        return String.format("  %-22s %-16s %s", flag + " " + argument, environmentVariable, description);
+        return String.format("  %-30s %-22s %s", flag + " " + argument, environmentVariable, description);
     }
 }
