@@ -197,6 +197,39 @@ class RestIT {
         assertThat(put.waitFor() + get.waitFor(), is(0));
     }
 
+    @Test
+    void idsMayContainSlashesAndEncodedCharacters() {
+        assertThat(admin.putJson("/Dog/a/b", "{\"name\":\"Slash\"}").statusCode(), is(204));
+        assertThat(json(admin.get("/Dog/a/b", "")).get("id").asText(), is("a/b"));
+        assertThat(admin.putJson("/Dog/caf%C3%A9%20bar", "{\"name\":\"Cafe\"}").statusCode(), is(204));
+        assertThat(json(admin.get("/Dog/caf%C3%A9%20bar", "")).get("id").asText(), is("caf\u00e9 bar"));
+    }
+
+    @Test
+    void headAnswersTheHeadersOfGetWithoutABody() {
+        admin.putJson("/Dog/h", "{\"name\":\"Head\"}");
+        HttpResponse<byte[]> get = admin.get("/Dog/h", "application/cbor");
+        HttpResponse<byte[]> head = admin.send(admin.request("/Dog/h").header("Accept", "application/cbor")
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.statusCode(), is(200));
+        assertThat(head.body().length, is(0));
+        assertThat(head.headers().firstValue("ETag"), is(get.headers().firstValue("ETag")));
+        assertThat(head.headers().firstValue("Content-Type").orElseThrow(), is("application/cbor"));
+        assertThat(head.headers().firstValue("Content-Length").orElseThrow(), is(String.valueOf(get.body().length)));
+        HttpResponse<byte[]> collection = admin.send(admin.request("/Dog/")
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(collection.statusCode(), is(200));
+        assertThat(collection.body().length, is(0));
+    }
+
+    @Test
+    void optionsListsTheAllowedMethods() {
+        HttpResponse<byte[]> options = new RestClient(port, null, null).send(new RestClient(port, null, null)
+                .request("/Dog/1").method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(options.statusCode(), is(204));
+        assertThat(options.headers().firstValue("Allow").orElseThrow(), containsString("PATCH"));
+    }
+
     private static void assertProblem(HttpResponse<byte[]> response, int status, String detail) {
         assertThat(new String(response.body(), StandardCharsets.UTF_8), response.statusCode(), is(status));
         assertThat(response.headers().firstValue("Content-Type").orElseThrow(), is("application/problem+json"));
