@@ -13,8 +13,8 @@ import pier.resource.Resource;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
-import static pier.engine.TableTest.dog;
-import static pier.engine.TableTest.write;
+import static pier.engine.DogTableTest.dog;
+import static pier.engine.DogTableTest.write;
 
 class ChangeFeedTest {
 

@@ -1,6 +1,5 @@
 package pier.engine;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,10 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import pier.resource.Event;
 import pier.resource.Principal;
@@ -24,29 +20,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
-import static pier.engine.TableTest.NODES;
-import static pier.engine.TableTest.dog;
-import static pier.engine.TableTest.write;
 
-class SubscriptionTest {
+class SubscriptionTest extends DogTableTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-
-    @TempDir
-    Path folder;
-    TestDatabase db;
-    Resource dogs;
-
-    @BeforeEach
-    void open() {
-        db = new TestDatabase(folder);
-        dogs = db.table("Dog");
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
-    }
 
     @Test
     void aRecordSubscriptionGetsTheCurrentRecordThenSyncedThenEveryChange() throws Exception {

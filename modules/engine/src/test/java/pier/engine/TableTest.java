@@ -1,17 +1,12 @@
 package pier.engine;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import pier.resource.Condition;
 import pier.resource.Content;
@@ -28,33 +23,8 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class TableTest {
+class TableTest extends DogTableTest {
 
-    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-    @TempDir
-    Path folder;
-    TestDatabase db;
-    Resource dogs;
-
-    @BeforeEach
-    void open() {
-        db = new TestDatabase(folder);
-        dogs = db.table("Dog");
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
-    }
-
-    static Request write(String id, JsonNode body) {
-        return Request.of(Principal.ANONYMOUS, id).withContent(new Content.Structured(body));
-    }
-
-    static ObjectNode dog(String name, int age) {
-        return NODES.objectNode().put("name", name).put("age", age);
-    }
 
     @Test
     void putReplacesAndGetReadsBackWithTheIdAndTimestamps() {

@@ -103,10 +103,6 @@ final class Journal implements AutoCloseable {
         return count;
     }
 
-    Path file() {
-        return file;
-    }
-
     @Override
     public void close() throws IOException {
         channel.close();
