@@ -1,0 +1,419 @@
+package pier.query;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * A recursive-descent parser of the query text, percent-decoding names and values after the
+ * structure ({@code & | ( ) = , [ ]}) is read, so that an encoded {@code %26} is an ampersand in a value.
+ */
+final class QueryParser {
+
+    private static final Map<String, Operator> NAMED = Map.of("gt", Operator.GREATER, "ge",
+            Operator.GREATER_OR_EQUAL, "lt", Operator.LESS, "le", Operator.LESS_OR_EQUAL, "ne", Operator.NOT_EQUAL,
+            "sw", Operator.STARTS_WITH, "ew", Operator.ENDS_WITH, "ct", Operator.CONTAINS);
+    private static final String OPERATORS = "=, ==, ===, !=, !== or =gt= =ge= =lt= =le= =ne= =sw= =ew= =ct=";
+    private static final String NAME_STOPS = "=!()&|,[]*";
+
+    private final String in;
+    private int pos;
+    private Selection selection;
+    private List<SortKey> sort;
+    private Limit limit;
+
+    QueryParser(String in) {
+        this.in = in;
+    }
+
+    Query parse() {
+        Filter filter = expression(true);
+        if (pos < in.length()) {
+            throw error("unexpected '" + in.charAt(pos) + "'; expected '&', '|' or the end of the query");
+        }
+        return new Query(Optional.ofNullable(filter), Optional.ofNullable(selection),
+                sort == null ? List.of() : sort, Optional.ofNullable(limit), in);
+    }
+
+    // terms joined by one kind of separator; null when the level held only calls
+    private Filter expression(boolean top) {
+        List<Filter> operands = new ArrayList<>();
+        char separator = 0;
+        boolean calls = false;
+        Filter previous = null;
+        while (true) {
+            if (separator == '|' && top && isCall()) {
+                throw error("select(), sort() and limit() join the query with '&', not '|'");
+            }
+            Filter term = term(top, separator, previous);
+            if (term == null) {
+                calls = true;
+            } else {
+                operands.add(term);
+            }
+            previous = term;
+            if (pos >= in.length() || in.charAt(pos) == ')') {
+                break;
+            }
+            char c = in.charAt(pos);
+            if (c != '&' && c != '|') {
+                throw error("unexpected '" + c + "'; expected '&', '|' or the end of the query");
+            }
+            if (separator != 0 && c != separator) {
+                throw error("cannot mix '&' and '|' at one level; group them with parentheses");
+            }
+            if (c == '|' && calls) {
+                throw error("select(), sort() and limit() join the query with '&', not '|'");
+            }
+            separator = c;
+            pos++;
+        }
+        if (operands.isEmpty()) {
+            return null;
+        }
+        if (operands.size() == 1) {
+            return operands.getFirst();
+        }
+        return separator == '|' ? new Filter.Or(operands) : new Filter.And(operands);
+    }
+
+    private Filter term(boolean top, char separator, Filter previous) {
+        if (at('(')) {
+            int open = pos++;
+            if (at(')')) {
+                throw new QueryException("empty parentheses", open);
+            }
+            Filter group = expression(false);
+            if (!at(')')) {
+                throw error("the '(' at position " + open + " is not closed; expected ')'");
+            }
+            pos++;
+            return group;
+        }
+        int start = pos;
+        String rawName = until(NAME_STOPS);
+        if (at('(')) {
+            call(rawName, start, top);
+            return null;
+        }
+        if (rawName.isEmpty()) {
+            throw error("expected an attribute name");
+        }
+        // the chained range form: age=gt=3&lt=5 continues with the previous attribute
+        if (previous instanceof Filter.Comparison chained && separator == '&' && NAMED.containsKey(rawName)
+                && at('=') && !in.startsWith("==", pos)) {
+            pos++;
+            Operator operator = NAMED.get(rawName);
+            return new Filter.Comparison(chained.attribute(), operator, value(operator, false));
+        }
+        Path path = path(rawName, start);
+        Operator operator;
+        boolean wildcard = false;
+        if (in.startsWith("===", pos)) {
+            operator = Operator.STRICT_EQUAL;
+            pos += 3;
+        } else if (in.startsWith("!==", pos)) {
+            operator = Operator.STRICT_NOT_EQUAL;
+            pos += 3;
+        } else if (in.startsWith("!=", pos)) {
+            operator = Operator.NOT_EQUAL;
+            pos += 2;
+        } else if (in.startsWith("==", pos)) {
+            operator = Operator.EQUAL;
+            wildcard = true;
+            pos += 2;
+        } else if (at('=')) {
+            pos++;
+            operator = namedOperator().orElse(Operator.EQUAL);
+        } else {
+            throw error("expected an operator after '" + path.text() + "': " + OPERATORS);
+        }
+        if (wildcard && valueEnd() > pos && in.charAt(valueEnd() - 1) == '*') {
+            return new Filter.Comparison(path, Operator.STARTS_WITH, value(Operator.STARTS_WITH, true));
+        }
+        return new Filter.Comparison(path, operator, value(operator, false));
+    }
+
+    // =gt= and friends; the leading '=' is consumed
+    private Optional<Operator> namedOperator() {
+        int start = pos;
+        int end = start;
+        while (end < in.length() && Character.isLetter(in.charAt(end))) {
+            end++;
+        }
+        if (end == start || end >= in.length() || in.charAt(end) != '=') {
+            return Optional.empty();
+        }
+        String name = in.substring(start, end);
+        Operator operator = NAMED.get(name);
+        if (operator == null) {
+            pos = start;
+            throw error("unknown operator =" + name + "=; expected one of " + OPERATORS);
+        }
+        pos = end + 1;
+        return Optional.of(operator);
+    }
+
+    // values end at '&', '|' or ')'
+    private int valueEnd() {
+        int end = pos;
+        while (end < in.length() && "&|)".indexOf(in.charAt(end)) < 0) {
+            end++;
+        }
+        return end;
+    }
+
+    private Value value(Operator operator, boolean trailingStar) {
+        int start = pos;
+        int end = valueEnd();
+        int paren = in.indexOf('(', start);
+        if (paren >= 0 && paren < end) {
+            throw new QueryException("a '(' in a value must be percent-encoded as %28", paren);
+        }
+        pos = end;
+        String text = decode(in.substring(start, trailingStar ? end - 1 : end), start);
+        boolean ordering = operator != Operator.EQUAL && operator != Operator.NOT_EQUAL
+                && operator != Operator.STRICT_EQUAL && operator != Operator.STRICT_NOT_EQUAL;
+        if (text.isEmpty() && ordering && !trailingStar) {
+            throw new QueryException("expected a value after " + operator.symbol(), start);
+        }
+        Value value = typed(text, start);
+        boolean stringOperator = operator == Operator.STARTS_WITH || operator == Operator.ENDS_WITH
+                || operator == Operator.CONTAINS;
+        if (stringOperator && value.typed().filter(t -> !t.isTextual()).isPresent()) {
+            throw new QueryException(operator.symbol() + " compares strings, not " + value, start);
+        }
+        return value;
+    }
+
+    private Value typed(String text, int start) {
+        if (text.equals("null")) {
+            return Value.typed(NullNode.getInstance());
+        }
+        int colon = text.indexOf(':');
+        String type = colon < 0 ? "" : text.substring(0, colon);
+        String rest = colon < 0 ? text : text.substring(colon + 1);
+        return switch (type) {
+            case "string" -> Value.typed(TextNode.valueOf(rest));
+            case "number" -> Value.typed(Value.parseNumber(rest).orElseThrow(() -> new QueryException(
+                    "'" + rest + "' is not a number", start)));
+            case "boolean" -> {
+                if (!rest.equals("true") && !rest.equals("false")) {
+                    throw new QueryException("'" + rest + "' is not a boolean; expected true or false", start);
+                }
+                yield Value.typed(BooleanNode.valueOf(rest.equals("true")));
+            }
+            case "date" -> Value.typed(date(rest, start));
+            default -> Value.untyped(text);
+        };
+    }
+
+    // dates are compared as milliseconds since the epoch, as @createdTime and @updatedTime store them
+    private static JsonNode date(String text, int start) {
+        try {
+            if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+                return JsonNodeFactory.instance.numberNode(Long.parseLong(text));
+            }
+            if (text.length() == 10) {
+                return millis(LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC));
+            }
+            if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:?\\d\\d$")) {
+                return millis(OffsetDateTime.parse(text).toInstant());
+            }
+            return millis(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeException | NumberFormatException e) {
+            throw new QueryException("'" + text + "' is not a date; expected e.g. 2024-05-01 or "
+                    + "2024-05-01T12:00:00Z or milliseconds since the epoch", start);
+        }
+    }
+
+    private static JsonNode millis(Instant instant) {
+        return JsonNodeFactory.instance.numberNode(instant.toEpochMilli());
+    }
+
+    private void call(String name, int start, boolean top) {
+        if (!top) {
+            throw new QueryException(name + "() is only allowed at the top level of the query", start);
+        }
+        pos++; // '('
+        switch (name) {
+            case "select" -> {
+                once(selection, name, start);
+                selection = selection();
+            }
+            case "sort" -> {
+                once(sort, name, start);
+                sort = sortKeys();
+            }
+            case "limit" -> {
+                once(limit, name, start);
+                limit = limit();
+            }
+            default -> throw new QueryException("unknown function " + name + "(); expected select(), sort() or "
+                    + "limit()", start);
+        }
+        expect(')');
+    }
+
+    private Selection selection() {
+        if (at('[')) {
+            pos++;
+            List<Path> paths = paths();
+            expect(']');
+            return new Selection.Tuple(paths);
+        }
+        List<Path> paths = paths();
+        return paths.size() == 1 ? new Selection.Single(paths.getFirst()) : new Selection.Fields(paths);
+    }
+
+    private List<Path> paths() {
+        List<Path> paths = new ArrayList<>();
+        do {
+            if (!paths.isEmpty()) {
+                pos++; // ','
+            }
+            int start = pos;
+            String raw = until(NAME_STOPS);
+            if (raw.isEmpty()) {
+                throw error("expected an attribute name");
+            }
+            paths.add(path(raw, start));
+        } while (at(','));
+        return paths;
+    }
+
+    private List<SortKey> sortKeys() {
+        List<SortKey> keys = new ArrayList<>();
+        do {
+            if (!keys.isEmpty()) {
+                pos++; // ','
+            }
+            boolean descending = at('-');
+            if (at('-') || at('+')) {
+                pos++;
+            } else if (in.regionMatches(true, pos, "%2B", 0, 3)) {
+                pos += 3;
+            }
+            int start = pos;
+            String raw = until(NAME_STOPS);
+            if (raw.isEmpty()) {
+                throw error("expected an attribute to sort by, optionally with + or -");
+            }
+            keys.add(new SortKey(path(raw, start), descending));
+        } while (at(','));
+        return keys;
+    }
+
+    private Limit limit() {
+        long first = number();
+        if (!at(',')) {
+            return new Limit(0, first);
+        }
+        pos++;
+        int start = pos;
+        long end = number();
+        if (end < first) {
+            throw new QueryException("limit(start,end) needs end >= start", start);
+        }
+        return new Limit(first, end - first);
+    }
+
+    private long number() {
+        int start = pos;
+        while (pos < in.length() && Character.isDigit(in.charAt(pos))) {
+            pos++;
+        }
+        if (pos == start) {
+            throw error("expected a non-negative whole number");
+        }
+        try {
+            return Long.parseLong(in.substring(start, pos));
+        } catch (NumberFormatException e) {
+            throw new QueryException("number too large", start);
+        }
+    }
+
+    private Path path(String raw, int start) {
+        String name = decode(raw, start);
+        List<String> names = List.of(name.split("\\.", -1));
+        if (names.stream().anyMatch(String::isEmpty)) {
+            throw new QueryException("'" + name + "' is not an attribute name; nested names are joined by single "
+                    + "dots", start);
+        }
+        return new Path(names, start);
+    }
+
+    private String until(String stops) {
+        int start = pos;
+        while (pos < in.length() && stops.indexOf(in.charAt(pos)) < 0) {
+            pos++;
+        }
+        return in.substring(start, pos);
+    }
+
+    private void once(Object existing, String name, int start) {
+        if (existing != null) {
+            throw new QueryException(name + "() appears twice", start);
+        }
+    }
+
+    private void expect(char c) {
+        if (!at(c)) {
+            throw error("expected '" + c + "'");
+        }
+        pos++;
+    }
+
+    private boolean at(char c) {
+        return pos < in.length() && in.charAt(pos) == c;
+    }
+
+    private boolean isCall() {
+        int end = pos;
+        while (end < in.length() && NAME_STOPS.indexOf(in.charAt(end)) < 0) {
+            end++;
+        }
+        return end < in.length() && in.charAt(end) == '(' && end > pos;
+    }
+
+    private QueryException error(String problem) {
+        return new QueryException(problem, pos);
+    }
+
+    private static String decode(String raw, int start) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '%') {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+            int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+            if (lo < 0) {
+                throw new QueryException("'%' must be followed by two hex digits", start + i);
+            }
+            bytes.write(hi * 16 + lo);
+            i += 2;
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
