@@ -5,6 +5,7 @@
  */
 module pier.engine {
     requires transitive pier.resource;
+    requires pier.query;
     requires pier.store;
     requires com.graphqljava;
 

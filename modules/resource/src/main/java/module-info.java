@@ -6,6 +6,7 @@
  */
 module pier.resource {
     requires transitive pier.codec;
+    requires transitive pier.query;
 
     exports pier.resource;
     exports pier.resource.spi;

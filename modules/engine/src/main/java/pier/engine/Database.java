@@ -27,6 +27,7 @@ public final class Database implements AutoCloseable {
     private final ChangeFeed feed;
     private final List<Table> tables;
     private final ScheduledExecutorService pruner;
+    private final QueryStats.Counters queryCounters = new QueryStats.Counters();
 
     private Database(Store store, Schema schema, Codec cbor, ChangeFeed.FeedRetention retention, LongSupplier clock) {
         this.store = store;
@@ -34,6 +35,7 @@ public final class Database implements AutoCloseable {
         this.fanout = new Fanout(cbor);
         this.sequencer = new Sequencer(store, cbor, fanout, clock);
         this.feed = new ChangeFeed(store, sequencer, retention, clock);
+        Indexes.reconcile(store, schema.tables(), cbor, sequencer::count);
         this.tables = schema.tables().stream().map(definition -> new Table(definition, this)).toList();
         this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-feed-pruner")
                 .daemon().factory());
@@ -81,6 +83,15 @@ public final class Database implements AutoCloseable {
         return feed;
     }
 
+    /**
+     * What queries have cost so far.
+     *
+     * @return a snapshot of the counters
+     */
+    public QueryStats queryStats() {
+        return queryCounters.snapshot();
+    }
+
     /** Stops the background pruning; the store is closed by its owner. */
     @Override
     public void close() {
@@ -97,6 +108,10 @@ public final class Database implements AutoCloseable {
 
     Fanout fanout() {
         return fanout;
+    }
+
+    QueryStats.Counters queryCounters() {
+        return queryCounters;
     }
 
     Sequencer sequencer() {

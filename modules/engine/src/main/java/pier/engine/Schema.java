@@ -118,8 +118,14 @@ public final class Schema {
                 Attribute.Role role = field.hasDirective("primaryKey") ? Attribute.Role.PRIMARY_KEY
                         : field.hasDirective("createdTime") ? Attribute.Role.CREATED_TIME
                         : field.hasDirective("updatedTime") ? Attribute.Role.UPDATED_TIME : Attribute.Role.PLAIN;
-                attributeType(field, field.getType(), depth).ifPresent(attributeType -> attributes.put(field.getName(),
-                        new Attribute(field.getName(), attributeType, role, field.hasDirective("indexed"))));
+                boolean indexed = field.hasDirective("indexed");
+                attributeType(field, field.getType(), depth).ifPresent(attributeType -> {
+                    if (indexed && (depth > 0 || objects(attributeType))) {
+                        problem(field, "@indexed on " + field.getName() + ": only a table's own attributes of scalar "
+                                + "or list-of-scalar type can be indexed");
+                    }
+                    attributes.put(field.getName(), new Attribute(field.getName(), attributeType, role, indexed));
+                });
             }
             return attributes;
         }
@@ -155,6 +161,11 @@ public final class Schema {
                 }
             }
             return Optional.empty();
+        }
+
+        private static boolean objects(AttributeType type) {
+            return type instanceof AttributeType.ObjectOf
+                    || type instanceof AttributeType.ListOf list && objects(list.element());
         }
 
         private void problem(Node<?> node, String message) {

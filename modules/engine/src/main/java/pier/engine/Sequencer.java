@@ -50,6 +50,9 @@ final class Sequencer {
     interface View {
         Optional<StoredRecord> current(TableDefinition table, String id, byte[] key);
 
+        /** The ids of a table's records written but not yet durable. */
+        List<String> pendingIds(TableDefinition table);
+
         long now();
     }
 
@@ -121,7 +124,8 @@ final class Sequencer {
     }
 
     private FeedEntry apply(Mutation mutation, WriteBatch.Builder batch) {
-        boolean existed = view().current(mutation.table(), mutation.id(), mutation.key()).isPresent();
+        Optional<StoredRecord> before = view().current(mutation.table(), mutation.id(), mutation.key());
+        boolean existed = before.isPresent();
         long seq = ++sequence;
         long ver = nextVersion();
         String map = Database.tableMap(mutation.table());
@@ -131,6 +135,10 @@ final class Sequencer {
             batch.put(map, mutation.key(), stored.get().encode());
         } else {
             batch.delete(map, mutation.key());
+        }
+        if (!Indexes.indexed(mutation.table()).isEmpty()) {
+            Indexes.update(batch, mutation.table(), mutation.key(), before.map(r -> cbor.decode(r.body())).orElse(null),
+                    mutation.body().orElse(null));
         }
         long delta = (stored.isPresent() ? 1 : 0) - (existed ? 1 : 0);
         counts.put(mutation.table().name(), count(mutation.table()) + delta);
@@ -150,6 +158,13 @@ final class Sequencer {
                     return pending;
                 }
                 return store.get(Database.tableMap(table), key).map(StoredRecord::decode);
+            }
+
+            @Override
+            public List<String> pendingIds(TableDefinition table) {
+                String prefix = table.name() + '\u0000';
+                return overlay.keySet().stream().filter(k -> k.startsWith(prefix))
+                        .map(k -> k.substring(prefix.length())).toList();
             }
 
             @Override

@@ -2,8 +2,10 @@ package pier.engine;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import pier.query.Query;
 import pier.resource.Content;
 import pier.resource.Event;
 import pier.resource.Listing;
@@ -32,12 +35,16 @@ final class Table implements Resource {
     private final Database database;
     private final Keys keys;
     private final RecordBodies bodies;
+    private final QueryPlanner planner;
+    private final QueryCheck check;
 
     Table(TableDefinition definition, Database database) {
         this.definition = definition;
         this.database = database;
         this.keys = new Keys(definition);
         this.bodies = new RecordBodies(definition, keys);
+        this.planner = new QueryPlanner(definition, keys, database.store(), database.cbor(), database.queryCounters());
+        this.check = new QueryCheck(definition);
     }
 
     TableDefinition definition() {
@@ -59,6 +66,7 @@ final class Table implements Resource {
     @Override
     public Record get(Request request) {
         String id = request.requiredId();
+        check.selectOnly(request.query(), "a record");
         return database.store().get(Database.tableMap(definition), keys.encode(id))
                 .map(bytes -> StoredRecord.decode(bytes).toRecord(id, database.cbor()))
                 .orElseThrow(() -> ResourceException.notFound("no record " + id + " in " + definition.name()));
@@ -66,10 +74,9 @@ final class Table implements Resource {
 
     @Override
     public Listing list(Request request) {
-        refuseQuery(request);
+        Query query = check.attributes(request.query());
         long position = database.sequencer().position();
-        return new Listing(position, database.store().scan(Database.tableMap(definition), KeyRange.all())
-                .map(entry -> StoredRecord.decode(entry.value()).toRecord(keys.decode(entry.key()), database.cbor())));
+        return new Listing(position, planner.execute(query).map(QueryPlanner.Row::record));
     }
 
     @Override
@@ -145,18 +152,22 @@ final class Table implements Resource {
 
     @Override
     public long deleteAll(Request request) {
-        refuseQuery(request);
-        long deleted = 0;
-        while (true) {
-            List<Mutation> chunk;
-            try (var entries = database.store().scan(Database.tableMap(definition), KeyRange.all()).limit(10_000)) {
-                chunk = entries.map(e -> Mutation.delete(definition, keys.decode(e.key()), e.key())).toList();
+        Query query = check.conditionOnly(request.query(), "DELETE");
+        return write(view -> {
+            // what is written but not yet durable is not in the indexes: look at it too
+            Set<String> ids = new LinkedHashSet<>(view.pendingIds(definition));
+            try (var candidates = planner.candidateKeys(query.filter())) {
+                candidates.forEach(key -> ids.add(keys.decode(key)));
             }
-            if (chunk.isEmpty()) {
-                return deleted;
+            List<Mutation> deletions = new ArrayList<>();
+            for (String id : ids) {
+                byte[] key = keys.encode(id);
+                view.current(definition, id, key).filter(r -> query.filter().isEmpty() || query.matches(
+                        r.toRecord(id, database.cbor()).value())).ifPresent(r -> deletions.add(Mutation.delete(
+                        definition, id, key)));
             }
-            deleted += write(view -> chunk).size();
-        }
+            return deletions;
+        }).size();
     }
 
     @Override
@@ -243,12 +254,5 @@ final class Table implements Resource {
 
     private static Record single(List<Record> records) {
         return records.getFirst();
-    }
-
-    private static void refuseQuery(Request request) {
-        if (!request.query().isEmpty()) {
-            throw ResourceException.badRequest("queries on collections are not supported yet: " + request.query(),
-                    "query");
-        }
     }
 }

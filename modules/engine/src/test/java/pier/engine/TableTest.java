@@ -123,11 +123,11 @@ class TableTest extends DogTableTest {
     @Test
     void ifMatchGuardsWrites() {
         Record current = dogs.put(write("1", dog("Rex", 3)));
-        Request stale = new Request(Principal.ANONYMOUS, Optional.of("1"), "", Optional.of(new Content.Structured(
+        Request stale = new Request(Principal.ANONYMOUS, Optional.of("1"), pier.query.Query.ALL, Optional.of(new Content.Structured(
                 dog("Rex", 9))), Optional.of(new Condition(false, Set.of(current.version() - 1))));
         ResourceException e = assertThrows(ResourceException.class, () -> dogs.put(stale));
         assertThat(e.kind(), is(ResourceException.Kind.PRECONDITION_FAILED));
-        Request fresh = new Request(Principal.ANONYMOUS, Optional.of("1"), "", Optional.of(new Content.Structured(
+        Request fresh = new Request(Principal.ANONYMOUS, Optional.of("1"), pier.query.Query.ALL, Optional.of(new Content.Structured(
                 dog("Rex", 9))), Optional.of(new Condition(false, Set.of(current.version()))));
         assertThat(dogs.put(fresh).value().get("age").asInt(), is(9));
     }

@@ -41,8 +41,16 @@ final class TestDatabase implements AutoCloseable {
     }
 
     TestDatabase(Path folder, ChangeFeed.FeedRetention retention) {
+        this(folder, retention, SCHEMA);
+    }
+
+    TestDatabase(Path folder, String schema) {
+        this(folder, ChangeFeed.FeedRetention.DEFAULT, schema);
+    }
+
+    private TestDatabase(Path folder, ChangeFeed.FeedRetention retention, String schema) {
         store = Stores.open("mapdb", folder);
-        database = Database.open(store, Schema.parse("test.graphql", SCHEMA), codecs, retention, clock::get);
+        database = Database.open(store, Schema.parse("test.graphql", schema), codecs, retention, clock::get);
         database.exportTo(resources);
     }
 

@@ -2,16 +2,18 @@ package pier.resource;
 
 import java.util.Optional;
 
+import pier.query.Query;
+
 /**
  * One call on a resource, whatever protocol it came from.
  *
  * @param principal who is asking
  * @param id        the record's id within the resource, or empty for the collection (or the resource itself)
- * @param query     the raw query string (after {@code ?}), empty when none
+ * @param query     the parsed query ({@code ?…}), {@link Query#ALL} when none
  * @param content   what was sent, for writes
  * @param condition a precondition on the current record, for writes
  */
-public record Request(Principal principal, Optional<String> id, String query, Optional<Content> content,
+public record Request(Principal principal, Optional<String> id, Query query, Optional<Content> content,
                       Optional<Condition> condition) {
 
     /**
@@ -22,7 +24,7 @@ public record Request(Principal principal, Optional<String> id, String query, Op
      * @return the request
      */
     public static Request of(Principal principal, String id) {
-        return new Request(principal, Optional.ofNullable(id), "", Optional.empty(), Optional.empty());
+        return new Request(principal, Optional.ofNullable(id), Query.ALL, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -33,6 +35,16 @@ public record Request(Principal principal, Optional<String> id, String query, Op
      */
     public Request withContent(Content content) {
         return new Request(principal, id, query, Optional.of(content), condition);
+    }
+
+    /**
+     * This request with a query.
+     *
+     * @param query the query
+     * @return a copy carrying the query
+     */
+    public Request withQuery(Query query) {
+        return new Request(principal, id, query, content, condition);
     }
 
     /**
