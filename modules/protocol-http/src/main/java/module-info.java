@@ -5,6 +5,7 @@
  */
 module pier.protocol.http {
     requires transitive pier.resource;
+    requires pier.query;
     requires transitive io.helidon.webserver;
     requires io.helidon.http;
 

@@ -9,6 +9,7 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
+import pier.engine.Database;
 import pier.store.Store;
 
 /** Health ({@code /observe/health}) and Prometheus metrics ({@code /observe/metrics}) for the server. */
@@ -17,8 +18,9 @@ final class Observability {
     private Observability() {
     }
 
-    static ObserveFeature feature(Store store) {
+    static ObserveFeature feature(Store store, Database database) {
         registerStoreMeters(store, Metrics.globalRegistry());
+        registerQueryMeters(database, Metrics.globalRegistry());
         return ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)
@@ -30,6 +32,15 @@ final class Observability {
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build();
+    }
+
+    private static void registerQueryMeters(Database database, MeterRegistry registry) {
+        registry.getOrCreate(FunctionalCounter.builder("pier.query.queries", database,
+                d -> d.queryStats().queries()).description("collection queries run"));
+        registry.getOrCreate(FunctionalCounter.builder("pier.query.index.entries", database,
+                d -> d.queryStats().indexEntriesRead()).description("index and key entries read by queries"));
+        registry.getOrCreate(FunctionalCounter.builder("pier.query.records.examined", database,
+                d -> d.queryStats().recordsExamined()).description("records read and tested by queries"));
     }
 
     private static void registerStoreMeters(Store store, MeterRegistry registry) {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.cors.CorsFeature;
 
@@ -70,7 +71,10 @@ final class PierServer {
                     .host(config.httpHost())
                     .port(config.httpPort())
                     .shutdownHook(false)
-                    .addFeature(Observability.feature(store))
+                    // the query language uses '|', '[' and ']' unencoded, as curl and browsers send them;
+                    // RestService parses and checks the query itself
+                    .addProtocol(Http1Config.builder().validatePrologue(false).build())
+                    .addFeature(Observability.feature(store, database))
                     .routing(routing -> routing.register("/", new RestService(resources, codecs, users,
                             CodecLimits.DEFAULT.maxBytes())));
             if (!config.corsOrigins().isEmpty()) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.http.HttpMediaType;
 
@@ -63,7 +64,9 @@ public final class CodecRegistry {
      * @throws IllegalStateException when two codecs claim one media type
      */
     public static CodecRegistry of(CodecLimits limits, List<CodecProvider> providers) {
-        Codec json = new JacksonCodec(new JsonMapper(), limits, 1, JSON);
+        // characters beyond the BMP as UTF-8, not as escaped surrogate pairs
+        Codec json = new JacksonCodec(JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                .build(), limits, 1, JSON);
         List<Codec> codecs = new ArrayList<>();
         codecs.add(json);
         providers.forEach(provider -> codecs.add(provider.create(limits)));

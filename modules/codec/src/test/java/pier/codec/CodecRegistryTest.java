@@ -21,6 +21,13 @@ class CodecRegistryTest {
             fake(0, "text/csv")));
 
     @Test
+    void jsonWritesCharactersBeyondTheBmpAsUtf8() {
+        byte[] dog = registry.json().encode(com.fasterxml.jackson.databind.node.TextNode.valueOf("\uD83D\uDC15"));
+        assertThat(new String(dog, java.nio.charset.StandardCharsets.UTF_8), is("\"\uD83D\uDC15\""));
+        assertThat(registry.json().decode(dog).textValue(), is("\uD83D\uDC15"));
+    }
+
+    @Test
     void noAcceptMeansJson() {
         assertThat(chosen(""), is("application/json"));
     }

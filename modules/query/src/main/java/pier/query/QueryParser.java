@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 /**
  * A recursive-descent parser of the query text, percent-decoding names and values after the
  * structure ({@code & | ( ) = , [ ]}) is read, so that an encoded {@code %26} is an ampersand in a value.
+ * Positions in errors count an encoded {@code |}, {@code [} or {@code ]} as one character.
  */
 final class QueryParser {
 
@@ -38,7 +39,16 @@ final class QueryParser {
     private Limit limit;
 
     QueryParser(String in) {
-        this.in = in;
+        this.in = structural(in);
+    }
+
+    // '|', '[' and ']' may not appear raw in an RFC 3986 query, so conforming clients (java.net.URI among
+    // them) encode them: their encoded forms are the operators, not data
+    private static String structural(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        return raw.replaceAll("(?i)%7C", "|").replaceAll("(?i)%5B", "[").replaceAll("(?i)%5D", "]");
     }
 
     Query parse() {

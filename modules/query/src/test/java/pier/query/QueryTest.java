@@ -91,7 +91,7 @@ class QueryTest {
         "name=ct=e; 1 2 3 7",
         "name=ct=%F0%9F%90%95; 6",
         "name=%C3%9Cnal%20%F0%9F%90%95; 6",
-        "name=a%26b%7Cc; 8",
+        "name=sw=a%26b; 8",
         "name=gt=r; 6 7",
         "owner.name=Ann; 1",
         "owner.name=null; 3 4 5 6 7 8",
@@ -202,6 +202,17 @@ class QueryTest {
         assertThat(e.getMessage(), containsString(message));
         assertThat(e.getMessage(), e.position(), equalTo(position));
         assertThat(e.getMessage(), containsString("at position " + position));
+    }
+
+    @Test
+    void encodedPipesAndBracketsAreOperatorsAsJavaUriSendsThem() {
+        assertThat(ids("name=Rex%7Cname=Bella"), equalTo(ids("name=Rex|name=Bella")));
+        assertThat(ids("(name=Rex%7cage=12)&id=gt=1"), equalTo(List.of(5)));
+        assertThat(Query.parse("select(%5Bname,age%5D)").selection().orElseThrow(),
+                equalTo(Query.parse("select([name,age])").selection().orElseThrow()));
+        // so a value cannot hold a '|'; other encoded delimiters are data
+        assertThrows(QueryException.class, () -> Query.parse("name=a%26b%7Cc"));
+        assertThat(ids("name=ct=a%26b"), equalTo(List.of(8)));
     }
 
     @Test

@@ -21,6 +21,7 @@ import pier.codec.Codec;
 import pier.codec.CodecException;
 import pier.codec.CodecRegistry;
 import pier.codec.CollectionWriter;
+import pier.query.Query;
 import pier.resource.Condition;
 import pier.resource.Content;
 import pier.resource.Principal;
@@ -36,6 +37,7 @@ final class Exchange {
     private final Target target;
     private final CodecRegistry codecs;
     private final int maxBodyBytes;
+    private Query query;
 
     Exchange(ServerRequest request, ServerResponse response, Target target, CodecRegistry codecs, int maxBodyBytes) {
         this.request = request;
@@ -51,7 +53,15 @@ final class Exchange {
 
     /** The resource call this request makes. */
     Request resourceRequest(Principal principal) {
-        return new Request(principal, target.id(), request.query().rawValue(), content(), condition());
+        return new Request(principal, target.id(), query(), content(), condition());
+    }
+
+    /** The parsed query; checked before the body is read, so a bad query costs no upload. */
+    Query query() {
+        if (query == null) {
+            query = Query.parse(request.query().rawValue());
+        }
+        return query;
     }
 
     /** The codec for the response: a suffix wins over {@code Accept}. */
@@ -71,7 +81,8 @@ final class Exchange {
             return;
         }
         Codec codec = responseCodec();
-        send(Status.OK_200, codec.mediaType(), record.encoded(codec), record.etag());
+        byte[] body = query().selection().isEmpty() ? record.encoded(codec) : codec.encode(query().project(record.value()));
+        send(Status.OK_200, codec.mediaType(), body, record.etag());
     }
 
     void sendValue(Status status, JsonNode value) {
@@ -95,7 +106,8 @@ final class Exchange {
         }
         try (records; OutputStream out = response.outputStream();
              CollectionWriter writer = codec.collectionWriter(out, CollectionWriter.UNKNOWN_COUNT)) {
-            records.forEach(record -> writer.write(record.value()));
+            Query selecting = query();
+            records.forEach(record -> writer.write(selecting.project(record.value())));
         } catch (IOException e) {
             throw new UncheckedIOException("the client went away", e);
         }

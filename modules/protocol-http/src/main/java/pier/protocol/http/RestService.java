@@ -18,6 +18,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import pier.codec.CodecException;
 import pier.codec.CodecRegistry;
+import pier.query.QueryException;
 import pier.resource.Authenticator;
 import pier.resource.Principal;
 import pier.resource.Request;
@@ -75,6 +76,7 @@ public final class RestService implements HttpService {
                 return;
             }
             Principal principal = authenticate(request);
+            refuseQuery(exchange, target);
             dispatch(exchange, target, exchange.resourceRequest(principal));
         } catch (ResourceException e) {
             if (e.kind() == ResourceException.Kind.UNAUTHORIZED) {
@@ -84,6 +86,8 @@ public final class RestService implements HttpService {
                 response.header(HeaderNames.ALLOW, allowed(target));
             }
             new Problem(e.kind().httpStatus(), e.getMessage(), e.pointer()).send(response);
+        } catch (QueryException e) {
+            new Problem(400, "bad query: " + e.getMessage(), Optional.of("query")).send(response);
         } catch (CodecException e) {
             Exchange.problem(e).send(response);
         } catch (RuntimeException e) {
@@ -179,6 +183,22 @@ public final class RestService implements HttpService {
 
     private static ResourceException unauthorized(String message) {
         return new ResourceException(ResourceException.Kind.UNAUTHORIZED, message, null, null);
+    }
+
+    // only reads of collections and records, and deletes of collections, take a query
+    private static void refuseQuery(Exchange exchange, Target target) {
+        Method method = exchange.method();
+        boolean read = method == Method.GET || method == Method.HEAD;
+        boolean takesQuery = target.kind() == Target.Kind.COLLECTION && (read || method == Method.DELETE)
+                || target.kind() == Target.Kind.RECORD && read;
+        if (!takesQuery && !exchange.query().isEmpty()) {
+            throw ResourceException.badRequest(method.text() + " " + switch (target.kind()) {
+                case ROOT -> "/";
+                case RESOURCE -> "of a resource";
+                case COLLECTION -> "of a collection";
+                case RECORD -> "of a record";
+            } + " takes no query", "query");
+        }
     }
 
     private static void requireRead(Method method) {
