@@ -111,7 +111,9 @@ final class Indexes {
     private static void build(Store store, TableDefinition table, Attribute attribute, Codec cbor, long total) {
         String map = map(table, attribute.name());
         String name = table.name() + "." + attribute.name();
-        LOG.log(System.Logger.Level.INFO, "building index {0} over {1} records", name, total);
+        // a new, empty table gets its indexes without news
+        System.Logger.Level level = total > 0 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
+        LOG.log(level, "building index {0} over {1} records", name, total);
         clear(store, map);
         long done = 0;
         long lastReport = System.nanoTime();
@@ -137,7 +139,7 @@ final class Indexes {
             }
         }
         commit(store, batch.put(Sequencer.META, bytes(map), BUILT));
-        LOG.log(System.Logger.Level.INFO, "built index {0}: {1} records", name, done);
+        LOG.log(level, "built index {0}: {1} records", name, done);
     }
 
     private static void clear(Store store, String map) {

@@ -1,0 +1,12 @@
+/**
+ * JMH benchmarks of query evaluation and index scans, for comparing changes. Build with
+ * {@code mvn -pl modules/benchmarks -am package} and run {@code java -jar modules/benchmarks/target/benchmarks.jar}.
+ */
+module pier.benchmarks {
+    requires pier.engine;
+    requires pier.query;
+    requires pier.store;
+    requires jmh.core;
+
+    exports pier.benchmarks;
+}
