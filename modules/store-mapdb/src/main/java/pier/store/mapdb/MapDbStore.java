@@ -6,9 +6,12 @@ import java.nio.channels.FileChannel;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
@@ -128,6 +131,9 @@ final class MapDbStore implements Store {
     }
 
     private static Stream<StoreEntry> entries(NavigableMap<byte[], byte[]> slice) {
-        return slice.entrySet().stream().map(entry -> new StoreEntry(entry.getKey().clone(), entry.getValue().clone()));
+        // not entrySet().stream(): its spliterator asks the slice for its size, which MapDB counts entry by entry
+        return StreamSupport.stream(() -> Spliterators.spliteratorUnknownSize(slice.entrySet().iterator(),
+                        Spliterator.ORDERED | Spliterator.NONNULL), Spliterator.ORDERED | Spliterator.NONNULL, false)
+                .map(entry -> new StoreEntry(entry.getKey().clone(), entry.getValue().clone()));
     }
 }
