@@ -8,6 +8,7 @@ module pier.server {
     requires pier.engine;
     requires pier.protocol.http;
     requires io.helidon.webserver;
+    requires io.helidon.common.socket;
     requires io.helidon.webserver.cors;
     requires io.helidon.webserver.observe;
     requires io.helidon.webserver.observe.health;
