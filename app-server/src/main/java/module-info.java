@@ -7,6 +7,7 @@ module pier.server {
     requires pier.store;
     requires pier.engine;
     requires pier.protocol.http;
+    requires pier.protocol.mqtt;
     requires io.helidon.webserver;
     requires io.helidon.common.socket;
     requires io.helidon.webserver.cors;

@@ -10,6 +10,7 @@ enum LaunchOption {
     SCHEMA("--schema", "PIER_SCHEMA", "schema.file", "FILE", "schema file (default: the sample schema)"),
     HTTP_HOST("--http-host", "PIER_HTTP_HOST", "http.host", "ADDRESS", "HTTP address (default: 127.0.0.1)"),
     HTTP_PORT("--http-port", "PIER_HTTP_PORT", "http.port", "N", "HTTP port, 0 for any free one (default: 9926)"),
+    MQTT_PORT("--mqtt-port", "PIER_MQTT_PORT", "mqtt.port", "N", "MQTT port, 0 turns MQTT off (default: 1883)"),
     CORS_ORIGINS("--cors-origins", "PIER_CORS_ORIGINS", "http.cors.origins", "LIST",
             "origins allowed by CORS, comma separated, * for any (default: CORS off)"),
     ALLOW_ANONYMOUS("--allow-anonymous", "PIER_ALLOW_ANONYMOUS", "authentication.allowAnonymous", "true|false",

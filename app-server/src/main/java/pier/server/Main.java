@@ -45,7 +45,7 @@ public final class Main {
             return;
         }
         stopOnSignals(server);
-        System.out.println("pier ready http=" + server.httpAddress());
+        System.out.println("pier ready " + server.listeners());
         System.out.flush();
         server.awaitStopped();
     }

@@ -25,6 +25,9 @@ import pier.engine.Schema;
 import pier.engine.Users;
 import pier.protocol.http.RestService;
 import pier.resource.ResourceRegistry;
+import pier.protocol.mqtt.MqttBroker;
+import pier.protocol.mqtt.MqttListener;
+import pier.protocol.mqtt.MqttSettings;
 import pier.store.Store;
 import pier.store.Stores;
 
@@ -39,12 +42,37 @@ final class PierServer {
     private final Store store;
     private final Database database;
     private final WebServer http;
+    private final Optional<Mqtt> mqtt;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private PierServer(Store store, Database database, WebServer http) {
+    /** The broker and its TCP listener, when MQTT is on. */
+    private record Mqtt(MqttBroker broker, MqttListener listener) {
+        static Mqtt start(ServerConfig config, Database database, Users users) {
+            MqttBroker broker = MqttBroker.start(MqttSettings.DEFAULT, users,
+                    new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)));
+            try {
+                return new Mqtt(broker, MqttListener.start(config.httpHost(), config.mqttPort(), broker));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                broker.close();
+                throw new IllegalStateException("interrupted while binding the MQTT port", e);
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+        }
+
+        void stop() {
+            listener.close();
+            broker.close();
+        }
+    }
+
+    private PierServer(Store store, Database database, WebServer http, Optional<Mqtt> mqtt) {
         this.store = store;
         this.database = database;
         this.http = http;
+        this.mqtt = mqtt;
     }
 
     /**
@@ -84,17 +112,25 @@ final class PierServer {
             if (!config.corsOrigins().isEmpty()) {
                 builder.addFeature(cors(config.corsOrigins()));
             }
-            WebServer http = builder.build().start();
-            return new PierServer(store, database, http);
+            Optional<Mqtt> mqtt = config.mqttPort() == 0 ? Optional.empty()
+                    : Optional.of(Mqtt.start(config, database, users));
+            try {
+                return new PierServer(store, database, builder.build().start(), mqtt);
+            } catch (RuntimeException e) {
+                mqtt.ifPresent(Mqtt::stop);
+                throw e;
+            }
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
     }
 
-    /** The address and port HTTP is bound to, as the ready line prints it. */
-    String httpAddress() {
-        return http.prototype().host() + ":" + http.port();
+    /** What the server listens on, as the ready line prints it: {@code http=HOST:PORT [mqtt=HOST:PORT]}. */
+    String listeners() {
+        String host = http.prototype().host();
+        return "http=" + host + ":" + http.port() + mqtt.map(m -> " mqtt=" + host + ":" + m.listener().port())
+                .orElse("");
     }
 
     /**
@@ -106,6 +142,7 @@ final class PierServer {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "stopping");
+        mqtt.ifPresent(Mqtt::stop);
         http.stop();
         database.close();
         store.close();

@@ -23,9 +23,11 @@ import pier.engine.ChangeFeed;
  * @param allowAnonymous whether callers without credentials may act
  * @param retention      how long the change feed is kept
  * @param corsOrigins    the origins CORS allows; empty turns CORS off
+ * @param mqttPort       the MQTT port (on the HTTP address); 0 turns MQTT off
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
-                    boolean allowAnonymous, ChangeFeed.FeedRetention retention, List<String> corsOrigins) {
+                    boolean allowAnonymous, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
+                    int mqttPort) {
 
     /**
      * Reads and checks the settings, reporting every problem at once.
@@ -34,7 +36,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
      */
     static ServerConfig from(Config config) {
         List<String> problems = new ArrayList<>();
-        int port = port(config.get("http.port"), problems);
+        int port = port(config.get("http.port"), "9926", problems);
+        int mqttPort = port(config.get("mqtt.port"), "1883", problems);
         Optional<Path> schema = config.get("schema.file").asString().asOptional().map(Path::of);
         schema.filter(file -> !Files.isReadable(file))
                 .ifPresent(file -> problems.add("schema.file: " + file.toAbsolutePath() + " cannot be read"));
@@ -46,7 +49,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
                 config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention,
-                list(config.get("http.cors.origins")));
+                list(config.get("http.cors.origins")), mqttPort);
     }
 
     // a YAML list, or one comma-separated string from a flag or the environment
@@ -76,8 +79,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         }
     }
 
-    private static int port(Config node, List<String> problems) {
-        String text = node.asString().orElse("9926");
+    private static int port(Config node, String otherwise, List<String> problems) {
+        String text = node.asString().orElse(otherwise);
         try {
             int port = Integer.parseInt(text.strip());
             if (port >= 0 && port <= 65535) {

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class ServerProcess implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)$");
+    private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)(?: mqtt=([0-9.]+):(\\d+))?$");
     private static final Path BUILD = Path.of(System.getProperty("pier.build", "target"));
 
     private final Process process;
@@ -46,6 +46,9 @@ final class ServerProcess implements AutoCloseable {
                 "-p", BUILD.resolve("pier-server.jar") + ":" + BUILD.resolve("modules"),
                 "-m", "pier.server/pier.server.Main"));
         command.addAll(List.of(args));
+        if (!command.contains("--mqtt-port") && !environment.containsKey("PIER_MQTT_PORT")) {
+            command.addAll(List.of("--mqtt-port", "0")); // tests that do not speak MQTT leave 1883 alone
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("PIER_"));
         builder.environment().putAll(environment);
@@ -64,6 +67,22 @@ final class ServerProcess implements AutoCloseable {
             throw new AssertionError("server did not get ready; stderr:\n" + String.join("\n", stderr()));
         }
         return Integer.parseInt(ready.group(2));
+    }
+
+    /** After {@link #awaitReady()}: the MQTT port of the ready line. */
+    int mqttPort() {
+        Matcher ready = readyLine();
+        if (ready == null || ready.group(4) == null) {
+            throw new AssertionError("the ready line names no MQTT port: " + stdout());
+        }
+        return Integer.parseInt(ready.group(4));
+    }
+
+    /** A port that was free a moment ago, for listeners that take no 0. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Waits for the process to end by itself and returns its exit status. */

@@ -20,6 +20,14 @@ public final class Database implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
+    /** The name of the system table that keeps the retained messages of plain MQTT topics. */
+    public static final String MQTT_RETAINED = "$mqtt_retained";
+
+    // tables of the server's own, never exported: their names start with '$', which no schema type has
+    private static final Schema SYSTEM = Schema.parse("system tables", """
+            type MqttRetained @table(table: "$mqtt_retained") { topic: ID @primaryKey  message: Any }
+            """);
+
     private final Store store;
     private final Codec cbor;
     private final Fanout fanout;
@@ -35,8 +43,9 @@ public final class Database implements AutoCloseable {
         this.fanout = new Fanout(cbor);
         this.sequencer = new Sequencer(store, cbor, fanout, clock);
         this.feed = new ChangeFeed(store, sequencer, retention, clock);
-        Indexes.reconcile(store, schema.tables(), cbor, sequencer::count);
-        this.tables = schema.tables().stream().map(definition -> new Table(definition, this)).toList();
+        this.tables = java.util.stream.Stream.concat(schema.tables().stream(), SYSTEM.tables().stream())
+                .map(definition -> new Table(definition, this)).toList();
+        Indexes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor, sequencer::count);
         this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-feed-pruner")
                 .daemon().factory());
         long every = retention.pruneInterval().toMillis();
@@ -72,6 +81,17 @@ public final class Database implements AutoCloseable {
         for (Table table : tables) {
             table.definition().exportName().ifPresent(name -> registry.register(name, table));
         }
+    }
+
+    /**
+     * A system table, as a resource for the server's own protocols.
+     *
+     * @param name its name, e.g. {@link #MQTT_RETAINED}
+     * @return the table
+     */
+    public pier.resource.Resource systemTable(String name) {
+        return tables.stream().filter(t -> t.definition().name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no system table " + name));
     }
 
     /**

@@ -1,0 +1,176 @@
+package pier.protocol.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+import pier.resource.Authenticator;
+
+/**
+ * The broker: sessions by client id, the subscription tree, retained messages and the timers for
+ * keep-alive, delayed wills and session expiry. Transports hand each new network connection to
+ * {@link #connect} and feed it decoded packets; the broker never blocks a transport's thread.
+ */
+public final class MqttBroker implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(MqttBroker.class.getName());
+    static final String SYS = "$SYS/broker/";
+
+    final MqttSettings settings;
+    final Authenticator authenticator;
+    final SubscriptionTree tree = new SubscriptionTree();
+    final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    final Set<MqttConnection> connections = ConcurrentHashMap.newKeySet();
+    final ReentrantLock sessionLock = new ReentrantLock();
+    final ScheduledExecutorService timers;
+    final LongAdder received = new LongAdder();
+    final LongAdder sent = new LongAdder();
+    private final RetainedStore store;
+    private final Map<String, Message> retained = new ConcurrentHashMap<>();
+    private final long started = System.currentTimeMillis();
+
+    private MqttBroker(MqttSettings settings, Authenticator authenticator, RetainedStore store) {
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.store = store;
+        store.loadAll().forEach(m -> retained.put(m.topic(), m));
+        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-mqtt-timers")
+                .daemon().factory());
+        timers.scheduleWithFixedDelay(this::checkKeepAlives, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(this::publishStatistics, 0, 10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts a broker.
+     *
+     * @param settings      its limits
+     * @param authenticator checks CONNECT credentials
+     * @param store         keeps retained messages of plain topics
+     * @return the broker
+     */
+    public static MqttBroker start(MqttSettings settings, Authenticator authenticator, RetainedStore store) {
+        return new MqttBroker(settings, authenticator, store);
+    }
+
+    /**
+     * A new network connection; feed it the packets the transport decodes.
+     *
+     * @param transport the connection's transport
+     * @return the connection's protocol state
+     */
+    public MqttConnection connect(MqttTransport transport) {
+        MqttConnection connection = new MqttConnection(this, transport);
+        connections.add(connection);
+        return connection;
+    }
+
+    /**
+     * Counters since start.
+     *
+     * @return a snapshot
+     */
+    public MqttStats stats() {
+        long dropped = sessions.values().stream().mapToLong(Session::dropped).sum();
+        return new MqttStats(connections.stream().filter(MqttConnection::established).count(), sessions.size(),
+                received.sum(), sent.sum(), dropped, retained.size());
+    }
+
+    /** Disconnects every client (v5: reason 0x8B, server shutting down) and stops the timers. */
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        connections.forEach(MqttConnection::serverShutdown);
+    }
+
+    /** Delivers a message to every matching subscription; returns how many sessions it reached. */
+    int route(Message message) {
+        int reached = 0;
+        for (var match : tree.match(message.topic()).entrySet()) {
+            Session session = match.getKey();
+            int qos = -1;
+            boolean retainAsPublished = false;
+            List<Integer> identifiers = new ArrayList<>(1);
+            for (Subscription subscription : match.getValue()) {
+                if (subscription.noLocal() && session.clientId.equals(message.publisher())) {
+                    continue;
+                }
+                qos = Math.max(qos, subscription.qos());
+                retainAsPublished |= subscription.retainAsPublished();
+                if (subscription.identifier() > 0) {
+                    identifiers.add(subscription.identifier());
+                }
+            }
+            if (qos >= 0) {
+                session.offer(new Session.Pending(message, Math.min(qos, message.qos()),
+                        retainAsPublished && message.retain(), identifiers));
+                reached++;
+            }
+        }
+        return reached;
+    }
+
+    /** Keeps (or, for an empty payload, clears) a topic's retained message durably. */
+    void retain(Message message) {
+        if (message.payload().length == 0) {
+            store.remove(message.topic());
+            retained.remove(message.topic());
+        } else {
+            store.put(message);
+            retained.put(message.topic(), message);
+        }
+    }
+
+    List<Message> retainedMatching(String filter) {
+        long now = System.currentTimeMillis();
+        return retained.values().stream().filter(m -> Topics.matches(filter, m.topic()) && !m.expired(now))
+                .sorted(java.util.Comparator.comparing(Message::topic)).toList();
+    }
+
+    void closed(MqttConnection connection) {
+        connections.remove(connection);
+    }
+
+    private void checkKeepAlives() {
+        long now = System.nanoTime();
+        for (MqttConnection connection : connections) {
+            try {
+                connection.checkKeepAlive(now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "keep-alive check failed", e);
+            }
+        }
+    }
+
+    // $SYS topics are retained in memory only, and never reached by wildcards that start a filter
+    private void publishStatistics() {
+        try {
+            MqttStats stats = stats();
+            sys("version", "pier");
+            sys("uptime", (System.currentTimeMillis() - started) / 1000 + " seconds");
+            sys("clients/connected", Long.toString(stats.connections()));
+            sys("sessions/count", Long.toString(stats.sessions()));
+            sys("messages/received", Long.toString(stats.messagesReceived()));
+            sys("messages/sent", Long.toString(stats.messagesSent()));
+            sys("messages/dropped", Long.toString(stats.messagesDropped()));
+            sys("retained messages/count", Long.toString(stats.retained()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "$SYS statistics failed", e);
+        }
+    }
+
+    private void sys(String name, String value) {
+        Message message = Message.of(SYS + name, value.getBytes(StandardCharsets.UTF_8), 0, true);
+        Message previous = retained.put(message.topic(), message);
+        if (previous == null || !java.util.Arrays.equals(previous.payload(), message.payload())) {
+            route(message);
+        }
+    }
+}

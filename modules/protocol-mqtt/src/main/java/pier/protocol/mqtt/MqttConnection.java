@@ -1,0 +1,667 @@
+package pier.protocol.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+
+import pier.resource.Principal;
+
+/**
+ * One network connection's protocol state. Packets arrive on the transport's thread and are handled
+ * in order on a virtual thread of the connection's own, where waiting (credential checks, durable
+ * retained writes) harms no one; sending never blocks.
+ */
+public final class MqttConnection {
+
+    private static final System.Logger LOG = System.getLogger(MqttConnection.class.getName());
+    private static final MqttMessage STOP = new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
+            MqttQoS.AT_MOST_ONCE, false, 0));
+    private static final int INBOX_HIGH = 256;
+    private static final long NEVER = Long.MAX_VALUE;
+
+    // v5 reason codes (MQTT 5 §2.4)
+    static final byte NORMAL = 0x00;
+    static final byte WITH_WILL = 0x04;
+    static final byte UNSPECIFIED = (byte) 0x80;
+    static final byte MALFORMED = (byte) 0x81;
+    static final byte PROTOCOL_ERROR = (byte) 0x82;
+    static final byte NOT_AUTHORIZED = (byte) 0x87;
+    static final byte SERVER_SHUTTING_DOWN = (byte) 0x8B;
+    static final byte KEEP_ALIVE_TIMEOUT = (byte) 0x8D;
+    static final byte SESSION_TAKEN_OVER = (byte) 0x8E;
+    static final byte TOPIC_FILTER_INVALID = (byte) 0x8F;
+    static final byte TOPIC_NAME_INVALID = (byte) 0x90;
+    static final byte PACKET_ID_NOT_FOUND = (byte) 0x92;
+    static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
+    static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
+    static final byte PACKET_TOO_LARGE = (byte) 0x95;
+    static final byte QUOTA_EXCEEDED = (byte) 0x97;
+    static final byte NO_MATCHING_SUBSCRIBERS = 0x10;
+    static final byte NO_SUBSCRIPTION_EXISTED = 0x11;
+    static final byte SHARED_NOT_SUPPORTED = (byte) 0x9E;
+
+    private final MqttBroker broker;
+    private final MqttTransport transport;
+    private final BlockingQueue<MqttMessage> inbox = new LinkedBlockingQueue<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean connected;
+    private volatile boolean paused;
+    private volatile long lastReceived = System.nanoTime();
+    private volatile long keepAliveNanos;
+    private int version;
+    private Session session;
+    private Message will;
+    private long willDelayMillis;
+    private long expiryMillis;
+    private int clientReceiveMaximum = 65_535;
+    private int clientMaxPacket = Integer.MAX_VALUE;
+
+    MqttConnection(MqttBroker broker, MqttTransport transport) {
+        this.broker = broker;
+        this.transport = transport;
+        Thread.ofVirtual().name("mqtt-" + transport.remoteAddress()).start(this::run);
+    }
+
+    /**
+     * A packet the transport decoded. PUBLISH payloads must be heap-backed copies, owned by the broker.
+     *
+     * @param message the packet
+     */
+    public void receive(MqttMessage message) {
+        lastReceived = System.nanoTime();
+        inbox.add(message);
+        if (inbox.size() > INBOX_HIGH && !paused) {
+            paused = true;
+            transport.pauseReading(true);
+        }
+    }
+
+    /** The transport can take more again. */
+    public void writable() {
+        pump();
+    }
+
+    /** The transport lost the connection. */
+    public void transportClosed() {
+        inbox.add(STOP);
+        end(true);
+    }
+
+    boolean established() {
+        return connected && !ended.get();
+    }
+
+    private void run() {
+        try {
+            while (!ended.get()) {
+                MqttMessage message = inbox.take();
+                if (message == STOP) {
+                    return;
+                }
+                if (paused && inbox.size() < INBOX_HIGH / 2) {
+                    paused = false;
+                    transport.pauseReading(false);
+                }
+                try {
+                    handle(message);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "mqtt " + transport.remoteAddress() + ": " + e, e);
+                    disconnect(UNSPECIFIED, "internal error");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(MqttMessage message) {
+        DecoderResult result = message.decoderResult();
+        if (result != null && result.isFailure()) {
+            malformed(message, result.cause());
+            return;
+        }
+        MqttMessageType type = message.fixedHeader().messageType();
+        if (!connected) {
+            if (type == MqttMessageType.CONNECT) {
+                connect((MqttConnectMessage) message);
+            } else {
+                // MQTT-3.1.0-1: the first packet must be CONNECT
+                close();
+            }
+            return;
+        }
+        switch (type) {
+            case PUBLISH -> publish((MqttPublishMessage) message);
+            case PUBACK -> acknowledged(packetId(message), session.acknowledged(packetId(message)));
+            case PUBREC -> pubrec(packetId(message));
+            case PUBREL -> pubrel(packetId(message));
+            case PUBCOMP -> acknowledged(packetId(message), session.completed(packetId(message)));
+            case SUBSCRIBE -> subscribe((MqttSubscribeMessage) message);
+            case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) message);
+            case PINGREQ -> send(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
+                    MqttQoS.AT_MOST_ONCE, false, 0)));
+            case DISCONNECT -> clientDisconnect(message);
+            case CONNECT -> disconnect(PROTOCOL_ERROR, "a second CONNECT");
+            default -> disconnect(PROTOCOL_ERROR, type + " is not expected from a client");
+        }
+        transport.flush();
+    }
+
+    // --- CONNECT -------------------------------------------------------------------------------
+
+    private void connect(MqttConnectMessage connect) {
+        version = connect.variableHeader().version();
+        MqttProperties properties = connect.variableHeader().properties();
+        boolean v5 = version == 5;
+        if (v5 && properties.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD, "no enhanced authentication");
+            return;
+        }
+        String clientId = connect.payload().clientIdentifier();
+        boolean cleanStart = connect.variableHeader().isCleanSession();
+        boolean assigned = false;
+        if (clientId == null || clientId.isEmpty()) {
+            if (version == 3 || version == 4 && !cleanStart) {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "a client id is required");
+                return;
+            }
+            clientId = "pier-" + UUID.randomUUID();
+            assigned = true;
+        }
+        Optional<Principal> principal = authenticate(connect);
+        if (principal.isEmpty()) {
+            return;
+        }
+        if (connect.variableHeader().isWillFlag() && !willFrom(connect, clientId)) {
+            return;
+        }
+        if (v5) {
+            clientReceiveMaximum = intProperty(properties, MqttProperties.RECEIVE_MAXIMUM, 65_535);
+            clientMaxPacket = intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE);
+        }
+        long requestedExpiry = v5 ? Integer.toUnsignedLong(intProperty(properties,
+                MqttProperties.SESSION_EXPIRY_INTERVAL, 0)) * 1000 : cleanStart ? 0 : NEVER;
+        expiryMillis = Math.min(requestedExpiry, broker.settings.maxSessionExpiry().toMillis());
+        int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
+        int maxKeepAlive = (int) broker.settings.maxKeepAlive().toSeconds();
+        int granted = v5 && (keepAlive == 0 || keepAlive > maxKeepAlive) ? maxKeepAlive : keepAlive;
+        keepAliveNanos = granted == 0 ? 0 : TimeUnit.SECONDS.toNanos(granted) * 3 / 2;
+
+        boolean present = open(clientId, cleanStart || version < 5 && cleanStart);
+        MqttProperties ack = new MqttProperties();
+        if (v5) {
+            if (assigned) {
+                ack.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, clientId));
+            }
+            if (granted != keepAlive) {
+                ack.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, granted));
+            }
+            if (expiryMillis != requestedExpiry) {
+                ack.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL,
+                        (int) (expiryMillis / 1000)));
+            }
+            ack.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, broker.settings.receiveMaximum()));
+            ack.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE,
+                    broker.settings.maxPacketSize()));
+            ack.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, 0));
+            ack.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
+        }
+        MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(present).properties(ack).build();
+        send(connAck);
+        connected = true;
+        resume();
+    }
+
+    private Optional<Principal> authenticate(MqttConnectMessage connect) {
+        boolean v5 = version == 5;
+        if (connect.variableHeader().hasUserName()) {
+            String password = connect.variableHeader().hasPassword()
+                    ? new String(connect.payload().passwordInBytes(), StandardCharsets.UTF_8) : "";
+            Optional<Principal> principal = broker.authenticator.authenticate(connect.payload().userName(), password);
+            if (principal.isEmpty()) {
+                refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, "login failed");
+            }
+            return principal;
+        }
+        if (!broker.authenticator.allowsAnonymous()) {
+            refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "authentication required");
+            return Optional.empty();
+        }
+        return Optional.of(Principal.ANONYMOUS);
+    }
+
+    private boolean willFrom(MqttConnectMessage connect, String clientId) {
+        String topic = connect.payload().willTopic();
+        if (topic == null || !Topics.validName(topic)) {
+            if (version == 5) {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID, "invalid will topic");
+            } else {
+                close();
+            }
+            return false;
+        }
+        MqttProperties properties = connect.payload().willProperties();
+        will = Messages.fromProperties(topic, connect.payload().willMessageInBytes(),
+                connect.variableHeader().willQos(), connect.variableHeader().isWillRetain(),
+                properties == null ? MqttProperties.NO_PROPERTIES : properties, clientId);
+        willDelayMillis = properties == null ? 0
+                : Integer.toUnsignedLong(intProperty(properties, MqttProperties.WILL_DELAY_INTERVAL, 0)) * 1000;
+        return true;
+    }
+
+    private void refuse(MqttConnectReturnCode code, String reason) {
+        MqttProperties properties = new MqttProperties();
+        if (version == 5) {
+            properties.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reason));
+        }
+        send(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).properties(properties).build());
+        close();
+    }
+
+    // takes over or creates the session; returns whether one was present
+    private boolean open(String clientId, boolean cleanStart) {
+        broker.sessionLock.lock();
+        try {
+            Session existing = broker.sessions.get(clientId);
+            if (existing != null && existing.connection() != null) {
+                existing.connection().takenOver();
+            }
+            existing = broker.sessions.get(clientId);
+            boolean present = existing != null && !cleanStart;
+            if (existing != null && cleanStart) {
+                discard(existing);
+                existing = null;
+            }
+            session = existing != null ? existing : new Session(clientId, broker.settings.sessionBacklog());
+            broker.sessions.put(clientId, session);
+            session.attach(this);
+            return present;
+        } finally {
+            broker.sessionLock.unlock();
+        }
+    }
+
+    private void discard(Session old) {
+        old.subscriptions().forEach(s -> broker.tree.remove(old, s.filter()));
+        broker.sessions.remove(old.clientId, old);
+    }
+
+    // a resumed session first sends again what was not acknowledged, then what waited
+    private void resume() {
+        for (Session.Inflight delivery : session.unacknowledged()) {
+            if (delivery.released) {
+                send(reply(MqttMessageType.PUBREL, delivery.packetId, NORMAL));
+            } else {
+                sendPublish(delivery, true);
+            }
+        }
+        transport.flush();
+        pump();
+    }
+
+    // --- PUBLISH, both ways -------------------------------------------------------------------------
+
+    private void publish(MqttPublishMessage publish) {
+        broker.received.increment();
+        String topic = publish.variableHeader().topicName();
+        int qos = publish.fixedHeader().qosLevel().value();
+        int packetId = publish.variableHeader().packetId();
+        MqttProperties properties = publish.variableHeader().properties();
+        if (version == 5 && properties.getProperty(MqttProperties.TOPIC_ALIAS) != null) {
+            disconnect(TOPIC_ALIAS_INVALID, "topic aliases are not supported (Topic Alias Maximum is 0)");
+            return;
+        }
+        if (topic == null || !Topics.validName(topic)) {
+            disconnect(TOPIC_NAME_INVALID, "invalid topic name");
+            return;
+        }
+        if (qos == 2 && !session.receiveQos2(packetId)) {
+            send(reply(MqttMessageType.PUBREC, packetId, NORMAL)); // a duplicate: delivered already
+            return;
+        }
+        if (qos == 2 && session.unreleasedQos2() > broker.settings.receiveMaximum()) {
+            disconnect(RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.settings.receiveMaximum() + " unacknowledged");
+            return;
+        }
+        byte reason = NORMAL;
+        if (topic.startsWith("$SYS")) {
+            reason = NOT_AUTHORIZED;
+        } else {
+            byte[] payload = ByteBufUtil.getBytes(publish.content());
+            Message message = Messages.fromProperties(topic, payload, qos, publish.fixedHeader().isRetain(),
+                    properties, session.clientId);
+            try {
+                if (message.retain()) {
+                    broker.retain(message);
+                }
+                if (broker.route(message) == 0) {
+                    reason = NO_MATCHING_SUBSCRIBERS;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "publish to " + topic + " failed: " + e.getMessage(), e);
+                reason = UNSPECIFIED;
+            }
+        }
+        if (qos == 1) {
+            send(MqttMessageBuilders.pubAck().packetId(packetId).reasonCode(version == 5 ? reason : NORMAL)
+                    .properties(MqttProperties.NO_PROPERTIES).build());
+        } else if (qos == 2) {
+            send(reply(MqttMessageType.PUBREC, packetId, version == 5 ? reason : NORMAL));
+        }
+    }
+
+    private void pubrel(int packetId) {
+        boolean known = session.releaseQos2(packetId);
+        send(reply(MqttMessageType.PUBCOMP, packetId, known || version < 5 ? NORMAL : PACKET_ID_NOT_FOUND));
+    }
+
+    private void pubrec(int packetId) {
+        if (session.received(packetId)) {
+            send(reply(MqttMessageType.PUBREL, packetId, NORMAL));
+        } else if (version == 5) {
+            send(reply(MqttMessageType.PUBREL, packetId, PACKET_ID_NOT_FOUND));
+        }
+    }
+
+    private void acknowledged(int packetId, boolean known) {
+        if (known) {
+            pump();
+        }
+    }
+
+    /** Sends what the session has queued, as far as the client's receive maximum and the transport allow. */
+    void pump() {
+        Session current = session;
+        if (current == null || !connected || ended.get()) {
+            return;
+        }
+        boolean any = false;
+        while (transport.writable()) {
+            List<Session.Inflight> batch = current.next(clientReceiveMaximum, 64, System.currentTimeMillis());
+            if (batch.isEmpty()) {
+                break;
+            }
+            batch.forEach(delivery -> sendPublish(delivery, false));
+            any = true;
+        }
+        if (any) {
+            transport.flush();
+        }
+    }
+
+    private void sendPublish(Session.Inflight delivery, boolean duplicate) {
+        Session.Pending pending = delivery.pending;
+        Message message = pending.message();
+        MqttProperties properties = version == 5 ? Messages.properties(message, pending.subscriptionIds(),
+                System.currentTimeMillis()) : MqttProperties.NO_PROPERTIES;
+        int size = Messages.estimatedSize(message, properties);
+        if (size > clientMaxPacket) {
+            // MQTT-3.1.2-25: never exceed the client's Maximum Packet Size; the message is discarded for it
+            if (pending.qos() > 0) {
+                session.acknowledged(delivery.packetId);
+                session.received(delivery.packetId);
+                session.completed(delivery.packetId);
+            }
+            return;
+        }
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate,
+                MqttQoS.valueOf(pending.qos()), pending.retain(), 0);
+        transport.send(new MqttPublishMessage(header, new io.netty.handler.codec.mqtt.MqttPublishVariableHeader(
+                message.topic(), delivery.packetId, properties), Unpooled.wrappedBuffer(message.payload())));
+        broker.sent.increment();
+    }
+
+    // --- SUBSCRIBE ---------------------------------------------------------------------------------
+
+    private void subscribe(MqttSubscribeMessage subscribe) {
+        MqttMessageIdAndPropertiesVariableHeader header = subscribe.idAndPropertiesVariableHeader();
+        int identifier = intProperty(header.properties(), MqttProperties.SUBSCRIPTION_IDENTIFIER, 0);
+        List<Integer> codes = new ArrayList<>();
+        List<Map.Entry<Subscription, Boolean>> granted = new ArrayList<>();
+        for (MqttTopicSubscription wanted : subscribe.payload().topicSubscriptions()) {
+            String filter = wanted.topicFilter();
+            if (filter == null || !Topics.validFilter(filter)) {
+                codes.add(version == 5 ? TOPIC_FILTER_INVALID & 0xff : 0x80);
+                continue;
+            }
+            if (filter.startsWith("$share/")) {
+                codes.add(version == 5 ? SHARED_NOT_SUPPORTED & 0xff : 0x80);
+                continue;
+            }
+            if (!session.hasSubscription(filter) && session.subscriptionCount() >= broker.settings.maxSubscriptions()) {
+                disconnect(QUOTA_EXCEEDED, "more than " + broker.settings.maxSubscriptions() + " subscriptions");
+                return;
+            }
+            var option = wanted.option();
+            Subscription subscription = new Subscription(filter, option.qos().value(), version == 5 && option.isNoLocal(),
+                    version == 5 && option.isRetainAsPublished(), version == 5 ? option.retainHandling().value() : 0,
+                    identifier);
+            boolean isNew = session.subscribe(subscription);
+            broker.tree.add(session, subscription);
+            granted.add(Map.entry(subscription, isNew));
+            codes.add(subscription.qos());
+        }
+        MqttMessageBuilders.SubAckBuilder ack = MqttMessageBuilders.subAck().packetId(header.messageId());
+        codes.forEach(code -> ack.addGrantedQos(MqttQoS.valueOf(code)));
+        send(ack.build());
+        transport.flush();
+        // MQTT-3.3.1-9: retained messages follow the SUBACK, with RETAIN set
+        for (var entry : granted) {
+            Subscription subscription = entry.getKey();
+            if (subscription.retainHandling() == 2 || subscription.retainHandling() == 1 && !entry.getValue()) {
+                continue;
+            }
+            List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
+            for (Message message : broker.retainedMatching(subscription.filter())) {
+                session.offer(new Session.Pending(message, Math.min(message.qos(), subscription.qos()), true, ids));
+            }
+        }
+    }
+
+    private void unsubscribe(MqttUnsubscribeMessage unsubscribe) {
+        MqttMessageBuilders.UnsubAckBuilder ack = MqttMessageBuilders.unsubAck()
+                .packetId(unsubscribe.idAndPropertiesVariableHeader().messageId());
+        for (String filter : unsubscribe.payload().topics()) {
+            boolean existed = session.unsubscribe(filter);
+            broker.tree.remove(session, filter);
+            ack.addReasonCode(existed ? NORMAL : NO_SUBSCRIPTION_EXISTED);
+        }
+        send(ack.build());
+    }
+
+    // --- ending ------------------------------------------------------------------------------------
+
+    private void clientDisconnect(MqttMessage message) {
+        byte reason = NORMAL;
+        if (version == 5 && message.variableHeader()
+                instanceof io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader header) {
+            reason = header.reasonCode();
+            MqttProperties.MqttProperty<?> expiry = header.properties()
+                    .getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL);
+            if (expiry != null) {
+                long requested = Integer.toUnsignedLong((Integer) expiry.value()) * 1000;
+                if (expiryMillis == 0 && requested != 0) {
+                    disconnect(PROTOCOL_ERROR, "session expiry cannot be set after connecting with 0");
+                    return;
+                }
+                expiryMillis = Math.min(requested, broker.settings.maxSessionExpiry().toMillis());
+            }
+        }
+        transport.close();
+        end(reason == WITH_WILL);
+    }
+
+    void takenOver() {
+        disconnect(SESSION_TAKEN_OVER, "another connection took over the session");
+    }
+
+    void serverShutdown() {
+        if (version == 5 && connected) {
+            send(MqttMessageBuilders.disconnect().reasonCode(SERVER_SHUTTING_DOWN).build());
+        }
+        transport.flush();
+        transport.close();
+        end(false);
+    }
+
+    void checkKeepAlive(long now) {
+        if (keepAliveNanos > 0 && connected && !ended.get() && now - lastReceived > keepAliveNanos) {
+            disconnect(KEEP_ALIVE_TIMEOUT, "keep alive timeout");
+        } else if (!connected && !ended.get() && now - lastReceived > TimeUnit.SECONDS.toNanos(30)) {
+            close(); // no CONNECT within 30 s
+        }
+    }
+
+    /** Closes because of a problem: v5 clients get a DISCONNECT with the reason; the will is published. */
+    private void disconnect(byte reason, String why) {
+        if (version == 5 && connected) {
+            MqttProperties properties = new MqttProperties();
+            properties.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, why));
+            send(MqttMessageBuilders.disconnect().reasonCode(reason).properties(properties).build());
+        }
+        LOG.log(System.Logger.Level.DEBUG, "mqtt {0}: disconnecting, {1}", transport.remoteAddress(), why);
+        transport.flush();
+        transport.close();
+        end(true);
+    }
+
+    private void malformed(MqttMessage message, Throwable cause) {
+        if (!connected) {
+            if (cause instanceof MqttUnacceptableProtocolVersionException) {
+                send(MqttMessageBuilders.connAck().returnCode(
+                        MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION).build());
+            } else if (cause instanceof MqttIdentifierRejectedException) {
+                send(MqttMessageBuilders.connAck().returnCode(
+                        MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED).build());
+            }
+            close();
+            return;
+        }
+        disconnect(cause instanceof TooLongFrameException ? PACKET_TOO_LARGE : MALFORMED,
+                "malformed packet: " + cause.getMessage());
+    }
+
+    private void close() {
+        transport.flush();
+        transport.close();
+        end(false);
+    }
+
+    // runs once, from whichever thread sees the end first
+    private void end(boolean abnormal) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        inbox.add(STOP);
+        broker.closed(this);
+        Session current = session;
+        if (current == null || !current.detach(this)) {
+            return;
+        }
+        Message lastWill = abnormal ? will : null;
+        broker.sessionLock.lock();
+        try {
+            if (expiryMillis == 0) {
+                discard(current);
+                publishWill(lastWill);
+                return;
+            }
+            var willTask = lastWill == null ? null : willDelayMillis == 0 ? null
+                    : broker.timers.schedule(() -> publishWill(lastWill), Math.min(willDelayMillis, expiryMillis),
+                    TimeUnit.MILLISECONDS);
+            if (lastWill != null && willDelayMillis == 0) {
+                publishWill(lastWill);
+            }
+            var expiryTask = expiryMillis >= NEVER / 2 ? null : broker.timers.schedule(() -> expire(current),
+                    expiryMillis, TimeUnit.MILLISECONDS);
+            current.timers(expiryTask, willTask);
+        } finally {
+            broker.sessionLock.unlock();
+        }
+    }
+
+    private void expire(Session expired) {
+        broker.sessionLock.lock();
+        try {
+            if (!expired.connected()) {
+                discard(expired);
+            }
+        } finally {
+            broker.sessionLock.unlock();
+        }
+    }
+
+    private void publishWill(Message lastWill) {
+        if (lastWill == null) {
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                if (lastWill.retain()) {
+                    broker.retain(lastWill);
+                }
+                broker.route(lastWill);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "will of " + lastWill.publisher() + " failed: " + e.getMessage());
+            }
+        });
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------
+
+    private void send(MqttMessage message) {
+        transport.send(message);
+    }
+
+    private MqttMessage reply(MqttMessageType type, int packetId, byte reason) {
+        return new MqttMessage(new MqttFixedHeader(type, false, type == MqttMessageType.PUBREL
+                ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttPubReplyMessageVariableHeader(packetId, version == 5 ? reason : 0, MqttProperties.NO_PROPERTIES));
+    }
+
+    private static int packetId(MqttMessage message) {
+        Object header = message.variableHeader();
+        if (header instanceof MqttMessageIdVariableHeader id) {
+            return id.messageId();
+        }
+        return ((MqttMessageIdAndPropertiesVariableHeader) header).messageId();
+    }
+
+    private static int intProperty(MqttProperties properties, int id, int otherwise) {
+        MqttProperties.MqttProperty<?> property = properties == null ? null : properties.getProperty(id);
+        return property == null ? otherwise : (Integer) property.value();
+    }
+}

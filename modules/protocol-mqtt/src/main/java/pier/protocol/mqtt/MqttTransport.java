@@ -1,0 +1,28 @@
+package pier.protocol.mqtt;
+
+import io.netty.handler.codec.mqtt.MqttMessage;
+
+/**
+ * What carries one client connection's packets: TCP through Netty, or a WebSocket. Every method may be
+ * called from any thread and must not block.
+ */
+public interface MqttTransport {
+
+    /** Queues a packet for the client. */
+    void send(MqttMessage message);
+
+    /** Writes what {@link #send} queued. */
+    void flush();
+
+    /** Whether more can be sent now without growing the transport's buffer. */
+    boolean writable();
+
+    /** Stops or resumes reading from the client (backpressure on a fast publisher). */
+    void pauseReading(boolean paused);
+
+    /** Closes the connection after what was sent is written. */
+    void close();
+
+    /** The peer, for logs. */
+    String remoteAddress();
+}

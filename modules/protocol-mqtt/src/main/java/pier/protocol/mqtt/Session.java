@@ -1,0 +1,226 @@
+package pier.protocol.mqtt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The state of one client id that outlives its connections: subscriptions, messages queued while
+ * it is away or slow, QoS 1 and 2 deliveries not yet acknowledged, and QoS 2 publishes received but
+ * not yet released. Every method locks the session; publishers of any thread call {@link #offer}.
+ */
+final class Session {
+
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+    /** A message waiting to go out, at the QoS it will be sent with. */
+    record Pending(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {
+    }
+
+    /** A QoS 1 or 2 delivery sent and not yet completed. */
+    static final class Inflight {
+        final Pending pending;
+        final int packetId;
+        boolean released;
+
+        Inflight(Pending pending, int packetId) {
+            this.pending = pending;
+            this.packetId = packetId;
+        }
+    }
+
+    final String clientId;
+    private final int backlog;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final LinkedHashMap<Integer, Inflight> inflight = new LinkedHashMap<>();
+    private final Set<Integer> receivedQos2 = new HashSet<>();
+    private MqttConnection connection;
+    private int nextPacketId = 1;
+    private long dropped;
+    private boolean dropping;
+    private ScheduledFuture<?> expiry;
+    private ScheduledFuture<?> will;
+
+    Session(String clientId, int backlog) {
+        this.clientId = clientId;
+        this.backlog = backlog;
+    }
+
+    synchronized void attach(MqttConnection to) {
+        connection = to;
+        cancelTimers();
+    }
+
+    /** Detaches a connection, if it is still the session's; returns whether it was. */
+    synchronized boolean detach(MqttConnection from) {
+        if (connection != from) {
+            return false;
+        }
+        connection = null;
+        return true;
+    }
+
+    synchronized boolean connected() {
+        return connection != null;
+    }
+
+    synchronized MqttConnection connection() {
+        return connection;
+    }
+
+    synchronized void timers(ScheduledFuture<?> expiryTask, ScheduledFuture<?> willTask) {
+        cancelTimers();
+        expiry = expiryTask;
+        will = willTask;
+    }
+
+    private void cancelTimers() {
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+        if (will != null) {
+            will.cancel(false);
+            will = null;
+        }
+    }
+
+    /** Adds or replaces a subscription; returns whether it is new. */
+    synchronized boolean subscribe(Subscription subscription) {
+        return subscriptions.put(subscription.filter(), subscription) == null;
+    }
+
+    synchronized boolean unsubscribe(String filter) {
+        return subscriptions.remove(filter) != null;
+    }
+
+    synchronized int subscriptionCount() {
+        return subscriptions.size();
+    }
+
+    synchronized List<Subscription> subscriptions() {
+        return new ArrayList<>(subscriptions.values());
+    }
+
+    synchronized boolean hasSubscription(String filter) {
+        return subscriptions.containsKey(filter);
+    }
+
+    /** Remembers an inbound QoS 2 packet id; false when it is a duplicate of one not yet released. */
+    synchronized boolean receiveQos2(int packetId) {
+        return receivedQos2.add(packetId);
+    }
+
+    synchronized boolean releaseQos2(int packetId) {
+        return receivedQos2.remove(packetId);
+    }
+
+    synchronized int unreleasedQos2() {
+        return receivedQos2.size();
+    }
+
+    /** Queues a message for the client and sends what the connection can take. */
+    void offer(Pending pending) {
+        MqttConnection target;
+        synchronized (this) {
+            if (connection == null && pending.qos() == 0) {
+                return; // QoS 0 is not kept for a client that is away
+            }
+            queue.add(pending);
+            if (queue.size() > backlog) {
+                queue.poll();
+                dropped++;
+                if (!dropping) {
+                    dropping = true;
+                    LOG.log(System.Logger.Level.WARNING, "session {0}: backlog of {1} exceeded, dropping the oldest "
+                            + "messages", clientId, backlog);
+                }
+            }
+            target = connection;
+        }
+        if (target != null) {
+            target.pump();
+        }
+    }
+
+    /** Takes the next messages the connection may send now, assigning packet ids to QoS 1 and 2. */
+    synchronized List<Inflight> next(int maxInflight, int maxCount, long now) {
+        List<Inflight> out = new ArrayList<>();
+        while (out.size() < maxCount && !queue.isEmpty()) {
+            Pending head = queue.peek();
+            if (head.qos() > 0 && inflight.size() >= maxInflight) {
+                break;
+            }
+            queue.poll();
+            if (head.message().expired(now)) {
+                continue;
+            }
+            Inflight sending = new Inflight(head, head.qos() == 0 ? 0 : packetId());
+            if (head.qos() > 0) {
+                inflight.put(sending.packetId, sending);
+            }
+            out.add(sending);
+        }
+        if (queue.isEmpty()) {
+            dropping = false;
+        }
+        return out;
+    }
+
+    /** Deliveries to send again on a resumed session, in order. */
+    synchronized List<Inflight> unacknowledged() {
+        return new ArrayList<>(inflight.values());
+    }
+
+    synchronized boolean acknowledged(int packetId) {
+        Inflight done = inflight.get(packetId);
+        if (done == null || done.pending.qos() != 1) {
+            return false;
+        }
+        inflight.remove(packetId);
+        return true;
+    }
+
+    synchronized boolean received(int packetId) {
+        Inflight delivery = inflight.get(packetId);
+        if (delivery == null || delivery.pending.qos() != 2) {
+            return false;
+        }
+        delivery.released = true;
+        return true;
+    }
+
+    synchronized boolean completed(int packetId) {
+        Inflight done = inflight.get(packetId);
+        if (done == null || !done.released) {
+            return false;
+        }
+        inflight.remove(packetId);
+        return true;
+    }
+
+    synchronized long dropped() {
+        return dropped;
+    }
+
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    private int packetId() {
+        for (int tries = 0; tries < 65_535; tries++) {
+            int id = nextPacketId;
+            nextPacketId = nextPacketId == 65_535 ? 1 : nextPacketId + 1;
+            if (!inflight.containsKey(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no free packet id");
+    }
+}

@@ -1,0 +1,15 @@
+package pier.protocol.mqtt;
+
+/**
+ * One subscription of a session.
+ *
+ * @param filter            the topic filter
+ * @param qos               the granted QoS
+ * @param noLocal           v5: not the session's own publishes
+ * @param retainAsPublished v5: keep the RETAIN flag when forwarding
+ * @param retainHandling    v5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never
+ * @param identifier        v5 Subscription Identifier, 0 for none
+ */
+record Subscription(String filter, int qos, boolean noLocal, boolean retainAsPublished, int retainHandling,
+                    int identifier) {
+}
