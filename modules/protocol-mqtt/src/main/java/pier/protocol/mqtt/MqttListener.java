@@ -1,6 +1,7 @@
 package pier.protocol.mqtt;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -82,8 +83,9 @@ public final class MqttListener implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
-        workers.shutdownGracefully().syncUninterruptibly();
-        boss.shutdownGracefully().syncUninterruptibly();
+        // no quiet period: the broker has already said goodbye to every client
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** One channel's link to its broker connection. */
@@ -151,7 +153,8 @@ public final class MqttListener implements AutoCloseable {
 
         @Override
         public void close() {
-            channel.close();
+            // after what is queued has been written
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         }
 
         @Override
