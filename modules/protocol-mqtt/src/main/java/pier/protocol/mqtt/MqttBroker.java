@@ -86,8 +86,8 @@ public final class MqttBroker implements AutoCloseable {
     /** Disconnects every client (v5: reason 0x8B, server shutting down) and stops the timers. */
     @Override
     public void close() {
-        timers.shutdownNow();
         connections.forEach(MqttConnection::serverShutdown);
+        timers.shutdownNow();
     }
 
     /** Delivers a message to every matching subscription; returns how many sessions it reached. */

@@ -46,6 +46,9 @@ public final class MqttConnection {
     private static final System.Logger LOG = System.getLogger(MqttConnection.class.getName());
     private static final MqttMessage STOP = new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
             MqttQoS.AT_MOST_ONCE, false, 0));
+    // the transport's end, queued behind the packets that came before it (a DISCONNECT among them)
+    private static final MqttMessage LOST = new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
+            MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int INBOX_HIGH = 256;
     private static final long NEVER = Long.MAX_VALUE;
 
@@ -80,9 +83,10 @@ public final class MqttConnection {
     private volatile long keepAliveNanos;
     private int version;
     private Session session;
-    private Message will;
-    private long willDelayMillis;
-    private long expiryMillis;
+    // read by whichever thread ends the connection
+    private volatile Message will;
+    private volatile long willDelayMillis;
+    private volatile long expiryMillis;
     private int clientReceiveMaximum = 65_535;
     private int clientMaxPacket = Integer.MAX_VALUE;
 
@@ -113,8 +117,7 @@ public final class MqttConnection {
 
     /** The transport lost the connection. */
     public void transportClosed() {
-        inbox.add(STOP);
-        end(true);
+        inbox.add(LOST);
     }
 
     boolean established() {
@@ -126,6 +129,10 @@ public final class MqttConnection {
             while (!ended.get()) {
                 MqttMessage message = inbox.take();
                 if (message == STOP) {
+                    return;
+                }
+                if (message == LOST) {
+                    end(true);
                     return;
                 }
                 if (paused && inbox.size() < INBOX_HIGH / 2) {
@@ -314,9 +321,11 @@ public final class MqttConnection {
         }
     }
 
+    // the session ends: its subscriptions go, and a will still waiting for its delay is sent now
     private void discard(Session old) {
         old.subscriptions().forEach(s -> broker.tree.remove(old, s.filter()));
         broker.sessions.remove(old.clientId, old);
+        publishWill(old.end());
     }
 
     // a resumed session first sends again what was not acknowledged, then what waited
@@ -520,6 +529,9 @@ public final class MqttConnection {
                 expiryMillis = Math.min(requested, broker.settings.maxSessionExpiry().toMillis());
             }
         }
+        if (reason != WITH_WILL) {
+            will = null; // before the socket closes: the transport's own end may come first
+        }
         transport.close();
         end(reason == WITH_WILL);
     }
@@ -570,8 +582,11 @@ public final class MqttConnection {
             close();
             return;
         }
-        disconnect(cause instanceof TooLongFrameException ? PACKET_TOO_LARGE : MALFORMED,
-                "malformed packet: " + cause.getMessage());
+        String problem = String.valueOf(cause.getMessage());
+        // Netty's decoder checks MQTT-3.3.2-2 itself; its message is the only sign of which rule broke
+        byte reason = cause instanceof TooLongFrameException ? PACKET_TOO_LARGE
+                : problem.contains("invalid publish topic name") ? TOPIC_NAME_INVALID : MALFORMED;
+        disconnect(reason, "malformed packet: " + problem);
     }
 
     private void close() {
@@ -599,17 +614,24 @@ public final class MqttConnection {
                 publishWill(lastWill);
                 return;
             }
-            var willTask = lastWill == null ? null : willDelayMillis == 0 ? null
-                    : broker.timers.schedule(() -> publishWill(lastWill), Math.min(willDelayMillis, expiryMillis),
-                    TimeUnit.MILLISECONDS);
+            var willTask = lastWill == null || willDelayMillis == 0 ? null
+                    : schedule(() -> publishWill(lastWill), Math.min(willDelayMillis, expiryMillis));
             if (lastWill != null && willDelayMillis == 0) {
                 publishWill(lastWill);
             }
-            var expiryTask = expiryMillis >= NEVER / 2 ? null : broker.timers.schedule(() -> expire(current),
-                    expiryMillis, TimeUnit.MILLISECONDS);
-            current.timers(expiryTask, willTask);
+            var expiryTask = expiryMillis >= NEVER / 2 ? null : schedule(() -> expire(current), expiryMillis);
+            current.timers(expiryTask, willTask, lastWill);
         } finally {
             broker.sessionLock.unlock();
+        }
+    }
+
+    // null once the broker is closing: sessions then end with the process
+    private java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        try {
+            return broker.timers.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
         }
     }
 

@@ -46,6 +46,7 @@ final class Session {
     private boolean dropping;
     private ScheduledFuture<?> expiry;
     private ScheduledFuture<?> will;
+    private Message delayedWill;
 
     Session(String clientId, int backlog) {
         this.clientId = clientId;
@@ -74,10 +75,18 @@ final class Session {
         return connection;
     }
 
-    synchronized void timers(ScheduledFuture<?> expiryTask, ScheduledFuture<?> willTask) {
+    synchronized void timers(ScheduledFuture<?> expiryTask, ScheduledFuture<?> willTask, Message willMessage) {
         cancelTimers();
         expiry = expiryTask;
         will = willTask;
+        delayedWill = willTask == null ? null : willMessage;
+    }
+
+    /** Ends the session's timers; returns a will still waiting for its delay, which the end of the session sends. */
+    synchronized Message end() {
+        Message pending = will != null && !will.isDone() ? delayedWill : null;
+        cancelTimers();
+        return pending;
     }
 
     private void cancelTimers() {
@@ -89,6 +98,7 @@ final class Session {
             will.cancel(false);
             will = null;
         }
+        delayedWill = null;
     }
 
     /** Adds or replaces a subscription; returns whether it is new. */
