@@ -47,9 +47,10 @@ final class PierServer {
 
     /** The broker and its TCP listener, when MQTT is on. */
     private record Mqtt(MqttBroker broker, MqttListener listener) {
-        static Mqtt start(ServerConfig config, Database database, Users users) {
+        static Mqtt start(ServerConfig config, Database database, Users users, CodecRegistry codecs) {
             MqttBroker broker = MqttBroker.start(MqttSettings.DEFAULT, users,
-                    new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)));
+                    new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)),
+                    new TableSessionStore(database, codecs.forContentType("application/cbor").orElseThrow()));
             try {
                 return new Mqtt(broker, MqttListener.start(config.httpHost(), config.mqttPort(), broker));
             } catch (InterruptedException e) {
@@ -113,7 +114,7 @@ final class PierServer {
                 builder.addFeature(cors(config.corsOrigins()));
             }
             Optional<Mqtt> mqtt = config.mqttPort() == 0 ? Optional.empty()
-                    : Optional.of(Mqtt.start(config, database, users));
+                    : Optional.of(Mqtt.start(config, database, users, codecs));
             try {
                 return new PierServer(store, database, builder.build().start(), mqtt);
             } catch (RuntimeException e) {

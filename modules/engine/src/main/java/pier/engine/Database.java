@@ -22,10 +22,13 @@ public final class Database implements AutoCloseable {
 
     /** The name of the system table that keeps the retained messages of plain MQTT topics. */
     public static final String MQTT_RETAINED = "$mqtt_retained";
+    /** The name of the system table that keeps durable MQTT sessions. */
+    public static final String MQTT_SESSIONS = "$mqtt_sessions";
 
     // tables of the server's own, never exported: their names start with '$', which no schema type has
     private static final Schema SYSTEM = Schema.parse("system tables", """
             type MqttRetained @table(table: "$mqtt_retained") { topic: ID @primaryKey  message: Any }
+            type MqttSession @table(table: "$mqtt_sessions") { clientId: ID @primaryKey  session: Any }
             """);
 
     private final Store store;
@@ -92,6 +95,24 @@ public final class Database implements AutoCloseable {
     public pier.resource.Resource systemTable(String name) {
         return tables.stream().filter(t -> t.definition().name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no system table " + name));
+    }
+
+    /**
+     * Appends a message that is no record's change to the feed, durably.
+     *
+     * @param stream the name its entries carry as their table (e.g. {@code $mqtt})
+     * @param id     what it is addressed to (e.g. a topic)
+     * @param body   the message
+     * @return its feed position
+     * @throws pier.resource.ResourceException of kind {@code UNAVAILABLE} when it cannot be made durable
+     */
+    public long appendMessage(String stream, String id, com.fasterxml.jackson.databind.JsonNode body) {
+        try {
+            return sequencer.appendMessage(stream, id, body).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new pier.resource.ResourceException(pier.resource.ResourceException.Kind.UNAVAILABLE,
+                    "the message could not be made durable: " + e.getCause().getMessage(), null, e.getCause());
+        }
     }
 
     /**

@@ -95,6 +95,30 @@ final class Sequencer {
     }
 
     /**
+     * Appends a message to the feed alone, touching no table: what a durable subscriber that is away
+     * will need later.
+     *
+     * @param stream the feed's name for the messages (e.g. {@code $mqtt})
+     * @param id     what the message is addressed to (a topic)
+     * @param body   the message
+     * @return its feed position, once durable
+     */
+    CompletableFuture<Long> appendMessage(String stream, String id, com.fasterxml.jackson.databind.JsonNode body) {
+        lock.lock();
+        try {
+            long seq = ++sequence;
+            long ver = nextVersion();
+            FeedEntry entry = new FeedEntry(seq, ver, stream, id, Event.Type.MESSAGE,
+                    Optional.of(new StoredRecord(ver, seq, false, cbor.encode(body))));
+            WriteBatch.Builder batch = WriteBatch.builder().put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encode())
+                    .put(META, SEQUENCE_KEY, ByteBuffer.allocate(Long.BYTES).putLong(sequence).array());
+            return store.commit(batch.build()).thenApply(ignored -> seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Runs an action at a stable feed position: no write is sequenced while it runs.
      *
      * @param action receives the position and a view of the latest state

@@ -34,18 +34,24 @@ public final class MqttBroker implements AutoCloseable {
     final LongAdder received = new LongAdder();
     final LongAdder sent = new LongAdder();
     private final RetainedStore store;
+    private final SessionStore sessionStore;
     private final Map<String, Message> retained = new ConcurrentHashMap<>();
     private final long started = System.currentTimeMillis();
 
-    private MqttBroker(MqttSettings settings, Authenticator authenticator, RetainedStore store) {
+    private MqttBroker(MqttSettings settings, Authenticator authenticator, RetainedStore store,
+                       SessionStore sessionStore) {
         this.settings = settings;
         this.authenticator = authenticator;
         this.store = store;
+        this.sessionStore = sessionStore;
         store.loadAll().forEach(m -> retained.put(m.topic(), m));
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-mqtt-timers")
                 .daemon().factory());
+        restoreSessions();
         timers.scheduleWithFixedDelay(this::checkKeepAlives, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::publishStatistics, 0, 10, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(this::saveChangedSessions), 2, 2,
+                TimeUnit.SECONDS);
     }
 
     /**
@@ -57,7 +63,21 @@ public final class MqttBroker implements AutoCloseable {
      * @return the broker
      */
     public static MqttBroker start(MqttSettings settings, Authenticator authenticator, RetainedStore store) {
-        return new MqttBroker(settings, authenticator, store);
+        return start(settings, authenticator, store, SessionStore.NONE);
+    }
+
+    /**
+     * Starts a broker whose durable sessions outlive the process.
+     *
+     * @param settings      its limits
+     * @param authenticator checks CONNECT credentials
+     * @param store         keeps retained messages of plain topics
+     * @param sessions      keeps durable sessions and the messages they need
+     * @return the broker, with the kept sessions restored
+     */
+    public static MqttBroker start(MqttSettings settings, Authenticator authenticator, RetainedStore store,
+                                   SessionStore sessions) {
+        return new MqttBroker(settings, authenticator, store, sessions);
     }
 
     /**
@@ -88,11 +108,16 @@ public final class MqttBroker implements AutoCloseable {
     public void close() {
         connections.forEach(MqttConnection::serverShutdown);
         timers.shutdownNow();
+        sessions.values().forEach(this::save);
     }
 
-    /** Delivers a message to every matching subscription; returns how many sessions it reached. */
+    /**
+     * Delivers a message to every matching subscription; returns how many sessions it reached. A QoS 1
+     * or 2 delivery to a durable session first puts the message in the durable log (once).
+     */
     int route(Message message) {
         int reached = 0;
+        long position = 0;
         for (var match : tree.match(message.topic()).entrySet()) {
             Session session = match.getKey();
             int qos = -1;
@@ -109,8 +134,13 @@ public final class MqttBroker implements AutoCloseable {
                 }
             }
             if (qos >= 0) {
-                session.offer(new Session.Pending(message, Math.min(qos, message.qos()),
-                        retainAsPublished && message.retain(), identifiers));
+                int deliverQos = Math.min(qos, message.qos());
+                boolean logged = deliverQos > 0 && session.durable();
+                if (logged && position == 0) {
+                    position = sessionStore.append(message);
+                }
+                session.offer(new Session.Pending(message, deliverQos, retainAsPublished && message.retain(),
+                        identifiers, logged ? position : 0));
                 reached++;
             }
         }
@@ -136,6 +166,117 @@ public final class MqttBroker implements AutoCloseable {
 
     void closed(MqttConnection connection) {
         connections.remove(connection);
+    }
+
+    /** Keeps a durable session's state; a failure is logged and retried by the next save. */
+    void save(Session session) {
+        if (!session.durable()) {
+            return;
+        }
+        try {
+            sessionStore.save(session.stored());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "session " + session.clientId + " could not be saved: " + e);
+        }
+    }
+
+    /** Ends a session: its subscriptions go, it is forgotten, and a will waiting for its delay is sent now. */
+    void discard(Session session) {
+        session.subscriptions().forEach(s -> tree.remove(session, s.filter()));
+        if (sessions.remove(session.clientId, session) && session.durable()) {
+            try {
+                sessionStore.remove(session.clientId);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "session " + session.clientId + " could not be removed: " + e);
+            }
+        }
+        publishWill(session.end());
+    }
+
+    void expire(Session session) {
+        sessionLock.lock();
+        try {
+            if (!session.connected()) {
+                discard(session);
+            }
+        } finally {
+            sessionLock.unlock();
+        }
+    }
+
+    void publishWill(Message will) {
+        if (will == null) {
+            return;
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                if (will.retain()) {
+                    retain(will);
+                }
+                route(will);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "will of " + will.publisher() + " failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /** Queues what a restored session missed while the server was down, ahead of what came since. */
+    void replay(Session session) {
+        long[] range = session.replayRange();
+        if (range == null) {
+            return;
+        }
+        List<Session.Pending> missed = new ArrayList<>();
+        List<Subscription> subscriptions = session.subscriptions();
+        try (var log = sessionStore.after(range[0])) {
+            log.takeWhile(entry -> entry.getKey() <= range[1]).forEach(entry -> {
+                Message message = entry.getValue();
+                int qos = -1;
+                boolean retainAsPublished = false;
+                List<Integer> identifiers = new ArrayList<>(1);
+                for (Subscription s : subscriptions) {
+                    if (Topics.matches(s.filter(), message.topic())
+                            && !(s.noLocal() && session.clientId.equals(message.publisher()))) {
+                        qos = Math.max(qos, s.qos());
+                        retainAsPublished |= s.retainAsPublished();
+                        if (s.identifier() > 0) {
+                            identifiers.add(s.identifier());
+                        }
+                    }
+                }
+                if (qos > 0) {
+                    missed.add(new Session.Pending(message, Math.min(qos, message.qos()),
+                            retainAsPublished && message.retain(), identifiers, entry.getKey()));
+                }
+            });
+        }
+        session.replayed(missed);
+    }
+
+    private void restoreSessions() {
+        long now = System.currentTimeMillis();
+        long start = sessionStore.position();
+        for (SessionStore.Stored stored : sessionStore.loadAll()) {
+            long left = stored.disconnectedAt() == 0 ? stored.expiryMillis()
+                    : stored.expiryMillis() - (now - stored.disconnectedAt());
+            if (left <= 0) {
+                sessionStore.remove(stored.clientId());
+                continue;
+            }
+            Session session = Session.restored(stored, settings.sessionBacklog(), start);
+            stored.subscriptions().forEach(s -> tree.add(session, s));
+            sessions.put(stored.clientId(), session);
+            if (left < Long.MAX_VALUE / 4) {
+                session.timers(timers.schedule(() -> expire(session), left, TimeUnit.MILLISECONDS), null, null);
+            }
+        }
+        if (!sessions.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "restored {0} durable MQTT sessions", sessions.size());
+        }
+    }
+
+    private void saveChangedSessions() {
+        sessions.values().stream().filter(Session::dirty).forEach(this::save);
     }
 
     private void checkKeepAlives() {

@@ -247,6 +247,9 @@ public final class MqttConnection {
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(present).properties(ack).build();
         send(connAck);
         connected = true;
+        if (present) {
+            broker.replay(session);
+        }
         resume();
     }
 
@@ -309,23 +312,19 @@ public final class MqttConnection {
             existing = broker.sessions.get(clientId);
             boolean present = existing != null && !cleanStart;
             if (existing != null && cleanStart) {
-                discard(existing);
+                broker.discard(existing);
                 existing = null;
             }
             session = existing != null ? existing : new Session(clientId, broker.settings.sessionBacklog());
             broker.sessions.put(clientId, session);
             session.attach(this);
+            session.expiry(expiryMillis);
+            session.disconnectedAt(0);
+            broker.save(session);
             return present;
         } finally {
             broker.sessionLock.unlock();
         }
-    }
-
-    // the session ends: its subscriptions go, and a will still waiting for its delay is sent now
-    private void discard(Session old) {
-        old.subscriptions().forEach(s -> broker.tree.remove(old, s.filter()));
-        broker.sessions.remove(old.clientId, old);
-        publishWill(old.end());
     }
 
     // a resumed session first sends again what was not acknowledged, then what waited
@@ -487,6 +486,7 @@ public final class MqttConnection {
         codes.forEach(code -> ack.addGrantedQos(MqttQoS.valueOf(code)));
         send(ack.build());
         transport.flush();
+        broker.save(session);
         // MQTT-3.3.1-9: retained messages follow the SUBACK, with RETAIN set
         for (var entry : granted) {
             Subscription subscription = entry.getKey();
@@ -495,7 +495,7 @@ public final class MqttConnection {
             }
             List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
             for (Message message : broker.retainedMatching(subscription.filter())) {
-                session.offer(new Session.Pending(message, Math.min(message.qos(), subscription.qos()), true, ids));
+                session.offer(new Session.Pending(message, Math.min(message.qos(), subscription.qos()), true, ids, 0));
             }
         }
     }
@@ -509,6 +509,7 @@ public final class MqttConnection {
             ack.addReasonCode(existed ? NORMAL : NO_SUBSCRIPTION_EXISTED);
         }
         send(ack.build());
+        broker.save(session);
     }
 
     // --- ending ------------------------------------------------------------------------------------
@@ -527,6 +528,7 @@ public final class MqttConnection {
                     return;
                 }
                 expiryMillis = Math.min(requested, broker.settings.maxSessionExpiry().toMillis());
+                session.expiry(expiryMillis);
             }
         }
         if (reason != WITH_WILL) {
@@ -610,20 +612,22 @@ public final class MqttConnection {
         broker.sessionLock.lock();
         try {
             if (expiryMillis == 0) {
-                discard(current);
-                publishWill(lastWill);
+                broker.discard(current);
+                broker.publishWill(lastWill);
                 return;
             }
             var willTask = lastWill == null || willDelayMillis == 0 ? null
-                    : schedule(() -> publishWill(lastWill), Math.min(willDelayMillis, expiryMillis));
+                    : schedule(() -> broker.publishWill(lastWill), Math.min(willDelayMillis, expiryMillis));
             if (lastWill != null && willDelayMillis == 0) {
-                publishWill(lastWill);
+                broker.publishWill(lastWill);
             }
-            var expiryTask = expiryMillis >= NEVER / 2 ? null : schedule(() -> expire(current), expiryMillis);
+            var expiryTask = expiryMillis >= NEVER / 2 ? null : schedule(() -> broker.expire(current), expiryMillis);
             current.timers(expiryTask, willTask, lastWill);
+            current.disconnectedAt(System.currentTimeMillis());
         } finally {
             broker.sessionLock.unlock();
         }
+        broker.save(current);
     }
 
     // null once the broker is closing: sessions then end with the process
@@ -633,33 +637,6 @@ public final class MqttConnection {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return null;
         }
-    }
-
-    private void expire(Session expired) {
-        broker.sessionLock.lock();
-        try {
-            if (!expired.connected()) {
-                discard(expired);
-            }
-        } finally {
-            broker.sessionLock.unlock();
-        }
-    }
-
-    private void publishWill(Message lastWill) {
-        if (lastWill == null) {
-            return;
-        }
-        Thread.ofVirtual().start(() -> {
-            try {
-                if (lastWill.retain()) {
-                    broker.retain(lastWill);
-                }
-                broker.route(lastWill);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "will of " + lastWill.publisher() + " failed: " + e.getMessage());
-            }
-        });
     }
 
     // --- helpers -------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ final class Session {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
-    /** A message waiting to go out, at the QoS it will be sent with. */
-    record Pending(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {
+    /** A message waiting to go out, at the QoS it will be sent with, and its position in the durable log (or 0). */
+    record Pending(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long position) {
     }
 
     /** A QoS 1 or 2 delivery sent and not yet completed. */
@@ -47,10 +47,87 @@ final class Session {
     private ScheduledFuture<?> expiry;
     private ScheduledFuture<?> will;
     private Message delayedWill;
+    // durability: kept across restarts when expiryMillis > 0
+    private long expiryMillis;
+    private long cursor;
+    private long lastPosition;
+    private long replayUpTo;
+    private long disconnectedAt;
+    private boolean dirty;
 
     Session(String clientId, int backlog) {
         this.clientId = clientId;
         this.backlog = backlog;
+    }
+
+    /** A session restored from the store: it replays the log from its cursor up to where the broker started. */
+    static Session restored(SessionStore.Stored stored, int backlog, long startPosition) {
+        Session session = new Session(stored.clientId(), backlog);
+        stored.subscriptions().forEach(s -> session.subscriptions.put(s.filter(), s));
+        session.expiryMillis = stored.expiryMillis();
+        session.cursor = stored.cursor();
+        session.lastPosition = stored.cursor();
+        session.replayUpTo = startPosition;
+        session.disconnectedAt = stored.disconnectedAt();
+        return session;
+    }
+
+    synchronized void expiry(long millis) {
+        expiryMillis = millis;
+        dirty = true;
+    }
+
+    synchronized boolean durable() {
+        return expiryMillis > 0;
+    }
+
+    synchronized void disconnectedAt(long millis) {
+        disconnectedAt = millis;
+        dirty = true;
+    }
+
+    /** The state to keep, with the cursor just before the oldest message not yet delivered. */
+    synchronized SessionStore.Stored stored() {
+        if (replayUpTo <= cursor) {
+            // nothing left to replay from before the restart: the cursor follows deliveries
+            long oldest = Long.MAX_VALUE;
+            for (Pending pending : queue) {
+                if (pending.position() > 0) {
+                    oldest = Math.min(oldest, pending.position());
+                }
+            }
+            for (Inflight delivery : inflight.values()) {
+                if (delivery.pending.position() > 0) {
+                    oldest = Math.min(oldest, delivery.pending.position());
+                }
+            }
+            cursor = Math.max(cursor, oldest == Long.MAX_VALUE ? lastPosition : oldest - 1);
+        }
+        dirty = false;
+        return new SessionStore.Stored(clientId, new ArrayList<>(subscriptions.values()), expiryMillis, cursor,
+                disconnectedAt);
+    }
+
+    synchronized boolean dirty() {
+        return dirty;
+    }
+
+    /** The log range a restored session must still replay, or null. */
+    synchronized long[] replayRange() {
+        return replayUpTo > cursor ? new long[] {cursor, replayUpTo} : null;
+    }
+
+    /** Puts replayed messages before what was queued live since the restart. */
+    synchronized void replayed(List<Pending> messages) {
+        List<Pending> live = new ArrayList<>(queue);
+        queue.clear();
+        queue.addAll(messages);
+        queue.addAll(live);
+        while (queue.size() > backlog) {
+            queue.poll();
+            dropped++;
+        }
+        replayUpTo = 0;
     }
 
     synchronized void attach(MqttConnection to) {
@@ -143,6 +220,10 @@ final class Session {
                 return; // QoS 0 is not kept for a client that is away
             }
             queue.add(pending);
+            if (pending.position() > 0) {
+                lastPosition = Math.max(lastPosition, pending.position());
+                dirty = true;
+            }
             if (queue.size() > backlog) {
                 queue.poll();
                 dropped++;
@@ -194,6 +275,7 @@ final class Session {
             return false;
         }
         inflight.remove(packetId);
+        dirty |= done.pending.position() > 0;
         return true;
     }
 
@@ -212,6 +294,7 @@ final class Session {
             return false;
         }
         inflight.remove(packetId);
+        dirty |= done.pending.position() > 0;
         return true;
     }
 

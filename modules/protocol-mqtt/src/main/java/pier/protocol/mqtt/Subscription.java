@@ -1,7 +1,7 @@
 package pier.protocol.mqtt;
 
 /**
- * One subscription of a session.
+ * One subscription of a session, as kept across restarts.
  *
  * @param filter            the topic filter
  * @param qos               the granted QoS
@@ -10,6 +10,6 @@ package pier.protocol.mqtt;
  * @param retainHandling    v5: 0 send retained messages on subscribe, 1 only for a new subscription, 2 never
  * @param identifier        v5 Subscription Identifier, 0 for none
  */
-record Subscription(String filter, int qos, boolean noLocal, boolean retainAsPublished, int retainHandling,
+public record Subscription(String filter, int qos, boolean noLocal, boolean retainAsPublished, int retainHandling,
                     int identifier) {
 }

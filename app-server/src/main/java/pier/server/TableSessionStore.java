@@ -1,0 +1,89 @@
+package pier.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import pier.codec.Codec;
+import pier.engine.Database;
+import pier.protocol.mqtt.Message;
+import pier.protocol.mqtt.SessionStore;
+import pier.protocol.mqtt.Subscription;
+import pier.resource.Content;
+import pier.resource.Event;
+import pier.resource.Request;
+import pier.resource.Resource;
+
+/**
+ * Durable MQTT sessions in a system table, and the messages they need in the change feed (as entries of
+ * the stream {@code $mqtt}, keyed by topic), so that a session is a cursor, not a copy.
+ */
+final class TableSessionStore implements SessionStore {
+
+    private static final String STREAM = "$mqtt";
+
+    private final Database database;
+    private final Resource table;
+    private final Codec cbor;
+
+    TableSessionStore(Database database, Codec cbor) {
+        this.database = database;
+        this.table = database.systemTable(Database.MQTT_SESSIONS);
+        this.cbor = cbor;
+    }
+
+    @Override
+    public List<Stored> loadAll() {
+        try (var records = table.list(Request.of(TableRetainedStore.SERVER, null)).records()) {
+            return records.map(r -> stored(r.id(), r.value().path("session"))).toList();
+        }
+    }
+
+    @Override
+    public void save(Stored session) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ObjectNode state = body.putObject("session").put("expiryMillis", session.expiryMillis())
+                .put("cursor", session.cursor()).put("disconnectedAt", session.disconnectedAt());
+        var subscriptions = state.putArray("subscriptions");
+        session.subscriptions().forEach(s -> subscriptions.addObject().put("filter", s.filter()).put("qos", s.qos())
+                .put("noLocal", s.noLocal()).put("retainAsPublished", s.retainAsPublished())
+                .put("retainHandling", s.retainHandling()).put("identifier", s.identifier()));
+        table.put(Request.of(TableRetainedStore.SERVER, session.clientId()).withContent(new Content.Structured(body)));
+    }
+
+    @Override
+    public void remove(String clientId) {
+        table.delete(Request.of(TableRetainedStore.SERVER, clientId));
+    }
+
+    @Override
+    public long append(Message message) {
+        return database.appendMessage(STREAM, message.topic(), MessageBodies.toJson(message));
+    }
+
+    @Override
+    public long position() {
+        return database.feed().position();
+    }
+
+    @Override
+    public Stream<Map.Entry<Long, Message>> after(long position) {
+        return database.feed().after(position).filter(e -> e.type() == Event.Type.MESSAGE && e.table().equals(STREAM))
+                .map(e -> Map.entry(e.sequence(), MessageBodies.fromJson(e.id(),
+                        e.toEvent(cbor).record().orElseThrow().value())));
+    }
+
+    private static Stored stored(String clientId, JsonNode state) {
+        List<Subscription> subscriptions = new ArrayList<>();
+        state.path("subscriptions").forEach(s -> subscriptions.add(new Subscription(s.path("filter").asText(),
+                s.path("qos").asInt(), s.path("noLocal").asBoolean(), s.path("retainAsPublished").asBoolean(),
+                s.path("retainHandling").asInt(), s.path("identifier").asInt())));
+        return new Stored(clientId, subscriptions, state.path("expiryMillis").asLong(), state.path("cursor").asLong(),
+                state.path("disconnectedAt").asLong());
+    }
+}
