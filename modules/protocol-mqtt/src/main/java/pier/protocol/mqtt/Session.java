@@ -120,6 +120,9 @@ final class Session {
     /** Puts replayed messages before what was queued live since the restart. */
     synchronized void replayed(List<Pending> messages) {
         List<Pending> live = new ArrayList<>(queue);
+        messages.forEach(m -> lastPosition = Math.max(lastPosition, m.position()));
+        lastPosition = Math.max(lastPosition, replayUpTo);
+        dirty = true;
         queue.clear();
         queue.addAll(messages);
         queue.addAll(live);
