@@ -3,6 +3,7 @@ package pier.server;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.FunctionalCounter;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -10,6 +11,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import pier.engine.Database;
+import pier.protocol.mqtt.MqttBroker;
 import pier.store.Store;
 
 /** Health ({@code /observe/health}) and Prometheus metrics ({@code /observe/metrics}) for the server. */
@@ -32,6 +34,21 @@ final class Observability {
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build();
+    }
+
+    /** Counters and gauges of the MQTT broker, registered when MQTT is on. */
+    static void registerMqttMeters(MqttBroker broker) {
+        MeterRegistry registry = Metrics.globalRegistry();
+        registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.received", broker,
+                b -> b.stats().messagesReceived()).description("PUBLISH packets received"));
+        registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.sent", broker,
+                b -> b.stats().messagesSent()).description("PUBLISH packets sent"));
+        registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.dropped", broker,
+                b -> b.stats().messagesDropped()).description("messages dropped from full session backlogs"));
+        registry.getOrCreate(Gauge.builder("pier.mqtt.connections", broker, b -> b.stats().connections())
+                .description("MQTT clients connected"));
+        registry.getOrCreate(Gauge.builder("pier.mqtt.sessions", broker, b -> b.stats().sessions())
+                .description("MQTT sessions kept, connected or not"));
     }
 
     private static void registerQueryMeters(Database database, MeterRegistry registry) {

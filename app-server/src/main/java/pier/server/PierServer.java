@@ -52,6 +52,7 @@ final class PierServer {
                     new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)),
                     new TableSessionStore(database, codecs.forContentType("application/cbor").orElseThrow()));
             try {
+                Observability.registerMqttMeters(broker);
                 return new Mqtt(broker, MqttListener.start(config.httpHost(), config.mqttPort(), broker));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -30,12 +30,13 @@ class MqttInteropIT {
     static Path folder;
     static ServerProcess server;
     static int port;
+    static int httpPort;
 
     @BeforeAll
     static void start() throws Exception {
         server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString());
-        server.awaitReady();
+        httpPort = server.awaitReady();
         port = server.mqttPort();
     }
 
@@ -121,6 +122,15 @@ class MqttInteropIT {
         assertThat(node.out().strip(), is("[{\"topic\":\"it/js/kept\",\"payload\":\"old\",\"retain\":true,\"qos\":1},"
                 + "{\"topic\":\"it/js/live\",\"payload\":\"{\\\"a\\\":1}\",\"retain\":false,\"qos\":2,"
                 + "\"contentType\":\"application/json\"}]"));
+    }
+
+    @Test
+    void metricsCountTheBrokersWork() throws Exception {
+        run(mosquitto("mosquitto_pub", "-t", "it/metrics", "-m", "x", "-q", "1"), 10);
+        String metrics = new String(new RestClient(httpPort, null, null).get("/observe/metrics", "text/plain")
+                .body(), StandardCharsets.UTF_8);
+        assertThat(metrics, containsString("pier_mqtt_messages_received_total"));
+        assertThat(metrics, containsString("pier_mqtt_connections"));
     }
 
     @Test
