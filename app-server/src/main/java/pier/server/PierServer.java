@@ -28,6 +28,7 @@ import pier.resource.ResourceRegistry;
 import pier.protocol.mqtt.MqttBroker;
 import pier.protocol.mqtt.MqttListener;
 import pier.protocol.mqtt.MqttSettings;
+import pier.protocol.mqtt.TableTopics;
 import pier.store.Store;
 import pier.store.Stores;
 
@@ -47,10 +48,12 @@ final class PierServer {
 
     /** The broker and its TCP listener, when MQTT is on. */
     private record Mqtt(MqttBroker broker, MqttListener listener) {
-        static Mqtt start(ServerConfig config, Database database, Users users, CodecRegistry codecs) {
+        static Mqtt start(ServerConfig config, Database database, Users users, CodecRegistry codecs,
+                          ResourceRegistry resources) {
             MqttBroker broker = MqttBroker.start(MqttSettings.DEFAULT, users,
                     new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)),
-                    new TableSessionStore(database, codecs.forContentType("application/cbor").orElseThrow()));
+                    new TableSessionStore(database, codecs.forContentType("application/cbor").orElseThrow()),
+                    new TableTopics(resources, codecs));
             try {
                 Observability.registerMqttMeters(broker);
                 return new Mqtt(broker, MqttListener.start(config.httpHost(), config.mqttPort(), broker));
@@ -115,7 +118,7 @@ final class PierServer {
                 builder.addFeature(cors(config.corsOrigins()));
             }
             Optional<Mqtt> mqtt = config.mqttPort() == 0 ? Optional.empty()
-                    : Optional.of(Mqtt.start(config, database, users, codecs));
+                    : Optional.of(Mqtt.start(config, database, users, codecs, resources));
             try {
                 return new PierServer(store, database, builder.build().start(), mqtt);
             } catch (RuntimeException e) {

@@ -174,11 +174,8 @@ final class Table implements Resource {
     public void publish(Request request) {
         String id = request.requiredId();
         keys.encode(id);
-        JsonNode message = switch (request.content().orElseThrow(() -> ResourceException.badRequest(
-                "a message needs a body", null))) {
-            case Content.Structured structured -> structured.value();
-            case Content.Opaque opaque -> bodies.opaque(opaque);
-        };
+        Content message = request.content().orElseThrow(() -> ResourceException.badRequest(
+                "a message needs a body", null));
         database.fanout().deliver(definition.name(), id, new Event(Event.Type.MESSAGE, id,
                 Optional.of(Record.message(id, message)), 0, database.sequencer().position()));
     }

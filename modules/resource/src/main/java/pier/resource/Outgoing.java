@@ -36,7 +36,7 @@ public final class Outgoing implements AutoCloseable {
      * @param message the message
      */
     public void send(JsonNode message) {
-        send(new Event(Event.Type.MESSAGE, "", Optional.of(Record.message("", message)), 0, 0));
+        send(new Event(Event.Type.MESSAGE, "", Optional.of(Record.message("", new Content.Structured(message))), 0, 0));
     }
 
     /**

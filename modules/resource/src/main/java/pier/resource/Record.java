@@ -28,13 +28,17 @@ public final class Record {
     /**
      * A message that is not stored: a value published to a record's topic, or sent by a custom resource.
      *
-     * @param id    the record's id, or empty
-     * @param value the message
+     * @param id      the record's id, or empty
+     * @param content the message: a value, or opaque bytes that stay bytes
      * @return a record-shaped message with version and sequence 0
      */
-    public static Record message(String id, JsonNode value) {
-        Record message = new Record(id, 0, 0, null, null, false);
-        message.value = value;
+    public static Record message(String id, Content content) {
+        Record message = new Record(id, 0, 0, null, null, content instanceof Content.Opaque);
+        message.value = switch (content) {
+            case Content.Structured structured -> structured.value();
+            case Content.Opaque opaque -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                    .put("contentType", opaque.contentType()).put("data", opaque.data());
+        };
         return message;
     }
 

@@ -33,14 +33,16 @@ public final class MqttBroker implements AutoCloseable {
     final ScheduledExecutorService timers;
     final LongAdder received = new LongAdder();
     final LongAdder sent = new LongAdder();
+    final TableTopics tables;
     private final RetainedStore store;
     private final SessionStore sessionStore;
     private final Map<String, Message> retained = new ConcurrentHashMap<>();
     private final long started = System.currentTimeMillis();
 
     private MqttBroker(MqttSettings settings, Authenticator authenticator, RetainedStore store,
-                       SessionStore sessionStore) {
+                       SessionStore sessionStore, TableTopics tables) {
         this.settings = settings;
+        this.tables = tables;
         this.authenticator = authenticator;
         this.store = store;
         this.sessionStore = sessionStore;
@@ -77,7 +79,22 @@ public final class MqttBroker implements AutoCloseable {
      */
     public static MqttBroker start(MqttSettings settings, Authenticator authenticator, RetainedStore store,
                                    SessionStore sessions) {
-        return new MqttBroker(settings, authenticator, store, sessions);
+        return start(settings, authenticator, store, sessions, TableTopics.NONE);
+    }
+
+    /**
+     * Starts a broker whose topics {@code T/<id>} are the records of the resources served as {@code T}.
+     *
+     * @param settings      its limits
+     * @param authenticator checks CONNECT credentials
+     * @param store         keeps retained messages of plain topics
+     * @param sessions      keeps durable sessions and the messages they need
+     * @param tables        the resources whose records are topics
+     * @return the broker, with the kept sessions restored
+     */
+    public static MqttBroker start(MqttSettings settings, Authenticator authenticator, RetainedStore store,
+                                   SessionStore sessions, TableTopics tables) {
+        return new MqttBroker(settings, authenticator, store, sessions, tables);
     }
 
     /**
@@ -183,6 +200,7 @@ public final class MqttBroker implements AutoCloseable {
     /** Ends a session: its subscriptions go, it is forgotten, and a will waiting for its delay is sent now. */
     void discard(Session session) {
         session.subscriptions().forEach(s -> tree.remove(session, s.filter()));
+        session.closeAllFeeds();
         if (sessions.remove(session.clientId, session) && session.durable()) {
             try {
                 sessionStore.remove(session.clientId);

@@ -72,6 +72,7 @@ public final class MqttConnection {
     static final byte NO_MATCHING_SUBSCRIBERS = 0x10;
     static final byte NO_SUBSCRIPTION_EXISTED = 0x11;
     static final byte SHARED_NOT_SUPPORTED = (byte) 0x9E;
+    static final byte PAYLOAD_FORMAT_INVALID = (byte) 0x99;
 
     private final MqttBroker broker;
     private final MqttTransport transport;
@@ -87,6 +88,8 @@ public final class MqttConnection {
     private volatile Message will;
     private volatile long willDelayMillis;
     private volatile long expiryMillis;
+    private Principal principal;
+    private pier.codec.Codec outgoing;
     private int clientReceiveMaximum = 65_535;
     private int clientMaxPacket = Integer.MAX_VALUE;
 
@@ -205,10 +208,13 @@ public final class MqttConnection {
             clientId = "pier-" + UUID.randomUUID();
             assigned = true;
         }
-        Optional<Principal> principal = authenticate(connect);
-        if (principal.isEmpty()) {
+        Optional<Principal> authenticated = authenticate(connect);
+        if (authenticated.isEmpty()) {
             return;
         }
+        principal = authenticated.get();
+        Optional<String> accept = v5 ? userProperty(properties, "accept") : Optional.empty();
+        outgoing = accept.flatMap(broker.tables::outgoing).orElse(broker.tables.json());
         if (connect.variableHeader().isWillFlag() && !willFrom(connect, clientId)) {
             return;
         }
@@ -242,6 +248,10 @@ public final class MqttConnection {
                     broker.settings.maxPacketSize()));
             ack.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, 0));
             ack.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
+            if (accept.isPresent() && broker.tables.outgoing(accept.get()).isEmpty()) {
+                ack.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, "accept " + accept.get()
+                        + " names no supported format; records are sent as JSON"));
+            }
         }
         MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
                 .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(present).properties(ack).build();
@@ -249,6 +259,10 @@ public final class MqttConnection {
         connected = true;
         if (present) {
             broker.replay(session);
+        }
+        if (session.startFeeds()) {
+            // a session restored after a restart subscribes to its record topics again, current records first
+            session.subscriptions().forEach(s -> startFeeds(s, true));
         }
         resume();
     }
@@ -318,6 +332,7 @@ public final class MqttConnection {
             session = existing != null ? existing : new Session(clientId, broker.settings.sessionBacklog());
             broker.sessions.put(clientId, session);
             session.attach(this);
+            session.codec(outgoing);
             session.expiry(expiryMillis);
             session.disconnectedAt(0);
             broker.save(session);
@@ -365,8 +380,11 @@ public final class MqttConnection {
             return;
         }
         byte reason = NORMAL;
+        Optional<TableTopics.Target> record = broker.tables.target(topic);
         if (topic.startsWith("$SYS")) {
             reason = NOT_AUTHORIZED;
+        } else if (record.isPresent()) {
+            reason = write(record.get(), publish, properties);
         } else {
             byte[] payload = ByteBufUtil.getBytes(publish.content());
             Message message = Messages.fromProperties(topic, payload, qos, publish.fixedHeader().isRetain(),
@@ -388,6 +406,54 @@ public final class MqttConnection {
                     .properties(MqttProperties.NO_PROPERTIES).build());
         } else if (qos == 2) {
             send(reply(MqttMessageType.PUBREC, packetId, version == 5 ? reason : NORMAL));
+        }
+    }
+
+    // a retained publish writes the record (an empty one deletes it), durably before the ack; a plain one
+    // notifies its subscribers
+    private byte write(TableTopics.Target target, MqttPublishMessage publish, MqttProperties properties) {
+        byte[] payload = ByteBufUtil.getBytes(publish.content());
+        boolean retain = publish.fixedHeader().isRetain();
+        try {
+            if (retain && payload.length == 0) {
+                target.resource().delete(pier.resource.Request.of(principal, target.id()));
+                return NORMAL;
+            }
+            Optional<String> contentType = version == 5 ? Optional.ofNullable(properties.getProperty(
+                    MqttProperties.CONTENT_TYPE)).map(p -> (String) p.value()) : Optional.empty();
+            pier.resource.Request request = pier.resource.Request.of(principal, target.id())
+                    .withContent(broker.tables.incoming(payload, contentType));
+            if (retain) {
+                target.resource().put(request);
+            } else {
+                target.resource().publish(request);
+            }
+            return NORMAL;
+        } catch (pier.codec.CodecException e) {
+            LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", publish.variableHeader().topicName(), e.getMessage());
+            return PAYLOAD_FORMAT_INVALID;
+        } catch (pier.resource.ResourceException e) {
+            LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", publish.variableHeader().topicName(), e.getMessage());
+            return switch (e.kind()) {
+                case BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE, TOO_LARGE -> PAYLOAD_FORMAT_INVALID;
+                case FORBIDDEN, UNAUTHORIZED -> NOT_AUTHORIZED;
+                default -> UNSPECIFIED;
+            };
+        }
+    }
+
+    private void startFeeds(Subscription subscription, boolean currentState) {
+        for (TableTopics.Scope scope : broker.tables.scopes(subscription.filter())) {
+            pier.resource.Request request = pier.resource.Request.of(principal, scope.id());
+            var options = new pier.resource.SubscribeOptions(broker.settings.sessionBacklog(),
+                    pier.resource.SubscribeOptions.Overflow.DROP, currentState);
+            try {
+                session.addFeed(subscription.filter(), new TableFeed(session, subscription, scope.name(),
+                        scope.resource().subscribe(request, options), currentState));
+            } catch (pier.resource.ResourceException e) {
+                LOG.log(System.Logger.Level.DEBUG, "no feed of {0} for {1}: {2}", scope.name(),
+                        subscription.filter(), e.getMessage());
+            }
         }
     }
 
@@ -478,6 +544,7 @@ public final class MqttConnection {
                     version == 5 && option.isRetainAsPublished(), version == 5 ? option.retainHandling().value() : 0,
                     identifier);
             boolean isNew = session.subscribe(subscription);
+            session.closeFeeds(filter);
             broker.tree.add(session, subscription);
             granted.add(Map.entry(subscription, isNew));
             codes.add(subscription.qos());
@@ -498,6 +565,12 @@ public final class MqttConnection {
                 session.offer(new Session.Pending(message, Math.min(message.qos(), subscription.qos()), true, ids, 0));
             }
         }
+        // record topics: current records (as retain handling allows), then every change
+        for (var entry : granted) {
+            Subscription subscription = entry.getKey();
+            startFeeds(subscription, subscription.retainHandling() == 0
+                    || subscription.retainHandling() == 1 && entry.getValue());
+        }
     }
 
     private void unsubscribe(MqttUnsubscribeMessage unsubscribe) {
@@ -506,6 +579,7 @@ public final class MqttConnection {
         for (String filter : unsubscribe.payload().topics()) {
             boolean existed = session.unsubscribe(filter);
             broker.tree.remove(session, filter);
+            session.closeFeeds(filter);
             ack.addReasonCode(existed ? NORMAL : NO_SUBSCRIPTION_EXISTED);
         }
         send(ack.build());
@@ -657,6 +731,22 @@ public final class MqttConnection {
             return id.messageId();
         }
         return ((MqttMessageIdAndPropertiesVariableHeader) header).messageId();
+    }
+
+    private static Optional<String> userProperty(MqttProperties properties, String key) {
+        for (MqttProperties.MqttProperty<?> property : properties.getProperties(MqttProperties.USER_PROPERTY)) {
+            if (property instanceof MqttProperties.UserProperty pair && pair.value().key.equals(key)) {
+                return Optional.of(pair.value().value);
+            }
+            if (property instanceof MqttProperties.UserProperties pairs) {
+                for (MqttProperties.StringPair pair : pairs.value()) {
+                    if (pair.key.equals(key)) {
+                        return Optional.of(pair.value);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static int intProperty(MqttProperties properties, int id, int otherwise) {

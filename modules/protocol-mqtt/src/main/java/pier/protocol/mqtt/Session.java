@@ -54,6 +54,10 @@ final class Session {
     private long replayUpTo;
     private long disconnectedAt;
     private boolean dirty;
+    // record topics: one resource subscription per MQTT subscription and resource
+    private final Map<String, List<TableFeed>> feeds = new java.util.HashMap<>();
+    private boolean feedsStarted = true;
+    private volatile pier.codec.Codec codec;
 
     Session(String clientId, int backlog) {
         this.clientId = clientId;
@@ -69,7 +73,40 @@ final class Session {
         session.lastPosition = stored.cursor();
         session.replayUpTo = startPosition;
         session.disconnectedAt = stored.disconnectedAt();
+        session.feedsStarted = false;
         return session;
+    }
+
+    /** The format record topics are sent in: the one the latest connection chose. */
+    pier.codec.Codec codec() {
+        return codec;
+    }
+
+    void codec(pier.codec.Codec chosen) {
+        codec = chosen;
+    }
+
+    synchronized void addFeed(String filter, TableFeed feed) {
+        feeds.computeIfAbsent(filter, f -> new ArrayList<>()).add(feed);
+    }
+
+    synchronized void closeFeeds(String filter) {
+        List<TableFeed> closing = feeds.remove(filter);
+        if (closing != null) {
+            closing.forEach(TableFeed::close);
+        }
+    }
+
+    synchronized void closeAllFeeds() {
+        feeds.values().forEach(list -> list.forEach(TableFeed::close));
+        feeds.clear();
+    }
+
+    /** Whether a restored session still has to subscribe to its record topics; true once, then false. */
+    synchronized boolean startFeeds() {
+        boolean start = !feedsStarted;
+        feedsStarted = true;
+        return start;
     }
 
     synchronized void expiry(long millis) {

@@ -1,0 +1,239 @@
+package pier.server;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+import static pier.server.RestClient.json;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Records as topics: the built server's table {@code Dog} over MQTT 5 (Paho) and REST at once. */
+class MqttTablesIT {
+
+    @TempDir
+    static Path folder;
+    static ServerProcess server;
+    static RestClient admin;
+    static String uri;
+    final List<MqttClient> clients = new ArrayList<>();
+    final List<MqttAsyncClient> publishers = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+                "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString());
+        admin = new RestClient(server.awaitReady(), "admin", "s3cret");
+        uri = "tcp://127.0.0.1:" + server.mqttPort();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @AfterEach
+    void disconnect() throws MqttException {
+        for (MqttAsyncClient publisher : publishers) {
+            publisher.disconnectForcibly(100, 100, false);
+            publisher.close(true);
+        }
+        for (MqttClient client : clients) {
+            if (client.isConnected()) {
+                client.disconnectForcibly(100, 100, false);
+            }
+            client.close(true);
+        }
+    }
+
+    record Received(String topic, byte[] payload, boolean retained, String contentType) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    BlockingQueue<Received> subscribe(String id, String accept, String filter) throws MqttException {
+        MqttClient client = new MqttClient(uri, id, new MemoryPersistence());
+        clients.add(client);
+        BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(new Received(topic, message.getPayload(), message.isRetained(),
+                        message.getProperties().getContentType()));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions options = options();
+        if (accept != null) {
+            options.setUserProperties(List.of(new UserProperty("accept", accept)));
+        }
+        client.connect(options);
+        client.subscribe(filter, 1);
+        return received;
+    }
+
+    static MqttConnectionOptions options() {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName("admin");
+        options.setPassword("s3cret".getBytes(StandardCharsets.UTF_8));
+        options.setAutomaticReconnect(false);
+        return options;
+    }
+
+    /** A publisher whose tokens carry the PUBACK reason codes. */
+    MqttAsyncClient publisher() throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(uri, "pub-" + System.nanoTime(), new MemoryPersistence());
+        publishers.add(client);
+        client.connect(options()).waitForCompletion(5000);
+        return client;
+    }
+
+    static void publish(MqttAsyncClient publisher, String topic, MqttMessage message) throws MqttException {
+        publisher.publish(topic, message).waitForCompletion(5000);
+    }
+
+    static Received next(BlockingQueue<Received> queue) throws InterruptedException {
+        Received received = queue.poll(5, TimeUnit.SECONDS);
+        if (received == null) {
+            throw new AssertionError("no message within 5 s");
+        }
+        return received;
+    }
+
+    static MqttMessage message(byte[] payload, boolean retained, String contentType) {
+        MqttMessage message = new MqttMessage(payload, 1, retained, null);
+        if (contentType != null) {
+            MqttProperties properties = new MqttProperties();
+            properties.setContentType(contentType);
+            message.setProperties(properties);
+        }
+        return message;
+    }
+
+    @Test
+    void aRecordIsARetainedTopicAndEveryChangeFollows() throws Exception {
+        assertThat(admin.putJson("/Dog/t1", "{\"name\":\"Rex\",\"age\":3}").statusCode(), is(204));
+        BlockingQueue<Received> one = subscribe("sub-one", null, "Dog/t1");
+        Received current = next(one);
+        assertThat(current.topic(), is("Dog/t1"));
+        assertThat(current.retained(), is(true));
+        assertThat(parse(current.payload()).get("age").asInt(), is(3));
+        assertThat(current.contentType(), is("application/json"));
+        assertThat(admin.putJson("/Dog/t1", "{\"name\":\"Rex\",\"age\":4}").statusCode(), is(204));
+        Received change = next(one);
+        assertThat(change.retained(), is(false));
+        assertThat(parse(change.payload()).get("age").asInt(), is(4));
+        // a record that does not exist sends nothing until it does
+        BlockingQueue<Received> missing = subscribe("sub-missing", null, "Dog/t-none");
+        assertThat(missing.poll(300, TimeUnit.MILLISECONDS), nullValue());
+        publish(publisher(), "Dog/t-none", message(bytes("{\"name\":\"New\"}"), true, null));
+        assertThat(parse(next(missing).payload()).get("name").asText(), is("New"));
+    }
+
+    @Test
+    void aRetainedPublishWritesTheRecordAndAnEmptyOneDeletesIt() throws Exception {
+        MqttAsyncClient publisher = publisher();
+        IMqttToken written = publisher.publish("Dog/t2", message(bytes("{\"name\":\"Mq\",\"age\":2}"),
+                true, null));
+        written.waitForCompletion(5000);
+        JsonNode stored = json(admin.get("/Dog/t2", "application/json"));
+        assertThat(stored.get("name").asText(), is("Mq"));
+        // a schema violation is refused with 0x99 and leaves the record as it was
+        IMqttToken refused = publisher.publish("Dog/t2", message(bytes("{\"age\":\"old\"}"), true, null));
+        refused.waitForCompletion(5000);
+        assertThat(refused.getReasonCodes()[0], is(0x99));
+        assertThat(json(admin.get("/Dog/t2", "application/json")).get("age").asInt(), is(2));
+        // a publish without retain notifies and never writes
+        BlockingQueue<Received> watching = subscribe("sub-t2", null, "Dog/t2");
+        next(watching);
+        publish(publisher, "Dog/t2", message(bytes("{\"say\":\"hi\"}"), false, null));
+        assertThat(next(watching).text(), is("{\"say\":\"hi\"}"));
+        assertThat(json(admin.get("/Dog/t2", "application/json")).has("say"), is(false));
+        publish(publisher, "Dog/t2", message(new byte[0], true, null));
+        Received deleted = next(watching);
+        assertThat(deleted.payload().length, is(0));
+        assertThat(admin.get("/Dog/t2", "application/json").statusCode(), is(404));
+    }
+
+    @Test
+    void eachClientGetsItsOwnFormatAndCborWrittenOverMqttReadsAsJsonOverRest() throws Exception {
+        BlockingQueue<Received> asJson = subscribe("sub-json", null, "Dog/t3");
+        BlockingQueue<Received> asCbor = subscribe("sub-cbor", "application/cbor", "Dog/t3");
+        byte[] cbor = RestClient.CBOR.writeValueAsBytes(Map.of("name", "Cb", "age", 7));
+        publish(publisher(), "Dog/t3", message(cbor, true, "application/cbor"));
+        JsonNode overRest = json(admin.get("/Dog/t3", "application/json"));
+        assertThat(overRest.get("name").asText(), is("Cb"));
+        Received json = next(asJson);
+        assertThat(json.contentType(), is("application/json"));
+        assertThat(parse(json.payload()), equalTo(overRest));
+        Received inCbor = next(asCbor);
+        assertThat(inCbor.contentType(), is("application/cbor"));
+        assertThat(RestClient.read(RestClient.CBOR, inCbor.payload()), equalTo(overRest));
+    }
+
+    @Test
+    void aWildcardSendsEveryCurrentRecordThenChangesButNoSystemTables() throws Exception {
+        admin.putJson("/Dog/w1", "{\"name\":\"A\"}");
+        admin.putJson("/Dog/w2", "{\"name\":\"B\"}");
+        BlockingQueue<Received> all = subscribe("sub-all", null, "#");
+        List<String> topics = new ArrayList<>();
+        for (Received r = all.poll(2, TimeUnit.SECONDS); r != null; r = all.poll(500, TimeUnit.MILLISECONDS)) {
+            topics.add(r.topic());
+        }
+        assertThat(topics.contains("Dog/w1") && topics.contains("Dog/w2"), is(true));
+        assertThat(topics.stream().anyMatch(t -> t.startsWith("$")), is(false));
+    }
+
+    private static JsonNode parse(byte[] body) {
+        return RestClient.read(RestClient.JSON, body);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,91 @@
+package pier.protocol.mqtt;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import pier.codec.Codec;
+import pier.resource.Content;
+import pier.resource.Event;
+import pier.resource.Record;
+
+/**
+ * One MQTT subscription's view of a resource: the resource subscription's current records (sent as
+ * retained messages) and then every change, turned into messages for the session in the format of its
+ * connection. A record is encoded once per format, whatever the number of subscribers.
+ */
+final class TableFeed implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(TableFeed.class.getName());
+
+    private final Session session;
+    private final Subscription subscription;
+    private final String name;
+    private final pier.resource.Subscription events;
+    private volatile boolean closed;
+
+    TableFeed(Session session, Subscription subscription, String name, pier.resource.Subscription events,
+              boolean currentState) {
+        this.session = session;
+        this.subscription = subscription;
+        this.name = name;
+        this.events = events;
+        Thread.ofVirtual().name("mqtt-feed-" + name).start(() -> run(currentState));
+    }
+
+    private void run(boolean currentState) {
+        boolean inState = currentState;
+        List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
+        try {
+            while (!closed && !events.isClosed()) {
+                Optional<Event> next = events.next(Duration.ofSeconds(1));
+                if (next.isEmpty()) {
+                    continue;
+                }
+                Event event = next.get();
+                if (event.type() == Event.Type.SYNCED) {
+                    inState = false;
+                    continue;
+                }
+                if (event.type() == Event.Type.GAP) {
+                    continue;
+                }
+                String topic = name + "/" + event.id();
+                if (!Topics.matches(subscription.filter(), topic)) {
+                    continue;
+                }
+                boolean change = event.type() != Event.Type.MESSAGE;
+                boolean retain = inState || subscription.retainAsPublished() && change;
+                session.offer(new Session.Pending(message(topic, event, session.codec()), subscription.qos(), retain,
+                        ids, 0));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "feed of " + subscription.filter() + " for " + session.clientId
+                    + " ended: " + e, e);
+        }
+    }
+
+    // a deletion is an empty payload, the MQTT way of clearing a retained value (v5 adds type=delete)
+    private static Message message(String topic, Event event, Codec codec) {
+        if (event.type() == Event.Type.DELETE || event.record().isEmpty()) {
+            return new Message(topic, new byte[0], 2, true, Optional.empty(), false, Optional.empty(),
+                    Optional.empty(), List.of(Map.entry("type", "delete")), 0, "");
+        }
+        Record record = event.record().get();
+        Optional<Content.Opaque> opaque = record.opaqueContent();
+        byte[] payload = opaque.map(Content.Opaque::data).orElseGet(() -> record.encoded(codec));
+        String type = opaque.map(Content.Opaque::contentType).orElse(codec.mediaType());
+        boolean utf8 = opaque.isEmpty() && codec.mediaType().equals("application/json");
+        return new Message(topic, payload, 2, true, Optional.of(type), utf8, Optional.empty(), Optional.empty(),
+                List.of(), 0, "");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        events.close();
+    }
+}

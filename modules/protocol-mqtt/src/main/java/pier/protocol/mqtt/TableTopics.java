@@ -1,0 +1,108 @@
+package pier.protocol.mqtt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import pier.codec.Codec;
+import pier.codec.CodecRegistry;
+import pier.resource.Content;
+import pier.resource.Resource;
+import pier.resource.ResourceRegistry;
+
+/**
+ * Topics that are records: {@code T/<id>} is record {@code <id>} of the resource served as {@code T}
+ * (ids may contain {@code /}). Payloads are decoded by the v5 content type, or detected as JSON objects
+ * and arrays, or kept as opaque bytes; each connection picks the format it receives.
+ */
+public final class TableTopics {
+
+    /** No tables: every topic is a plain topic. */
+    public static final TableTopics NONE = new TableTopics(new ResourceRegistry(),
+            CodecRegistry.of(pier.codec.CodecLimits.DEFAULT, List.of()));
+
+    private static final String OPAQUE = "application/octet-stream";
+
+    private final ResourceRegistry resources;
+    private final CodecRegistry codecs;
+
+    /**
+     * Joins the broker to resources.
+     *
+     * @param resources the served resources (exported tables and custom resources)
+     * @param codecs    the formats payloads may come and go in
+     */
+    public TableTopics(ResourceRegistry resources, CodecRegistry codecs) {
+        this.resources = resources;
+        this.codecs = codecs;
+    }
+
+    /** A record a topic names. */
+    record Target(String name, Resource resource, String id) {
+    }
+
+    /** What a subscription's filter covers of one resource: a record, or the whole collection ({@code id} null). */
+    record Scope(String name, Resource resource, String id) {
+    }
+
+    Optional<Target> target(String topic) {
+        int slash = topic.indexOf('/');
+        if (slash <= 0 || slash == topic.length() - 1) {
+            return Optional.empty();
+        }
+        String name = topic.substring(0, slash);
+        return resources.find(name).map(resource -> new Target(name, resource, topic.substring(slash + 1)));
+    }
+
+    List<Scope> scopes(String filter) {
+        String first = filter.split("/", 2)[0];
+        List<Scope> scopes = new ArrayList<>();
+        if (first.equals("#") || first.equals("+")) {
+            resources.names().forEach(name -> scopes.add(new Scope(name, resources.find(name).orElseThrow(), null)));
+            return scopes;
+        }
+        Optional<Resource> resource = resources.find(first);
+        if (resource.isEmpty() || filter.length() == first.length()) {
+            return scopes;
+        }
+        String rest = filter.substring(first.length() + 1);
+        boolean exact = !rest.isEmpty() && !rest.contains("+") && !rest.contains("#");
+        scopes.add(new Scope(first, resource.get(), exact ? rest : null));
+        return scopes;
+    }
+
+    /** The format a client asked for (v5 CONNECT user property {@code accept}); empty when none fits. */
+    Optional<Codec> outgoing(String accept) {
+        try {
+            return Optional.of(codecs.negotiate(accept));
+        } catch (pier.codec.CodecException e) {
+            return Optional.empty();
+        }
+    }
+
+    Codec json() {
+        return codecs.json();
+    }
+
+    /**
+     * A payload as content: decoded by its content type, else detected as JSON when it is an object or
+     * an array, else kept as opaque bytes.
+     *
+     * @throws pier.codec.CodecException when the payload is not what its type says
+     */
+    Content incoming(byte[] payload, Optional<String> contentType) {
+        if (contentType.isPresent()) {
+            Optional<Codec> codec = codecs.forContentType(contentType.get()).filter(Codec::decodes);
+            return codec.<Content>map(c -> new Content.Structured(c.decode(payload)))
+                    .orElseGet(() -> new Content.Opaque(contentType.get(), payload));
+        }
+        int first = 0;
+        while (first < payload.length && Character.isWhitespace(payload[first])) {
+            first++;
+        }
+        if (first < payload.length && (payload[first] == '{' || payload[first] == '[')) {
+            return new Content.Structured(codecs.json().decode(payload));
+        }
+        return new Content.Opaque(OPAQUE, payload);
+    }
+}
