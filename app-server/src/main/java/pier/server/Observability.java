@@ -11,6 +11,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import pier.engine.Database;
+import pier.resource.Record;
 import pier.protocol.mqtt.MqttBroker;
 import pier.store.Store;
 
@@ -23,6 +24,8 @@ final class Observability {
     static ObserveFeature feature(Store store, Database database) {
         registerStoreMeters(store, Metrics.globalRegistry());
         registerQueryMeters(database, Metrics.globalRegistry());
+        Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder("pier.record.encodings", Record.class,
+                ignored -> Record.encodings()).description("record bodies encoded into a wire format"));
         return ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)

@@ -22,6 +22,8 @@ public final class Record {
     private final byte[] cbor;
     private final Codec cborCodec;
     private final boolean opaque;
+    private static final java.util.concurrent.atomic.LongAdder ENCODINGS = new java.util.concurrent.atomic.LongAdder();
+
     private final Map<String, byte[]> encodings = new ConcurrentHashMap<>(4);
     private volatile JsonNode value;
 
@@ -74,6 +76,16 @@ public final class Record {
     }
 
     /**
+     * How many times a record body has been encoded into a wire format since start: one per record and
+     * format, however many clients receive it.
+     *
+     * @return the count
+     */
+    public static long encodings() {
+        return ENCODINGS.sum();
+    }
+
+    /**
      * The body as a tree, decoded on first use.
      *
      * @return the body
@@ -97,7 +109,10 @@ public final class Record {
         if (codec == cborCodec && cbor != null) {
             return cbor;
         }
-        return encodings.computeIfAbsent(codec.mediaType(), type -> codec.encode(value()));
+        return encodings.computeIfAbsent(codec.mediaType(), type -> {
+            ENCODINGS.increment();
+            return codec.encode(value());
+        });
     }
 
     /**

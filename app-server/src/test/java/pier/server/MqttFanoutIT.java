@@ -1,0 +1,170 @@
+package pier.server;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A change reaching 1,000 MQTT subscribers in two formats is encoded at most once per format. */
+class MqttFanoutIT {
+
+    private static final Pattern ENCODINGS = Pattern.compile("(?m)^pier_record_encodings_total(?:\\{[^}]*})? ([0-9.E]+)$");
+
+    @TempDir
+    Path folder;
+
+    /** A bare MQTT 5 connection: CONNECT with an {@code accept} user property, SUBSCRIBE at QoS 0, read PUBLISH. */
+    static final class Subscriber implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+
+        Subscriber(int port, String clientId, String accept, String filter) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(20_000);
+            in = new DataInputStream(socket.getInputStream());
+            ByteArrayOutputStream connect = new ByteArrayOutputStream();
+            string(connect, "MQTT");
+            connect.writeBytes(new byte[] {5, (byte) 0xc2, 0, 60}); // v5, user+password+clean start, keep-alive 60
+            ByteArrayOutputStream properties = new ByteArrayOutputStream();
+            properties.write(0x26);
+            string(properties, "accept");
+            string(properties, accept);
+            connect.write(properties.size());
+            connect.writeBytes(properties.toByteArray());
+            string(connect, clientId);
+            string(connect, "admin");
+            string(connect, "s3cret");
+            send(0x10, connect.toByteArray());
+            read(); // CONNACK
+            ByteArrayOutputStream subscribe = new ByteArrayOutputStream();
+            subscribe.writeBytes(new byte[] {0, 1, 0});
+            string(subscribe, filter);
+            subscribe.write(0);
+            send(0x82, subscribe.toByteArray());
+            read(); // SUBACK
+        }
+
+        /** The next PUBLISH's content type and payload. */
+        String[] publish() throws IOException {
+            byte[] body = read();
+            int at = 2 + ((body[0] & 0xff) << 8 | body[1] & 0xff);
+            int propertiesLength = body[at++];
+            int end = at + propertiesLength;
+            String contentType = null;
+            while (at < end) {
+                int id = body[at++];
+                if (id == 0x03) {
+                    int length = (body[at] & 0xff) << 8 | body[at + 1] & 0xff;
+                    contentType = new String(body, at + 2, length, StandardCharsets.UTF_8);
+                    at += 2 + length;
+                } else if (id == 0x01) {
+                    at += 1;
+                } else {
+                    throw new AssertionError("unexpected property " + id);
+                }
+            }
+            return new String[] {contentType, new String(java.util.Base64.getEncoder().encode(
+                    java.util.Arrays.copyOfRange(body, end, body.length)), StandardCharsets.UTF_8)};
+        }
+
+        private byte[] read() throws IOException {
+            in.readUnsignedByte();
+            int length = 0;
+            for (int shift = 0; ; shift += 7) {
+                int b = in.readUnsignedByte();
+                length |= (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    break;
+                }
+            }
+            byte[] body = new byte[length];
+            in.readFully(body);
+            return body;
+        }
+
+        private void send(int header, byte[] body) throws IOException {
+            ByteArrayOutputStream packet = new ByteArrayOutputStream();
+            packet.write(header);
+            int length = body.length;
+            do {
+                int b = length & 0x7f;
+                length >>= 7;
+                packet.write(length > 0 ? b | 0x80 : b);
+            } while (length > 0);
+            packet.writeBytes(body);
+            socket.getOutputStream().write(packet.toByteArray());
+        }
+
+        private static void string(ByteArrayOutputStream out, String text) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            out.write(bytes.length >> 8);
+            out.write(bytes.length & 0xff);
+            out.writeBytes(bytes);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void aThousandSubscribersInTwoFormatsCostTwoEncodingsAtMost() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+                "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString())) {
+            RestClient admin = new RestClient(server.awaitReady(), "admin", "s3cret");
+            List<Subscriber> subscribers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 1_000; i++) {
+                    subscribers.add(new Subscriber(server.mqttPort(), "fan-" + i,
+                            i % 2 == 0 ? "application/json" : "application/x-msgpack", "Dog/fan"));
+                }
+                double before = encodings(admin);
+                assertThat(admin.putJson("/Dog/fan", "{\"name\":\"Fan\",\"age\":9}").statusCode(), is(204));
+                List<String[]> received = new ArrayList<>();
+                for (Subscriber subscriber : subscribers) {
+                    received.add(subscriber.publish());
+                }
+                assertThat(encodings(admin) - before, lessThanOrEqualTo(2.0));
+                JsonNode expected = RestClient.json(admin.get("/Dog/fan", "application/json"));
+                for (int i = 0; i < subscribers.size(); i++) {
+                    byte[] payload = java.util.Base64.getDecoder().decode(received.get(i)[1]);
+                    if (i % 2 == 0) {
+                        assertThat(received.get(i)[0], is("application/json"));
+                        assertThat(RestClient.read(RestClient.JSON, payload), equalTo(expected));
+                    } else {
+                        assertThat(received.get(i)[0], is("application/x-msgpack"));
+                        assertThat(RestClient.read(RestClient.MSGPACK, payload), equalTo(expected));
+                    }
+                }
+            } finally {
+                for (Subscriber subscriber : subscribers) {
+                    subscriber.close();
+                }
+            }
+        }
+    }
+
+    private static double encodings(RestClient client) {
+        String metrics = new String(client.get("/observe/metrics", "text/plain").body(), StandardCharsets.UTF_8);
+        Matcher m = ENCODINGS.matcher(metrics);
+        assertThat(metrics, m.find(), is(true));
+        return Double.parseDouble(m.group(1));
+    }
+}
