@@ -27,6 +27,7 @@ public final class MqttBroker implements AutoCloseable {
     final MqttSettings settings;
     final Authenticator authenticator;
     final SubscriptionTree tree = new SubscriptionTree();
+    final SharedSubscriptions shared = new SharedSubscriptions();
     final Map<String, Session> sessions = new ConcurrentHashMap<>();
     final Set<MqttConnection> connections = ConcurrentHashMap.newKeySet();
     final ReentrantLock sessionLock = new ReentrantLock();
@@ -161,7 +162,25 @@ public final class MqttBroker implements AutoCloseable {
                 reached++;
             }
         }
+        for (SharedSubscriptions.Group group : shared.matching(message.topic())) {
+            reached += offerShared(group, message) ? 1 : 0;
+        }
         return reached;
+    }
+
+    // one member of the group gets the message; never retained (MQTT-4.8.2)
+    private boolean offerShared(SharedSubscriptions.Group group, Message message) {
+        var member = group.pick();
+        if (member.isEmpty()) {
+            return false;
+        }
+        Session session = member.get().getKey();
+        Subscription subscription = member.get().getValue();
+        int qos = Math.min(subscription.qos(), message.qos());
+        long position = qos > 0 && session.durable() ? sessionStore.append(message) : 0;
+        List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
+        session.offer(new Session.Pending(message, qos, false, ids, position, group));
+        return true;
     }
 
     /** Keeps (or, for an empty payload, clears) a topic's retained message durably. */
@@ -199,7 +218,16 @@ public final class MqttBroker implements AutoCloseable {
 
     /** Ends a session: its subscriptions go, it is forgotten, and a will waiting for its delay is sent now. */
     void discard(Session session) {
-        session.subscriptions().forEach(s -> tree.remove(session, s.filter()));
+        for (Subscription s : session.subscriptions()) {
+            tree.remove(session, s.filter());
+            if (s.filter().startsWith(SharedSubscriptions.PREFIX)) {
+                SharedSubscriptions.parse(s.filter()).ifPresent(g -> shared.remove(g[0], g[1], session));
+            }
+        }
+        // what a leaving member of a shared group had not yet received goes to the others
+        for (Session.Pending pending : session.takeShared()) {
+            offerShared(pending.group(), pending.message());
+        }
         session.closeAllFeeds();
         if (sessions.remove(session.clientId, session) && session.durable()) {
             try {
@@ -282,7 +310,13 @@ public final class MqttBroker implements AutoCloseable {
                 continue;
             }
             Session session = Session.restored(stored, settings.sessionBacklog(), start);
-            stored.subscriptions().forEach(s -> tree.add(session, s));
+            for (Subscription s : stored.subscriptions()) {
+                if (s.filter().startsWith(SharedSubscriptions.PREFIX)) {
+                    SharedSubscriptions.parse(s.filter()).ifPresent(g -> shared.add(g[0], g[1], session, s));
+                } else {
+                    tree.add(session, s);
+                }
+            }
             sessions.put(stored.clientId(), session);
             if (left < Long.MAX_VALUE / 4) {
                 session.timers(timers.schedule(() -> expire(session), left, TimeUnit.MILLISECONDS), null, null);

@@ -50,6 +50,7 @@ public final class MqttConnection {
     private static final MqttMessage LOST = new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
             MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int INBOX_HIGH = 256;
+    static final int TOPIC_ALIASES = 16;
     private static final long NEVER = Long.MAX_VALUE;
 
     // v5 reason codes (MQTT 5 §2.4)
@@ -71,7 +72,6 @@ public final class MqttConnection {
     static final byte QUOTA_EXCEEDED = (byte) 0x97;
     static final byte NO_MATCHING_SUBSCRIBERS = 0x10;
     static final byte NO_SUBSCRIPTION_EXISTED = 0x11;
-    static final byte SHARED_NOT_SUPPORTED = (byte) 0x9E;
     static final byte PAYLOAD_FORMAT_INVALID = (byte) 0x99;
 
     private final MqttBroker broker;
@@ -91,6 +91,13 @@ public final class MqttConnection {
     private Principal principal;
     private pier.codec.Codec outgoing;
     private int clientReceiveMaximum = 65_535;
+    private int clientTopicAliases;
+    // inbound topic aliases (index = alias); outbound ones by topic, guarded by the send lock
+    private final String[] aliasesIn = new String[TOPIC_ALIASES + 1];
+    private final Map<String, Integer> aliasesOut = new java.util.HashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock sending = new java.util.concurrent.locks.ReentrantLock();
+    // QoS 1 and 2 publishes received and not yet acknowledged, against our Receive Maximum
+    private final java.util.concurrent.atomic.AtomicInteger unacknowledgedIn = new java.util.concurrent.atomic.AtomicInteger();
     private int clientMaxPacket = Integer.MAX_VALUE;
 
     MqttConnection(MqttBroker broker, MqttTransport transport) {
@@ -106,6 +113,10 @@ public final class MqttConnection {
      */
     public void receive(MqttMessage message) {
         lastReceived = System.nanoTime();
+        if (message.fixedHeader() != null && message.fixedHeader().messageType() == MqttMessageType.PUBLISH
+                && message.fixedHeader().qosLevel().value() > 0) {
+            unacknowledgedIn.incrementAndGet();
+        }
         inbox.add(message);
         if (inbox.size() > INBOX_HIGH && !paused) {
             paused = true;
@@ -221,6 +232,7 @@ public final class MqttConnection {
         if (v5) {
             clientReceiveMaximum = intProperty(properties, MqttProperties.RECEIVE_MAXIMUM, 65_535);
             clientMaxPacket = intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE);
+            clientTopicAliases = intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM, 0);
         }
         long requestedExpiry = v5 ? Integer.toUnsignedLong(intProperty(properties,
                 MqttProperties.SESSION_EXPIRY_INTERVAL, 0)) * 1000 : cleanStart ? 0 : NEVER;
@@ -246,8 +258,11 @@ public final class MqttConnection {
             ack.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, broker.settings.receiveMaximum()));
             ack.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE,
                     broker.settings.maxPacketSize()));
-            ack.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, 0));
-            ack.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 0));
+            ack.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, TOPIC_ALIASES));
+            if (intProperty(properties, MqttProperties.REQUEST_RESPONSE_INFORMATION, 0) == 1) {
+                ack.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_INFORMATION,
+                        "response/" + clientId + "/"));
+            }
             if (accept.isPresent() && broker.tables.outgoing(accept.get()).isEmpty()) {
                 ack.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, "accept " + accept.get()
                         + " names no supported format; records are sent as JSON"));
@@ -344,12 +359,17 @@ public final class MqttConnection {
 
     // a resumed session first sends again what was not acknowledged, then what waited
     private void resume() {
-        for (Session.Inflight delivery : session.unacknowledged()) {
-            if (delivery.released) {
-                send(reply(MqttMessageType.PUBREL, delivery.packetId, NORMAL));
-            } else {
-                sendPublish(delivery, true);
+        sending.lock();
+        try {
+            for (Session.Inflight delivery : session.unacknowledged()) {
+                if (delivery.released) {
+                    send(reply(MqttMessageType.PUBREL, delivery.packetId, NORMAL));
+                } else {
+                    sendPublish(delivery, true);
+                }
             }
+        } finally {
+            sending.unlock();
         }
         transport.flush();
         pump();
@@ -363,20 +383,34 @@ public final class MqttConnection {
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = publish.variableHeader().packetId();
         MqttProperties properties = publish.variableHeader().properties();
-        if (version == 5 && properties.getProperty(MqttProperties.TOPIC_ALIAS) != null) {
-            disconnect(TOPIC_ALIAS_INVALID, "topic aliases are not supported (Topic Alias Maximum is 0)");
+        if (qos > 0 && unacknowledgedIn.get() + session.unreleasedQos2() > broker.settings.receiveMaximum()) {
+            disconnect(RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.settings.receiveMaximum() + " unacknowledged");
             return;
+        }
+        MqttProperties.MqttProperty<?> alias = version == 5 ? properties.getProperty(MqttProperties.TOPIC_ALIAS) : null;
+        if (alias != null) {
+            int number = (Integer) alias.value();
+            if (number < 1 || number > TOPIC_ALIASES) {
+                disconnect(TOPIC_ALIAS_INVALID, "topic alias " + number + " is not between 1 and " + TOPIC_ALIASES);
+                return;
+            }
+            if (topic == null || topic.isEmpty()) {
+                topic = aliasesIn[number];
+                if (topic == null) {
+                    disconnect(PROTOCOL_ERROR, "topic alias " + number + " was never set");
+                    return;
+                }
+            } else {
+                aliasesIn[number] = topic;
+            }
         }
         if (topic == null || !Topics.validName(topic)) {
             disconnect(TOPIC_NAME_INVALID, "invalid topic name");
             return;
         }
         if (qos == 2 && !session.receiveQos2(packetId)) {
+            unacknowledgedIn.decrementAndGet();
             send(reply(MqttMessageType.PUBREC, packetId, NORMAL)); // a duplicate: delivered already
-            return;
-        }
-        if (qos == 2 && session.unreleasedQos2() > broker.settings.receiveMaximum()) {
-            disconnect(RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.settings.receiveMaximum() + " unacknowledged");
             return;
         }
         byte reason = NORMAL;
@@ -400,6 +434,9 @@ public final class MqttConnection {
                 LOG.log(System.Logger.Level.WARNING, "publish to " + topic + " failed: " + e.getMessage(), e);
                 reason = UNSPECIFIED;
             }
+        }
+        if (qos > 0) {
+            unacknowledgedIn.decrementAndGet();
         }
         if (qos == 1) {
             send(MqttMessageBuilders.pubAck().packetId(packetId).reasonCode(version == 5 ? reason : NORMAL)
@@ -483,13 +520,19 @@ public final class MqttConnection {
             return;
         }
         boolean any = false;
-        while (transport.writable()) {
-            List<Session.Inflight> batch = current.next(clientReceiveMaximum, 64, System.currentTimeMillis());
-            if (batch.isEmpty()) {
-                break;
+        // one sender at a time, so that batches taken in order are written in order
+        sending.lock();
+        try {
+            while (transport.writable()) {
+                List<Session.Inflight> batch = current.next(clientReceiveMaximum, 64, System.currentTimeMillis());
+                if (batch.isEmpty()) {
+                    break;
+                }
+                batch.forEach(delivery -> sendPublish(delivery, false));
+                any = true;
             }
-            batch.forEach(delivery -> sendPublish(delivery, false));
-            any = true;
+        } finally {
+            sending.unlock();
         }
         if (any) {
             transport.flush();
@@ -511,10 +554,23 @@ public final class MqttConnection {
             }
             return;
         }
+        String topic = message.topic();
+        if (clientTopicAliases > 0) {
+            Integer alias = aliasesOut.get(topic);
+            if (alias != null) {
+                topic = "";
+            } else if (aliasesOut.size() < clientTopicAliases) {
+                alias = aliasesOut.size() + 1;
+                aliasesOut.put(topic, alias);
+            }
+            if (alias != null) {
+                properties.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
+            }
+        }
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate,
                 MqttQoS.valueOf(pending.qos()), pending.retain(), 0);
         transport.send(new MqttPublishMessage(header, new io.netty.handler.codec.mqtt.MqttPublishVariableHeader(
-                message.topic(), delivery.packetId, properties), Unpooled.wrappedBuffer(message.payload())));
+                topic, delivery.packetId, properties), Unpooled.wrappedBuffer(message.payload())));
         broker.sent.increment();
     }
 
@@ -531,15 +587,28 @@ public final class MqttConnection {
                 codes.add(version == 5 ? TOPIC_FILTER_INVALID & 0xff : 0x80);
                 continue;
             }
-            if (filter.startsWith("$share/")) {
-                codes.add(version == 5 ? SHARED_NOT_SUPPORTED & 0xff : 0x80);
-                continue;
-            }
             if (!session.hasSubscription(filter) && session.subscriptionCount() >= broker.settings.maxSubscriptions()) {
                 disconnect(QUOTA_EXCEEDED, "more than " + broker.settings.maxSubscriptions() + " subscriptions");
                 return;
             }
             var option = wanted.option();
+            if (filter.startsWith(SharedSubscriptions.PREFIX)) {
+                Optional<String[]> share = SharedSubscriptions.parse(filter);
+                if (share.isEmpty()) {
+                    codes.add(version == 5 ? TOPIC_FILTER_INVALID & 0xff : 0x80);
+                    continue;
+                }
+                if (version == 5 && option.isNoLocal()) {
+                    disconnect(PROTOCOL_ERROR, "No Local on a shared subscription"); // MQTT-3.8.3-4
+                    return;
+                }
+                Subscription member = new Subscription(filter, option.qos().value(), false,
+                        false, 2, identifier);
+                session.subscribe(member);
+                broker.shared.add(share.get()[0], share.get()[1], session, member);
+                codes.add(member.qos());
+                continue;
+            }
             Subscription subscription = new Subscription(filter, option.qos().value(), version == 5 && option.isNoLocal(),
                     version == 5 && option.isRetainAsPublished(), version == 5 ? option.retainHandling().value() : 0,
                     identifier);
@@ -579,6 +648,9 @@ public final class MqttConnection {
         for (String filter : unsubscribe.payload().topics()) {
             boolean existed = session.unsubscribe(filter);
             broker.tree.remove(session, filter);
+            if (filter.startsWith(SharedSubscriptions.PREFIX)) {
+                SharedSubscriptions.parse(filter).ifPresent(g -> broker.shared.remove(g[0], g[1], session));
+            }
             session.closeFeeds(filter);
             ack.addReasonCode(existed ? NORMAL : NO_SUBSCRIPTION_EXISTED);
         }

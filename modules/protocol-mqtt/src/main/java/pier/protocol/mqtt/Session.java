@@ -18,8 +18,15 @@ final class Session {
 
     private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
-    /** A message waiting to go out, at the QoS it will be sent with, and its position in the durable log (or 0). */
-    record Pending(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long position) {
+    /**
+     * A message waiting to go out, at the QoS it will be sent with, its position in the durable log (or 0),
+     * and the shared subscription group it came through (or null).
+     */
+    record Pending(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long position,
+                   SharedSubscriptions.Group group) {
+        Pending(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long position) {
+            this(message, qos, retain, subscriptionIds, position, null);
+        }
     }
 
     /** A QoS 1 or 2 delivery sent and not yet completed. */
@@ -197,6 +204,13 @@ final class Session {
         expiry = expiryTask;
         will = willTask;
         delayedWill = willTask == null ? null : willMessage;
+    }
+
+    /** Takes back the queued messages that came through shared groups, for other members. */
+    synchronized List<Pending> takeShared() {
+        List<Pending> shared = new ArrayList<>();
+        queue.removeIf(p -> p.group() != null && shared.add(p));
+        return shared;
     }
 
     /** Ends the session's timers; returns a will still waiting for its delay, which the end of the session sends. */

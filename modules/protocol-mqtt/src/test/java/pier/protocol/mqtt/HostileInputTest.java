@@ -110,11 +110,19 @@ class HostileInputTest {
     }
 
     @Test
-    void aTopicAliasIsInvalidAsTheMaximumIsZero() throws IOException {
+    void aTopicAliasAboveTheMaximumIsInvalid() throws IOException {
         try (RawClient client = connected(5)) {
-            // properties: length 3, Topic Alias (0x23) = 1
-            client.send(packet(0x30, bytes(0x00, 0x01, 'a', 0x03, 0x23, 0x00, 0x01, 'x')));
+            // properties: length 3, Topic Alias (0x23) = 17
+            client.send(packet(0x30, bytes(0x00, 0x01, 'a', 0x03, 0x23, 0x00, 17, 'x')));
             assertThat(disconnectReason(client.untilClosed()), is(0x94));
+        }
+    }
+
+    @Test
+    void aTopicAliasNeverSetIsAProtocolError() throws IOException {
+        try (RawClient client = connected(5)) {
+            client.send(packet(0x30, bytes(0x00, 0x00, 0x03, 0x23, 0x00, 0x02, 'x')));
+            assertThat(disconnectReason(client.untilClosed()), is(0x82));
         }
     }
 

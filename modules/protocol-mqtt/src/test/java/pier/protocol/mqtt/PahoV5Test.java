@@ -130,7 +130,8 @@ class PahoV5Test {
         assertThat(answer.getAssignedClientIdentifier(), startsWith("pier-"));
         assertThat(answer.getReceiveMaximum(), is(1024));
         assertThat(answer.getMaximumPacketSize(), is(1L << 20));
-        assertThat(answer.isSharedSubscriptionAvailable(), is(false));
+        assertThat(answer.isSharedSubscriptionAvailable(), is(true));
+        assertThat(answer.getTopicAliasMaximum(), is(16));
     }
 
     @Test

@@ -93,6 +93,22 @@ final class RawClient implements AutoCloseable {
         return packet(0x10, v.toByteArray());
     }
 
+    /** A v5 CONNECT with user u / p, clean start, and the given properties. */
+    static byte[] connect5(String clientId, byte[] properties) {
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        string(v, "MQTT");
+        v.write(5);
+        v.write(0x02 | 0x80 | 0x40);
+        v.write(0);
+        v.write(60);
+        v.write(properties.length);
+        v.writeBytes(properties);
+        string(v, clientId);
+        string(v, "u");
+        string(v, "p");
+        return packet(0x10, v.toByteArray());
+    }
+
     static byte[] packet(int header, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(header);
