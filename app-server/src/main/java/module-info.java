@@ -8,6 +8,8 @@ module pier.server {
     requires pier.engine;
     requires pier.protocol.http;
     requires pier.protocol.mqtt;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.provider;
     requires io.helidon.webserver;
     requires io.helidon.common.socket;
     requires io.helidon.webserver.cors;

@@ -9,6 +9,7 @@ module pier.protocol.mqtt {
     requires io.netty.buffer;
     requires io.netty.transport;
     requires io.netty.common;
+    requires io.netty.handler;
 
     exports pier.protocol.mqtt;
 }

@@ -46,29 +46,44 @@ final class PierServer {
     private final Optional<Mqtt> mqtt;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    /** The broker and its TCP listener, when MQTT is on. */
-    private record Mqtt(MqttBroker broker, MqttListener listener) {
+    /** The broker and its TCP and TLS listeners, when MQTT is on. */
+    private record Mqtt(MqttBroker broker, Optional<MqttListener> listener, Optional<MqttListener> tls) {
         static Mqtt start(ServerConfig config, Database database, Users users, CodecRegistry codecs,
                           ResourceRegistry resources) {
             MqttBroker broker = MqttBroker.start(MqttSettings.DEFAULT, users,
                     new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)),
                     new TableSessionStore(database, codecs.forContentType("application/cbor").orElseThrow()),
                     new TableTopics(resources, codecs));
+            Optional<MqttListener> plain = Optional.empty();
             try {
                 Observability.registerMqttMeters(broker);
-                return new Mqtt(broker, MqttListener.start(config.httpHost(), config.mqttPort(), broker));
+                if (config.mqttPort() > 0) {
+                    plain = Optional.of(MqttListener.start(config.httpHost(), config.mqttPort(), broker));
+                }
+                Optional<MqttListener> tls = Optional.empty();
+                if (config.mqttsPort() > 0) {
+                    tls = Optional.of(MqttListener.start(config.httpHost(), config.mqttsPort(), broker, TlsKeys.load(
+                            config.keystore(), config.keystorePassword(), config.dataFolder(), config.httpHost())));
+                }
+                return new Mqtt(broker, plain, tls);
+            } catch (javax.net.ssl.SSLException e) {
+                plain.ifPresent(MqttListener::close);
+                broker.close();
+                throw new IllegalStateException("TLS: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 broker.close();
                 throw new IllegalStateException("interrupted while binding the MQTT port", e);
             } catch (RuntimeException e) {
+                plain.ifPresent(MqttListener::close);
                 broker.close();
                 throw e;
             }
         }
 
         void stop() {
-            listener.close();
+            listener.ifPresent(MqttListener::close);
+            tls.ifPresent(MqttListener::close);
             broker.close();
         }
     }
@@ -117,7 +132,7 @@ final class PierServer {
             if (!config.corsOrigins().isEmpty()) {
                 builder.addFeature(cors(config.corsOrigins()));
             }
-            Optional<Mqtt> mqtt = config.mqttPort() == 0 ? Optional.empty()
+            Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                     : Optional.of(Mqtt.start(config, database, users, codecs, resources));
             try {
                 return new PierServer(store, database, builder.build().start(), mqtt);
@@ -134,8 +149,9 @@ final class PierServer {
     /** What the server listens on, as the ready line prints it: {@code http=HOST:PORT [mqtt=HOST:PORT]}. */
     String listeners() {
         String host = http.prototype().host();
-        return "http=" + host + ":" + http.port() + mqtt.map(m -> " mqtt=" + host + ":" + m.listener().port())
-                .orElse("");
+        return "http=" + host + ":" + http.port()
+                + mqtt.flatMap(Mqtt::listener).map(l -> " mqtt=" + host + ":" + l.port()).orElse("")
+                + mqtt.flatMap(Mqtt::tls).map(l -> " mqtts=" + host + ":" + l.port()).orElse("");
     }
 
     /**

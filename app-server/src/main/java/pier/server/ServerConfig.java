@@ -24,10 +24,13 @@ import pier.engine.ChangeFeed;
  * @param retention      how long the change feed is kept
  * @param corsOrigins    the origins CORS allows; empty turns CORS off
  * @param mqttPort       the MQTT port (on the HTTP address); 0 turns MQTT off
+ * @param mqttsPort      the MQTT over TLS port; 0 turns it off
+ * @param keystore       a PKCS#12 keystore for TLS, or empty for a generated self-signed certificate
+ * @param keystorePassword the keystore's password
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
                     boolean allowAnonymous, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
-                    int mqttPort) {
+                    int mqttPort, int mqttsPort, Optional<Path> keystore, String keystorePassword) {
 
     /**
      * Reads and checks the settings, reporting every problem at once.
@@ -38,6 +41,10 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         List<String> problems = new ArrayList<>();
         int port = port(config.get("http.port"), "9926", problems);
         int mqttPort = port(config.get("mqtt.port"), "1883", problems);
+        int mqttsPort = port(config.get("mqtts.port"), "8883", problems);
+        Optional<Path> keystore = config.get("mqtts.keystore").asString().asOptional().map(Path::of);
+        keystore.filter(file -> !Files.isReadable(file))
+                .ifPresent(file -> problems.add("mqtts.keystore: " + file.toAbsolutePath() + " cannot be read"));
         Optional<Path> schema = config.get("schema.file").asString().asOptional().map(Path::of);
         schema.filter(file -> !Files.isReadable(file))
                 .ifPresent(file -> problems.add("schema.file: " + file.toAbsolutePath() + " cannot be read"));
@@ -49,7 +56,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
                 config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention,
-                list(config.get("http.cors.origins")), mqttPort);
+                list(config.get("http.cors.origins")), mqttPort, mqttsPort, keystore,
+                config.get("mqtts.keystorePassword").asString().orElse(""));
     }
 
     // a YAML list, or one comma-separated string from a flag or the environment

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class ServerProcess implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)(?: mqtt=([0-9.]+):(\\d+))?$");
+    private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?$");
     private static final Path BUILD = Path.of(System.getProperty("pier.build", "target"));
 
     private final Process process;
@@ -46,8 +46,12 @@ final class ServerProcess implements AutoCloseable {
                 "-p", BUILD.resolve("pier-server.jar") + ":" + BUILD.resolve("modules"),
                 "-m", "pier.server/pier.server.Main"));
         command.addAll(List.of(args));
+        // tests that do not speak MQTT leave 1883 and 8883 alone
         if (!command.contains("--mqtt-port") && !environment.containsKey("PIER_MQTT_PORT")) {
-            command.addAll(List.of("--mqtt-port", "0")); // tests that do not speak MQTT leave 1883 alone
+            command.addAll(List.of("--mqtt-port", "0"));
+        }
+        if (!command.contains("--mqtts-port") && !environment.containsKey("PIER_MQTTS_PORT")) {
+            command.addAll(List.of("--mqtts-port", "0"));
         }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("PIER_"));
@@ -76,6 +80,15 @@ final class ServerProcess implements AutoCloseable {
             throw new AssertionError("the ready line names no MQTT port: " + stdout());
         }
         return Integer.parseInt(ready.group(4));
+    }
+
+    /** After {@link #awaitReady()}: the MQTT over TLS port of the ready line. */
+    int mqttsPort() {
+        Matcher ready = readyLine();
+        if (ready == null || ready.group(6) == null) {
+            throw new AssertionError("the ready line names no MQTTS port: " + stdout());
+        }
+        return Integer.parseInt(ready.group(6));
     }
 
     /** A port that was free a moment ago, for listeners that take no 0. */

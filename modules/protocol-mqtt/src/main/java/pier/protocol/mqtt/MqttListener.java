@@ -3,6 +3,9 @@ package pier.protocol.mqtt;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -21,6 +24,8 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 
 /**
  * MQTT over TCP: Netty decodes and encodes packets and hands them to the broker; nothing else runs on
@@ -48,6 +53,27 @@ public final class MqttListener implements AutoCloseable {
      * @throws InterruptedException when interrupted while binding
      */
     public static MqttListener start(String host, int port, MqttBroker broker) throws InterruptedException {
+        try {
+            return start(host, port, broker, null);
+        } catch (SSLException e) {
+            throw new IllegalStateException("no TLS was asked for", e);
+        }
+    }
+
+    /**
+     * Listens for MQTT clients over TLS.
+     *
+     * @param host   the address to bind
+     * @param port   the port (0 for any free one)
+     * @param broker the broker that serves them
+     * @param keys   the server's key and certificate, or null for plain TCP
+     * @return the running listener
+     * @throws InterruptedException when interrupted while binding
+     * @throws javax.net.ssl.SSLException when the keys cannot make a TLS context
+     */
+    public static MqttListener start(String host, int port, MqttBroker broker, KeyManagerFactory keys)
+            throws InterruptedException, SSLException {
+        SslContext tls = keys == null ? null : SslContextBuilder.forServer(keys).build();
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         int maxPacket = broker.settings.maxPacketSize();
@@ -58,6 +84,9 @@ public final class MqttListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
+                            if (tls != null) {
+                                channel.pipeline().addLast(tls.newHandler(channel.alloc()));
+                            }
                             channel.pipeline().addLast(new MqttDecoder(maxPacket, 65_535, true), MqttEncoder.INSTANCE,
                                     new Bridge(broker));
                         }
