@@ -6,6 +6,9 @@
 module pier.protocol.http {
     requires transitive pier.resource;
     requires pier.query;
+    requires transitive pier.protocol;
+    requires transitive io.helidon.webserver.websocket;
+    requires io.helidon.websocket;
     requires transitive io.helidon.webserver;
     requires io.helidon.http;
 

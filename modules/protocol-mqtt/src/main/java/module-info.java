@@ -4,6 +4,7 @@
  */
 module pier.protocol.mqtt {
     requires transitive pier.resource;
+    requires transitive pier.protocol;
     requires transitive io.netty.codec.mqtt;
     requires io.netty.codec;
     requires io.netty.buffer;

@@ -28,6 +28,8 @@ import pier.resource.ResourceRegistry;
 import pier.protocol.mqtt.MqttBroker;
 import pier.protocol.mqtt.MqttListener;
 import pier.protocol.mqtt.MqttSettings;
+import pier.protocol.mqtt.MqttWebSocket;
+import pier.protocol.http.WebSocketEndpoint;
 import pier.protocol.mqtt.TableTopics;
 import pier.store.Store;
 import pier.store.Stores;
@@ -134,6 +136,8 @@ final class PierServer {
             }
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                     : Optional.of(Mqtt.start(config, database, users, codecs, resources));
+            // MQTT over WebSocket on the HTTP port, sub-protocol "mqtt"
+            mqtt.ifPresent(m -> builder.addRouting(WebSocketEndpoint.routing(List.of(new MqttWebSocket(m.broker())))));
             try {
                 return new PierServer(store, database, builder.build().start(), mqtt);
             } catch (RuntimeException e) {

@@ -134,6 +134,37 @@ class MqttInteropIT {
     }
 
     @Test
+    void mqttJsOverWebSocketOnTheHttpPortWithTheUpgradesAcceptAsItsFormat() throws Exception {
+        Path tools = Path.of(System.getProperty("pier.tools", ".ci/tools"));
+        assertThat(Files.exists(tools.resolve("node_modules/mqtt/package.json")), is(true));
+        Path script = folder.resolve("ws.js");
+        Files.writeString(script, """
+                const mqtt = require(process.argv[2]);
+                const client = mqtt.connect('ws://127.0.0.1:' + process.argv[3] + '/mqtt', {username: 'admin',
+                    password: 's3cret', protocolVersion: 5, clientId: 'js-ws',
+                    wsOptions: {headers: {Accept: 'application/cbor'}}});
+                client.on('error', e => { console.error(String(e)); process.exit(2); });
+                client.on('message', (topic, payload, packet) => {
+                  console.log(JSON.stringify({topic, hex: payload.toString('hex'), retain: packet.retain,
+                                              contentType: packet.properties && packet.properties.contentType}));
+                  client.end(false, {}, () => process.exit(0));
+                });
+                client.on('connect', () => client.subscribe('Dog/ws1', {qos: 1}));
+                setTimeout(() => { console.error('timeout'); process.exit(4); }, 8000);
+                """);
+        new RestClient(httpPort, "admin", "s3cret").putJson("/Dog/ws1", "{\"name\":\"Ws\"}");
+        Run node = run(List.of("node", script.toString(), tools.resolve("node_modules/mqtt").toAbsolutePath()
+                .toString(), Integer.toString(httpPort)), 20);
+        assertThat(node.err(), node.exit(), is(0));
+        var received = RestClient.JSON.readTree(node.out());
+        assertThat(received.get("topic").asText(), is("Dog/ws1"));
+        assertThat(received.get("retain").asBoolean(), is(true));
+        assertThat(received.get("contentType").asText(), is("application/cbor"));
+        byte[] cbor = java.util.HexFormat.of().parseHex(received.get("hex").asText());
+        assertThat(RestClient.read(RestClient.CBOR, cbor).get("name").asText(), is("Ws"));
+    }
+
+    @Test
     void sysTopicsReportTheBroker() throws Exception {
         Run sys = run(mosquitto("mosquitto_sub", "-t", "$SYS/broker/version", "-C", "1", "-W", "5"), 10);
         assertThat(sys.out(), is("pier\n"));

@@ -224,7 +224,8 @@ public final class MqttConnection {
             return;
         }
         principal = authenticated.get();
-        Optional<String> accept = v5 ? userProperty(properties, "accept") : Optional.empty();
+        Optional<String> accept = (v5 ? userProperty(properties, "accept") : Optional.<String>empty())
+                .or(transport::accept);
         outgoing = accept.flatMap(broker.tables::outgoing).orElse(broker.tables.json());
         if (connect.variableHeader().isWillFlag() && !willFrom(connect, clientId)) {
             return;

@@ -25,4 +25,9 @@ public interface MqttTransport {
 
     /** The peer, for logs. */
     String remoteAddress();
+
+    /** The format the transport's own handshake asked for (a WebSocket upgrade's {@code Accept}), if any. */
+    default java.util.Optional<String> accept() {
+        return java.util.Optional.empty();
+    }
 }

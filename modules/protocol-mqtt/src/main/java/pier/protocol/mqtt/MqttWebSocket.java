@@ -1,0 +1,133 @@
+package pier.protocol.mqtt;
+
+import java.util.Optional;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+
+import pier.protocol.WebSocketSubProtocol;
+
+/**
+ * MQTT over WebSocket (sub-protocol {@code mqtt}): the same broker and session engine as TCP, with
+ * Netty's codec run in an embedded channel per connection. The upgrade's {@code Accept} is the
+ * connection's outgoing format unless a v5 CONNECT asks for another.
+ */
+public final class MqttWebSocket implements WebSocketSubProtocol {
+
+    private final MqttBroker broker;
+
+    /**
+     * The sub-protocol of a broker.
+     *
+     * @param broker the broker its connections join
+     */
+    public MqttWebSocket(MqttBroker broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public String name() {
+        return "mqtt";
+    }
+
+    @Override
+    public Connection open(Peer peer, Optional<String> accept) {
+        Transport transport = new Transport(peer, accept, broker.settings.maxPacketSize());
+        transport.connection = broker.connect(transport);
+        return transport;
+    }
+
+    /** One WebSocket's codec and its link to the broker; the codec is used under one lock. */
+    private static final class Transport implements MqttTransport, Connection {
+
+        private final Peer peer;
+        private final Optional<String> accept;
+        private final EmbeddedChannel codec;
+        private MqttConnection connection;
+
+        Transport(Peer peer, Optional<String> accept, int maxPacketSize) {
+            this.peer = peer;
+            this.accept = accept;
+            this.codec = new EmbeddedChannel(new MqttDecoder(maxPacketSize, 65_535, true), MqttEncoder.INSTANCE);
+        }
+
+        @Override
+        public void receive(byte[] data) {
+            java.util.List<MqttMessage> decoded = new java.util.ArrayList<>();
+            synchronized (codec) {
+                codec.writeInbound(Unpooled.wrappedBuffer(data));
+                for (Object message = codec.readInbound(); message != null; message = codec.readInbound()) {
+                    if (message instanceof MqttPublishMessage publish) {
+                        // the broker keeps payloads: copy them out of the channel's buffer
+                        MqttPublishMessage copy = publish.replace(Unpooled.wrappedBuffer(
+                                ByteBufUtil.getBytes(publish.content())));
+                        publish.release();
+                        decoded.add(copy);
+                    } else {
+                        decoded.add((MqttMessage) message);
+                    }
+                }
+            }
+            decoded.forEach(connection::receive);
+        }
+
+        @Override
+        public void closed() {
+            connection.transportClosed();
+            synchronized (codec) {
+                codec.finishAndReleaseAll();
+            }
+        }
+
+        @Override
+        public void send(MqttMessage message) {
+            // encoded and sent under one lock, so that frames leave in the order they were encoded
+            synchronized (codec) {
+                codec.writeOutbound(message);
+                ByteBuf encoded = codec.readOutbound();
+                if (encoded == null) {
+                    return;
+                }
+                byte[] frame = ByteBufUtil.getBytes(encoded);
+                encoded.release();
+                peer.send(frame);
+            }
+        }
+
+        @Override
+        public void flush() {
+            // every frame goes out when sent
+        }
+
+        @Override
+        public boolean writable() {
+            return true;
+        }
+
+        @Override
+        public void pauseReading(boolean paused) {
+            // a WebSocket listener thread reads one frame at a time; the broker's queue bounds the rest
+        }
+
+        @Override
+        public void close() {
+            peer.close(1000, "");
+        }
+
+        @Override
+        public String remoteAddress() {
+            return peer.remoteAddress();
+        }
+
+        @Override
+        public Optional<String> accept() {
+            return accept;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The SPI between protocol modules: a WebSocket sub-protocol (such as MQTT's {@code mqtt}) that the HTTP
+ * module serves on upgrade and another module provides, so that neither requires the other.
+ */
+module pier.protocol {
+    exports pier.protocol;
+}
