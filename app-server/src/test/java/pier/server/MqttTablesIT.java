@@ -81,7 +81,18 @@ class MqttTablesIT {
         MqttClient client = new MqttClient(uri, id, new MemoryPersistence());
         clients.add(client);
         BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-        client.setCallback(new MqttCallback() {
+        client.setCallback(callback(received));
+        MqttConnectionOptions options = options();
+        if (accept != null) {
+            options.setUserProperties(List.of(new UserProperty("accept", accept)));
+        }
+        client.connect(options);
+        client.subscribe(filter, 1);
+        return received;
+    }
+
+    static MqttCallback callback(BlockingQueue<Received> received) {
+        return new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
             }
@@ -107,14 +118,7 @@ class MqttTablesIT {
             @Override
             public void authPacketArrived(int reasonCode, MqttProperties properties) {
             }
-        });
-        MqttConnectionOptions options = options();
-        if (accept != null) {
-            options.setUserProperties(List.of(new UserProperty("accept", accept)));
-        }
-        client.connect(options);
-        client.subscribe(filter, 1);
-        return received;
+        };
     }
 
     static MqttConnectionOptions options() {
@@ -227,6 +231,22 @@ class MqttTablesIT {
         }
         assertThat(topics.contains("Dog/w1") && topics.contains("Dog/w2"), is(true));
         assertThat(topics.stream().anyMatch(t -> t.startsWith("$")), is(false));
+    }
+
+    @Test
+    void noLocalHoldsForRecordTopicsToo() throws Exception {
+        MqttAsyncClient self = publisher();
+        BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+        self.setCallback(callback(received));
+        org.eclipse.paho.mqttv5.common.MqttSubscription noLocal = new org.eclipse.paho.mqttv5.common.MqttSubscription(
+                "Dog/nl", 1);
+        noLocal.setNoLocal(true);
+        self.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] {noLocal}, null, null,
+                new MqttProperties()).waitForCompletion(5000);
+        publish(self, "Dog/nl", message(bytes("{\"name\":\"Mine\"}"), true, null));
+        assertThat(admin.putJson("/Dog/nl", "{\"name\":\"Theirs\"}").statusCode(), is(204));
+        Received first = next(received);
+        assertThat(parse(first.payload()).get("name").asText(), is("Theirs"));
     }
 
     private static JsonNode parse(byte[] body) {

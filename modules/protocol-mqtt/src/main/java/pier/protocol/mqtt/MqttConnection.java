@@ -462,7 +462,14 @@ public final class MqttConnection {
             pier.resource.Request request = pier.resource.Request.of(principal, target.id())
                     .withContent(broker.tables.incoming(payload, contentType));
             if (retain) {
-                target.resource().put(request);
+                String topic = target.name() + "/" + target.id();
+                session.writing(topic);
+                long version = 0;
+                try {
+                    version = target.resource().put(request).version();
+                } finally {
+                    session.wrote(topic, version);
+                }
             } else {
                 target.resource().publish(request);
             }

@@ -65,6 +65,14 @@ final class Session {
     private final Map<String, List<TableFeed>> feeds = new java.util.HashMap<>();
     private boolean feedsStarted = true;
     private volatile pier.codec.Codec codec;
+    // the record versions this session's own publishes wrote, for No Local on record topics
+    private final Map<String, Long> ownWrites = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > 1024;
+                }
+            });
 
     Session(String clientId, int backlog) {
         this.clientId = clientId;
@@ -91,6 +99,29 @@ final class Session {
 
     void codec(pier.codec.Codec chosen) {
         codec = chosen;
+    }
+
+    private final Map<String, Integer> writing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A write of this session's to a record topic begins; {@link #wrote} ends it. */
+    void writing(String topic) {
+        writing.merge(topic, 1, Integer::sum);
+    }
+
+    void wrote(String topic, long version) {
+        if (version != 0) {
+            ownWrites.put(topic, version);
+        }
+        writing.computeIfPresent(topic, (t, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** Whether a change is this session's own write; waits (a little) for a write of its still in progress. */
+    boolean wroteItself(String topic, long version) throws InterruptedException {
+        for (int i = 0; i < 200 && writing.containsKey(topic); i++) {
+            Thread.sleep(5); // the change can reach the feed before the write returns its version
+        }
+        Long own = ownWrites.get(topic);
+        return own != null && own == version;
     }
 
     synchronized void addFeed(String filter, TableFeed feed) {

@@ -55,6 +55,9 @@ final class TableFeed implements AutoCloseable {
                 if (!Topics.matches(subscription.filter(), topic)) {
                     continue;
                 }
+                if (subscription.noLocal() && session.wroteItself(topic, event.version())) {
+                    continue;
+                }
                 boolean change = event.type() != Event.Type.MESSAGE;
                 boolean retain = inState || subscription.retainAsPublished() && change;
                 session.offer(new Session.Pending(message(topic, event, session.codec()), subscription.qos(), retain,
