@@ -23,6 +23,7 @@ final class QueueSubscription implements Subscription {
     private final SubscribeOptions options;
     private final long position;
     private final java.util.function.Consumer<QueueSubscription> onClose;
+    private final java.util.function.UnaryOperator<Event> filter;
     private Iterator<Event> state;
     private boolean syncedSent;
     private long dropped;
@@ -31,6 +32,14 @@ final class QueueSubscription implements Subscription {
 
     QueueSubscription(SubscribeOptions options, long position, Iterator<Event> state,
                       java.util.function.Consumer<QueueSubscription> onClose) {
+        this(options, position, state, onClose, java.util.function.UnaryOperator.identity());
+    }
+
+    /** A subscription whose changes pass a filter first (a live query); null from the filter drops one. */
+    QueueSubscription(SubscribeOptions options, long position, Iterator<Event> state,
+                      java.util.function.Consumer<QueueSubscription> onClose,
+                      java.util.function.UnaryOperator<Event> filter) {
+        this.filter = filter;
         this.live = new ArrayBlockingQueue<>(options.capacity());
         this.options = options;
         this.position = position;
@@ -39,8 +48,12 @@ final class QueueSubscription implements Subscription {
     }
 
     /** Called by the writer's notification; never blocks. */
-    synchronized void offer(Event event) {
-        if (closed || event.type() != Event.Type.MESSAGE && event.sequence() <= position) {
+    synchronized void offer(Event change) {
+        if (closed || change.type() != Event.Type.MESSAGE && change.sequence() <= position) {
+            return;
+        }
+        Event event = filter.apply(change);
+        if (event == null) {
             return;
         }
         if (dropped > 0) {

@@ -185,6 +185,12 @@ final class Table implements Resource {
         String id = request.id().orElse(null);
         if (id != null) {
             keys.encode(id);
+            if (!request.query().isEmpty()) {
+                throw ResourceException.badRequest("a live query subscribes to the collection (T/?query), not a "
+                        + "record", "query");
+            }
+        } else if (!request.query().isEmpty()) {
+            return liveQuery(check.conditionOnly(request.query(), "a live query"), options);
         }
         return database.sequencer().atPosition((position, view) -> {
             Iterator<Event> state = id == null ? snapshot() : view.current(definition, id, keys.encode(id))
@@ -193,6 +199,23 @@ final class Table implements Resource {
             QueueSubscription subscription = new QueueSubscription(options, position, state,
                     s -> database.fanout().remove(definition.name(), id, s));
             database.fanout().add(definition.name(), id, subscription);
+            return subscription;
+        });
+    }
+
+    // the matching records are read under the write lock, so that the query knows what is inside it
+    private Subscription liveQuery(Query query, SubscribeOptions options) {
+        return database.sequencer().atPosition((position, view) -> {
+            List<Event> matching;
+            try (var rows = planner.execute(query)) {
+                matching = rows.map(row -> new Event(Event.Type.PUT, row.record().id(), Optional.of(row.record()),
+                        row.record().version(), row.record().sequence())).toList();
+            }
+            Set<String> inside = new java.util.HashSet<>();
+            matching.forEach(e -> inside.add(e.id()));
+            QueueSubscription subscription = new QueueSubscription(options, position, matching.iterator(),
+                    s -> database.fanout().remove(definition.name(), null, s), new LiveQuery(query, inside));
+            database.fanout().add(definition.name(), null, subscription);
             return subscription;
         });
     }

@@ -138,4 +138,40 @@ class SubscriptionTest extends DogTableTest {
             assertThat(a.record().orElseThrow() == b.record().orElseThrow(), is(true));
         }
     }
+
+    @Test
+    void aLiveQuerySendsWhatEntersChangesInsideAndLeavesTheMatch() throws Exception {
+        dogs.put(write("old", dog("Old", 9)));
+        dogs.put(write("young", dog("Young", 1)));
+        Request live = Request.of(Principal.ANONYMOUS, null).withQuery(pier.query.Query.parse("age=gt=3"));
+        try (Subscription subscription = dogs.subscribe(live, SubscribeOptions.DEFAULT)) {
+            assertThat(subscription.next(WAIT).orElseThrow().id(), is("old"));
+            assertThat(subscription.next(WAIT).orElseThrow().type(), is(Event.Type.SYNCED));
+            dogs.put(write("young", dog("Young", 1)));       // outside, stays outside: nothing
+            dogs.put(write("new", dog("New", 5)));            // enters
+            dogs.put(write("old", dog("Old", 10)));           // changes inside
+            dogs.put(write("old", dog("Old", 2)));            // leaves
+            dogs.publish(write("young", dog("Hi", 0)));      // a message outside: nothing
+            dogs.publish(write("new", dog("Hi", 0)));        // a message inside
+            dogs.delete(Request.of(Principal.ANONYMOUS, "young"));
+            dogs.delete(Request.of(Principal.ANONYMOUS, "new")); // deleted inside
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Event event = subscription.next(WAIT).orElseThrow();
+                seen.add(event.type() + " " + event.id());
+            }
+            assertThat(seen, contains("PUT new", "PUT old", "LEFT old", "MESSAGE new", "DELETE new"));
+            assertThat(subscription.next(Duration.ofMillis(200)).isPresent(), is(false));
+        }
+    }
+
+    @Test
+    void aLiveQueryIsOnACollectionAndTakesAConditionOnly() {
+        for (var request : List.of(Request.of(Principal.ANONYMOUS, "1").withQuery(pier.query.Query.parse("age=1")),
+                Request.of(Principal.ANONYMOUS, null).withQuery(pier.query.Query.parse("age=1&limit(3)")))) {
+            pier.resource.ResourceException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    pier.resource.ResourceException.class, () -> dogs.subscribe(request, SubscribeOptions.DEFAULT));
+            assertThat(e.kind(), is(pier.resource.ResourceException.Kind.BAD_REQUEST));
+        }
+    }
 }

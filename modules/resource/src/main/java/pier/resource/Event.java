@@ -25,7 +25,9 @@ public record Event(Type type, String id, Optional<Record> record, long version,
         /** The current state has been delivered; changes follow. */
         SYNCED,
         /** Events were dropped because the subscriber fell behind. */
-        GAP
+        GAP,
+        /** A record stopped matching a live query (sent as a delete with reason {@code left}). */
+        LEFT
     }
 
     /**
