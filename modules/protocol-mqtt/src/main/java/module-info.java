@@ -5,6 +5,7 @@
 module pier.protocol.mqtt {
     requires transitive pier.resource;
     requires transitive pier.protocol;
+    requires pier.query;
     requires transitive io.netty.codec.mqtt;
     requires io.netty.codec;
     requires io.netty.buffer;

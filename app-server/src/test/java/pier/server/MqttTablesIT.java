@@ -249,6 +249,24 @@ class MqttTablesIT {
         assertThat(parse(first.payload()).get("name").asText(), is("Theirs"));
     }
 
+    @Test
+    void aLiveQueryTopicSendsWhatEntersChangesAndLeavesTheMatch() throws Exception {
+        admin.putJson("/Dog/lq1", "{\"name\":\"Big\",\"age\":40}");
+        admin.putJson("/Dog/lq2", "{\"name\":\"Small\",\"age\":1}");
+        BlockingQueue<Received> live = subscribe("sub-live", null, "Dog/?age=gt=30");
+        Received current = next(live);
+        assertThat(current.topic(), is("Dog/lq1"));
+        assertThat(current.retained(), is(true));
+        admin.putJson("/Dog/lq2", "{\"name\":\"Small\",\"age\":31}");
+        assertThat(next(live).topic(), is("Dog/lq2"));
+        admin.putJson("/Dog/lq1", "{\"name\":\"Big\",\"age\":3}");
+        Received left = next(live);
+        assertThat(left.topic(), is("Dog/lq1"));
+        assertThat(left.payload().length, is(0));
+        admin.putJson("/Dog/lq1", "{\"name\":\"Big\",\"age\":4}");
+        assertThat(live.poll(300, TimeUnit.MILLISECONDS), nullValue());
+    }
+
     private static JsonNode parse(byte[] body) {
         return RestClient.read(RestClient.JSON, body);
     }

@@ -489,7 +489,7 @@ public final class MqttConnection {
 
     private void startFeeds(Subscription subscription, boolean currentState) {
         for (TableTopics.Scope scope : broker.tables.scopes(subscription.filter())) {
-            pier.resource.Request request = pier.resource.Request.of(principal, scope.id());
+            pier.resource.Request request = pier.resource.Request.of(principal, scope.id()).withQuery(scope.query());
             var options = new pier.resource.SubscribeOptions(broker.settings.sessionBacklog(),
                     pier.resource.SubscribeOptions.Overflow.DROP, currentState);
             try {
@@ -600,6 +600,12 @@ public final class MqttConnection {
                 return;
             }
             var option = wanted.option();
+            Optional<String> badQuery = broker.tables.queryProblem(filter);
+            if (badQuery.isPresent()) {
+                LOG.log(System.Logger.Level.DEBUG, "refused live query {0}: {1}", filter, badQuery.get());
+                codes.add(version == 5 ? TOPIC_FILTER_INVALID & 0xff : 0x80);
+                continue;
+            }
             if (filter.startsWith(SharedSubscriptions.PREFIX)) {
                 Optional<String[]> share = SharedSubscriptions.parse(filter);
                 if (share.isEmpty()) {

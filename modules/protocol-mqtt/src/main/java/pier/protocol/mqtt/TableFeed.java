@@ -36,6 +36,7 @@ final class TableFeed implements AutoCloseable {
 
     private void run(boolean currentState) {
         boolean inState = currentState;
+        boolean liveQuery = TableTopics.isLiveQuery(subscription.filter());
         List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
         try {
             while (!closed && !events.isClosed()) {
@@ -52,7 +53,8 @@ final class TableFeed implements AutoCloseable {
                     continue;
                 }
                 String topic = name + "/" + event.id();
-                if (!Topics.matches(subscription.filter(), topic)) {
+                // a live query's resource subscription has already chosen what matches
+                if (!liveQuery && !Topics.matches(subscription.filter(), topic)) {
                     continue;
                 }
                 if (subscription.noLocal() && session.wroteItself(topic, event.version())) {
@@ -73,6 +75,10 @@ final class TableFeed implements AutoCloseable {
 
     // a deletion is an empty payload, the MQTT way of clearing a retained value (v5 adds type=delete)
     private static Message message(String topic, Event event, Codec codec) {
+        if (event.type() == Event.Type.LEFT) {
+            return new Message(topic, new byte[0], 2, true, Optional.empty(), false, Optional.empty(),
+                    Optional.empty(), List.of(Map.entry("type", "delete"), Map.entry("reason", "left")), 0, "");
+        }
         if (event.type() == Event.Type.DELETE || event.record().isEmpty()) {
             return new Message(topic, new byte[0], 2, true, Optional.empty(), false, Optional.empty(),
                     Optional.empty(), List.of(Map.entry("type", "delete")), 0, "");

@@ -41,8 +41,30 @@ public final class TableTopics {
     record Target(String name, Resource resource, String id) {
     }
 
-    /** What a subscription's filter covers of one resource: a record, or the whole collection ({@code id} null). */
-    record Scope(String name, Resource resource, String id) {
+    /**
+     * What a subscription's filter covers of one resource: a record, the whole collection ({@code id}
+     * null), or a live query on it ({@code T/?query}).
+     */
+    record Scope(String name, Resource resource, String id, pier.query.Query query) {
+    }
+
+    /** Whether a filter is a live query, {@code T/?query}, whose condition decides what it gets. */
+    static boolean isLiveQuery(String filter) {
+        int slash = filter.indexOf('/');
+        return slash > 0 && filter.startsWith("?", slash + 1);
+    }
+
+    /** The problem with a live query filter's query, if any. */
+    Optional<String> queryProblem(String filter) {
+        if (!isLiveQuery(filter)) {
+            return Optional.empty();
+        }
+        try {
+            pier.query.Query.parse(filter.substring(filter.indexOf('/') + 2));
+            return Optional.empty();
+        } catch (pier.query.QueryException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     Optional<Target> target(String topic) {
@@ -58,7 +80,8 @@ public final class TableTopics {
         String first = filter.split("/", 2)[0];
         List<Scope> scopes = new ArrayList<>();
         if (first.equals("#") || first.equals("+")) {
-            resources.names().forEach(name -> scopes.add(new Scope(name, resources.find(name).orElseThrow(), null)));
+            resources.names().forEach(name -> scopes.add(new Scope(name, resources.find(name).orElseThrow(), null,
+                    pier.query.Query.ALL)));
             return scopes;
         }
         Optional<Resource> resource = resources.find(first);
@@ -66,8 +89,12 @@ public final class TableTopics {
             return scopes;
         }
         String rest = filter.substring(first.length() + 1);
+        if (rest.startsWith("?")) {
+            scopes.add(new Scope(first, resource.get(), null, pier.query.Query.parse(rest.substring(1))));
+            return scopes;
+        }
         boolean exact = !rest.isEmpty() && !rest.contains("+") && !rest.contains("#");
-        scopes.add(new Scope(first, resource.get(), exact ? rest : null));
+        scopes.add(new Scope(first, resource.get(), exact ? rest : null, pier.query.Query.ALL));
         return scopes;
     }
 
