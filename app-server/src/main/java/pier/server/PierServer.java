@@ -130,7 +130,7 @@ final class PierServer {
                     .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                     .addFeature(Observability.feature(store, database))
                     .routing(routing -> routing.register("/", new RestService(resources, codecs, users,
-                            CodecLimits.DEFAULT.maxBytes())));
+                            CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive())));
             if (!config.corsOrigins().isEmpty()) {
                 builder.addFeature(cors(config.corsOrigins()));
             }

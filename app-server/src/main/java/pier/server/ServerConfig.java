@@ -27,10 +27,12 @@ import pier.engine.ChangeFeed;
  * @param mqttsPort      the MQTT over TLS port; 0 turns it off
  * @param keystore       a PKCS#12 keystore for TLS, or empty for a generated self-signed certificate
  * @param keystorePassword the keystore's password
+ * @param sseKeepAlive   how long an event stream may stay silent before a keep-alive comment
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
                     boolean allowAnonymous, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
-                    int mqttPort, int mqttsPort, Optional<Path> keystore, String keystorePassword) {
+                    int mqttPort, int mqttsPort, Optional<Path> keystore, String keystorePassword,
+                    Duration sseKeepAlive) {
 
     /**
      * Reads and checks the settings, reporting every problem at once.
@@ -50,6 +52,12 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 .ifPresent(file -> problems.add("schema.file: " + file.toAbsolutePath() + " cannot be read"));
         boolean allowAnonymous = flag(config.get("authentication.allowAnonymous"), problems);
         ChangeFeed.FeedRetention retention = retention(config.get("feed"), problems);
+        Duration sseKeepAlive = Duration.ofSeconds(15);
+        try {
+            sseKeepAlive = config.get("http.sse.keepAlive").as(Duration.class).orElse(sseKeepAlive);
+        } catch (ConfigException e) {
+            problems.add("http.sse.keepAlive: " + e.getMessage() + " (an ISO-8601 duration, e.g. PT15S)");
+        }
         if (!problems.isEmpty()) {
             throw new UsageException(String.join("; ", problems));
         }
@@ -57,7 +65,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
                 config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention,
                 list(config.get("http.cors.origins")), mqttPort, mqttsPort, keystore,
-                config.get("mqtts.keystorePassword").asString().orElse(""));
+                config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive);
     }
 
     // a YAML list, or one comma-separated string from a flag or the environment

@@ -47,6 +47,14 @@ final class Exchange {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    ServerRequest request() {
+        return request;
+    }
+
+    ServerResponse response() {
+        return response;
+    }
+
     Method method() {
         return request.prologue().method();
     }

@@ -42,6 +42,7 @@ public final class RestService implements HttpService {
     private final CodecRegistry codecs;
     private final Authenticator authenticator;
     private final int maxBodyBytes;
+    private final java.time.Duration keepAlive;
 
     /**
      * Creates the service.
@@ -50,12 +51,15 @@ public final class RestService implements HttpService {
      * @param codecs        the formats
      * @param authenticator checks credentials
      * @param maxBodyBytes  the largest request body accepted
+     * @param keepAlive     how long an event stream may stay silent before a keep-alive comment
      */
-    public RestService(ResourceRegistry resources, CodecRegistry codecs, Authenticator authenticator, int maxBodyBytes) {
+    public RestService(ResourceRegistry resources, CodecRegistry codecs, Authenticator authenticator, int maxBodyBytes,
+                       java.time.Duration keepAlive) {
         this.resources = resources;
         this.codecs = codecs;
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
+        this.keepAlive = keepAlive;
     }
 
     @Override
@@ -123,8 +127,10 @@ public final class RestService implements HttpService {
         }
     }
 
-    private static void collection(Exchange exchange, Resource resource, Request request, Method method) {
-        if (method == Method.GET || method == Method.HEAD) {
+    private void collection(Exchange exchange, Resource resource, Request request, Method method) {
+        if (method == Method.GET && EventStream.wanted(exchange.request())) {
+            EventStream.stream(resource, request, exchange.response(), keepAlive);
+        } else if (method == Method.GET || method == Method.HEAD) {
             var listing = resource.list(request);
             exchange.sendCollection(listing.position(), listing.records());
         } else if (method == Method.PUT) {
@@ -140,8 +146,10 @@ public final class RestService implements HttpService {
         }
     }
 
-    private static void record(Exchange exchange, Resource resource, Request request, Method method) {
-        if (method == Method.GET || method == Method.HEAD) {
+    private void record(Exchange exchange, Resource resource, Request request, Method method) {
+        if (method == Method.GET && EventStream.wanted(exchange.request())) {
+            EventStream.stream(resource, request, exchange.response(), keepAlive);
+        } else if (method == Method.GET || method == Method.HEAD) {
             exchange.sendRecord(resource.get(request));
         } else if (method == Method.PUT) {
             exchange.sendNoContent(resource.put(request));

@@ -1,0 +1,107 @@
+package pier.protocol.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import pier.resource.Event;
+import pier.resource.Request;
+import pier.resource.Resource;
+import pier.resource.SubscribeOptions;
+import pier.resource.Subscription;
+
+/**
+ * Server-Sent Events of a record, a collection or a live query: {@code event:} the type, {@code id:}
+ * the feed position (on {@code synced} and every change), {@code data:} the event as JSON. Headers go
+ * out at once, a {@code retry:} hint first, and a comment keeps an idle stream alive. The stream runs
+ * on the request's virtual thread until the client goes away or falls too far behind.
+ */
+final class EventStream {
+
+    private static final int RETRY_MILLIS = 3_000;
+    private static final SubscribeOptions OPTIONS = new SubscribeOptions(10_000, SubscribeOptions.Overflow.CLOSE,
+            true);
+
+    private EventStream() {
+    }
+
+    /** Whether the client prefers an event stream to any format of a single answer (q-aware). */
+    static boolean wanted(ServerRequest request) {
+        return request.headers().bestAccepted(MediaTypes.APPLICATION_JSON, MediaTypes.TEXT_EVENT_STREAM)
+                .filter(MediaTypes.TEXT_EVENT_STREAM::equals).isPresent()
+                && request.headers().contains(HeaderNames.ACCEPT);
+    }
+
+    static void stream(Resource resource, Request request, ServerResponse response, Duration keepAlive) {
+        Subscription subscription = resource.subscribe(request, OPTIONS);
+        response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "text/event-stream")
+                .header(HeaderNames.CACHE_CONTROL, "no-cache");
+        try (subscription; OutputStream out = response.outputStream()) {
+            write(out, "retry: " + RETRY_MILLIS + "\n\n");
+            boolean live = false;
+            while (!subscription.isClosed()) {
+                Optional<Event> next = subscription.next(keepAlive);
+                if (next.isEmpty()) {
+                    write(out, ": keep-alive\n\n");
+                    continue;
+                }
+                Event event = next.get();
+                live |= event.type() == Event.Type.SYNCED;
+                if (event.type() != Event.Type.GAP) {
+                    // the state's records carry the sequence of their last write, not a position to resume from
+                    write(out, frame(event, live));
+                }
+            }
+            subscription.closeReason().ifPresent(reason -> write(out, "event: error\ndata: "
+                    + JsonNodeFactory.instance.objectNode().put("type", "error").put("reason", reason) + "\n\n"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String frame(Event event, boolean withId) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        String type = switch (event.type()) {
+            case PUT -> "put";
+            case DELETE, LEFT -> "delete";
+            case MESSAGE -> "message";
+            default -> "synced";
+        };
+        data.put("type", type);
+        if (event.type() != Event.Type.SYNCED) {
+            data.put("id", event.id());
+        }
+        if (event.type() == Event.Type.LEFT) {
+            data.put("reason", "left");
+        }
+        event.record().ifPresent(record -> data.set("value", record.opaqueContent().isPresent()
+                ? JsonNodeFactory.instance.objectNode().put("contentType", record.opaqueContent().get().contentType())
+                .put("data", record.opaqueContent().get().data()) : record.value()));
+        if (event.version() != 0) {
+            data.put("version", event.version());
+        }
+        data.put("sequence", event.sequence());
+        return "event: " + type + "\n" + (withId ? "id: " + event.sequence() + "\n" : "") + "data: " + data + "\n\n";
+    }
+
+    private static void write(OutputStream out, String text) {
+        try {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
