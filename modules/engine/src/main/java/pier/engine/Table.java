@@ -192,14 +192,46 @@ final class Table implements Resource {
         } else if (!request.query().isEmpty()) {
             return liveQuery(check.conditionOnly(request.query(), "a live query"), options);
         }
+        if (options.resumeAfter() >= 0) {
+            Optional<Subscription> resumed = resume(id, options);
+            if (resumed.isPresent()) {
+                return resumed.get();
+            }
+        }
+        boolean reset = options.resumeAfter() >= 0;
         return database.sequencer().atPosition((position, view) -> {
-            Iterator<Event> state = id == null ? snapshot() : view.current(definition, id, keys.encode(id))
+            Iterator<Event> current = id == null ? snapshot() : view.current(definition, id, keys.encode(id))
                     .map(r -> List.of(new Event(Event.Type.PUT, id, Optional.of(r.toRecord(id, database.cbor())),
                             r.version(), r.sequence())).iterator()).orElse(java.util.Collections.emptyIterator());
+            // a resume position the feed no longer holds: say so, then the current state
+            Iterator<Event> state = !reset ? current : java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(new Event(Event.Type.RESET, "", Optional.empty(), 0, position)),
+                    java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(current,
+                            java.util.Spliterator.ORDERED), false)).iterator();
             QueueSubscription subscription = new QueueSubscription(options, position, state,
                     s -> database.fanout().remove(definition.name(), id, s));
             database.fanout().add(definition.name(), id, subscription);
             return subscription;
+        });
+    }
+
+    // the changes after the resume position replace the state, when the feed still holds them all
+    private Optional<Subscription> resume(String id, SubscribeOptions options) {
+        long after = options.resumeAfter();
+        return database.sequencer().atPosition((position, view) -> {
+            if (after > position || database.feed().firstRetained() > after + 1 && after < position) {
+                return Optional.empty();
+            }
+            List<Event> missed;
+            try (var entries = database.feed().after(after)) {
+                missed = entries.takeWhile(e -> e.sequence() <= position)
+                        .filter(e -> e.table().equals(definition.name()) && (id == null || e.id().equals(id)))
+                        .map(e -> e.toEvent(database.cbor())).toList();
+            }
+            QueueSubscription subscription = new QueueSubscription(options, position, missed.iterator(),
+                    s -> database.fanout().remove(definition.name(), id, s));
+            database.fanout().add(definition.name(), id, subscription);
+            return Optional.of(subscription);
         });
     }
 

@@ -27,7 +27,9 @@ public record Event(Type type, String id, Optional<Record> record, long version,
         /** Events were dropped because the subscriber fell behind. */
         GAP,
         /** A record stopped matching a live query (sent as a delete with reason {@code left}). */
-        LEFT
+        LEFT,
+        /** A resume position is older than the retained feed: the current state follows instead. */
+        RESET
     }
 
     /**

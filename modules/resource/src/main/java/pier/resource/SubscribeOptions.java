@@ -6,8 +6,31 @@ package pier.resource;
  * @param capacity     how many events may wait for the subscriber before the overflow policy applies
  * @param overflow     what happens when the subscriber falls that far behind
  * @param currentState whether the current state is sent first (MQTT retain handling may turn it off)
+ * @param resumeAfter  a feed position to resume after (SSE {@code Last-Event-ID}): the changes after it
+ *                     replace the current state; -1 for none
  */
-public record SubscribeOptions(int capacity, Overflow overflow, boolean currentState) {
+public record SubscribeOptions(int capacity, Overflow overflow, boolean currentState, long resumeAfter) {
+
+    /**
+     * Options that do not resume.
+     *
+     * @param capacity     how many events may wait
+     * @param overflow     what happens beyond that
+     * @param currentState whether the current state is sent first
+     */
+    public SubscribeOptions(int capacity, Overflow overflow, boolean currentState) {
+        this(capacity, overflow, currentState, -1);
+    }
+
+    /**
+     * These options, resuming after a feed position.
+     *
+     * @param position the last position the subscriber saw
+     * @return a copy that resumes
+     */
+    public SubscribeOptions resumingAfter(long position) {
+        return new SubscribeOptions(capacity, overflow, currentState, position);
+    }
 
     /** 1,024 waiting events, closing a subscriber that falls further behind, current state first. */
     public static final SubscribeOptions DEFAULT = new SubscribeOptions(1024, Overflow.CLOSE, true);

@@ -32,7 +32,18 @@ final class EventStream {
     private static final SubscribeOptions OPTIONS = new SubscribeOptions(10_000, SubscribeOptions.Overflow.CLOSE,
             true);
 
+    private static final io.helidon.http.HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+
     private EventStream() {
+    }
+
+    private static long position(String lastEventId) {
+        try {
+            return Math.max(0, Long.parseLong(lastEventId.strip()));
+        } catch (NumberFormatException e) {
+            throw pier.resource.ResourceException.badRequest("Last-Event-ID must be a feed position, not "
+                    + lastEventId, "Last-Event-ID");
+        }
     }
 
     /** Whether the client prefers an event stream to any format of a single answer (q-aware). */
@@ -42,13 +53,17 @@ final class EventStream {
                 && request.headers().contains(HeaderNames.ACCEPT);
     }
 
-    static void stream(Resource resource, Request request, ServerResponse response, Duration keepAlive) {
-        Subscription subscription = resource.subscribe(request, OPTIONS);
+    static void stream(Resource resource, ServerRequest http, Request request, ServerResponse response,
+                       Duration keepAlive) {
+        SubscribeOptions options = http.headers().first(LAST_EVENT_ID).map(EventStream::position)
+                .map(OPTIONS::resumingAfter).orElse(OPTIONS);
+        Subscription subscription = resource.subscribe(request, options);
         response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "text/event-stream")
                 .header(HeaderNames.CACHE_CONTROL, "no-cache");
         try (subscription; OutputStream out = response.outputStream()) {
             write(out, "retry: " + RETRY_MILLIS + "\n\n");
-            boolean live = false;
+            // replayed changes are feed positions; a state (fresh, or after a reset) is not
+            boolean live = options.resumeAfter() >= 0;
             while (!subscription.isClosed()) {
                 Optional<Event> next = subscription.next(keepAlive);
                 if (next.isEmpty()) {
@@ -56,7 +71,7 @@ final class EventStream {
                     continue;
                 }
                 Event event = next.get();
-                live |= event.type() == Event.Type.SYNCED;
+                live = event.type() == Event.Type.SYNCED || live && event.type() != Event.Type.RESET;
                 if (event.type() != Event.Type.GAP) {
                     // the state's records carry the sequence of their last write, not a position to resume from
                     write(out, frame(event, live));
@@ -77,10 +92,11 @@ final class EventStream {
             case PUT -> "put";
             case DELETE, LEFT -> "delete";
             case MESSAGE -> "message";
+            case RESET -> "reset";
             default -> "synced";
         };
         data.put("type", type);
-        if (event.type() != Event.Type.SYNCED) {
+        if (event.type() != Event.Type.SYNCED && event.type() != Event.Type.RESET) {
             data.put("id", event.id());
         }
         if (event.type() == Event.Type.LEFT) {

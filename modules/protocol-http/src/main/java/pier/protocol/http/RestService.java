@@ -129,7 +129,7 @@ public final class RestService implements HttpService {
 
     private void collection(Exchange exchange, Resource resource, Request request, Method method) {
         if (method == Method.GET && EventStream.wanted(exchange.request())) {
-            EventStream.stream(resource, request, exchange.response(), keepAlive);
+            EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
         } else if (method == Method.GET || method == Method.HEAD) {
             var listing = resource.list(request);
             exchange.sendCollection(listing.position(), listing.records());
@@ -148,7 +148,7 @@ public final class RestService implements HttpService {
 
     private void record(Exchange exchange, Resource resource, Request request, Method method) {
         if (method == Method.GET && EventStream.wanted(exchange.request())) {
-            EventStream.stream(resource, request, exchange.response(), keepAlive);
+            EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
         } else if (method == Method.GET || method == Method.HEAD) {
             exchange.sendRecord(resource.get(request));
         } else if (method == Method.PUT) {
