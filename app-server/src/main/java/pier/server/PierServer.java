@@ -136,8 +136,9 @@ final class PierServer {
             }
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                     : Optional.of(Mqtt.start(config, database, users, codecs, resources));
-            // MQTT over WebSocket on the HTTP port, sub-protocol "mqtt"
-            mqtt.ifPresent(m -> builder.addRouting(WebSocketEndpoint.routing(List.of(new MqttWebSocket(m.broker())))));
+            // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"
+            builder.addRouting(WebSocketEndpoint.routing(mqtt.map(m -> List.<pier.protocol.WebSocketSubProtocol>of(
+                    new MqttWebSocket(m.broker()))).orElse(List.of()), resources, codecs, users));
             try {
                 return new PierServer(store, database, builder.build().start(), mqtt);
             } catch (RuntimeException e) {

@@ -180,6 +180,16 @@ final class Table implements Resource {
                 Optional.of(Record.message(id, message)), 0, database.sequencer().position()));
     }
 
+    /** The default stream of events, and what the client sends published as messages to the record. */
+    @Override
+    public pier.resource.Outgoing connect(Request request, pier.resource.Incoming incoming) {
+        pier.resource.Outgoing outgoing = Resource.super.connect(request, incoming);
+        if (request.id().isPresent()) {
+            incoming.onMessage(message -> publish(request.withContent(message)));
+        }
+        return outgoing;
+    }
+
     @Override
     public Subscription subscribe(Request request, SubscribeOptions options) {
         String id = request.id().orElse(null);

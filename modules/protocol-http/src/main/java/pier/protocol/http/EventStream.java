@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -87,29 +86,8 @@ final class EventStream {
     }
 
     private static String frame(Event event, boolean withId) {
-        ObjectNode data = JsonNodeFactory.instance.objectNode();
-        String type = switch (event.type()) {
-            case PUT -> "put";
-            case DELETE, LEFT -> "delete";
-            case MESSAGE -> "message";
-            case RESET -> "reset";
-            default -> "synced";
-        };
-        data.put("type", type);
-        if (event.type() != Event.Type.SYNCED && event.type() != Event.Type.RESET) {
-            data.put("id", event.id());
-        }
-        if (event.type() == Event.Type.LEFT) {
-            data.put("reason", "left");
-        }
-        event.record().ifPresent(record -> data.set("value", record.opaqueContent().isPresent()
-                ? JsonNodeFactory.instance.objectNode().put("contentType", record.opaqueContent().get().contentType())
-                .put("data", record.opaqueContent().get().data()) : record.value()));
-        if (event.version() != 0) {
-            data.put("version", event.version());
-        }
-        data.put("sequence", event.sequence());
-        return "event: " + type + "\n" + (withId ? "id: " + event.sequence() + "\n" : "") + "data: " + data + "\n\n";
+        return "event: " + Events.type(event) + "\n" + (withId ? "id: " + event.sequence() + "\n" : "")
+                + "data: " + Events.json(event) + "\n\n";
     }
 
     private static void write(OutputStream out, String text) {

@@ -164,7 +164,11 @@ public final class RestService implements HttpService {
     }
 
     private Principal authenticate(ServerRequest request) {
-        Optional<String> authorization = request.headers().first(HeaderNames.AUTHORIZATION);
+        return authenticate(request.headers().first(HeaderNames.AUTHORIZATION), authenticator);
+    }
+
+    /** The caller an {@code Authorization} header names (HTTP Basic), or the anonymous caller when allowed. */
+    static Principal authenticate(Optional<String> authorization, Authenticator authenticator) {
         if (authorization.isEmpty()) {
             if (authenticator.allowsAnonymous()) {
                 return Principal.ANONYMOUS;

@@ -17,11 +17,23 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
+import pier.codec.Codec;
+import pier.codec.CodecException;
+import pier.codec.CodecRegistry;
 import pier.protocol.WebSocketSubProtocol;
+import pier.query.Query;
+import pier.query.QueryException;
+import pier.resource.Authenticator;
+import pier.resource.Principal;
+import pier.resource.Request;
+import pier.resource.Resource;
+import pier.resource.ResourceException;
+import pier.resource.ResourceRegistry;
 
 /**
  * WebSocket upgrades on every path of the HTTP port: the first sub-protocol the client offers that a
- * provider serves (e.g. {@code mqtt}) takes the connection's binary frames.
+ * provider serves (e.g. {@code mqtt}) takes the connection's binary frames; otherwise the path names a
+ * record, a collection or a live query, served as a {@link RecordSocket}.
  */
 public final class WebSocketEndpoint {
 
@@ -33,39 +45,82 @@ public final class WebSocketEndpoint {
     /**
      * The routing that serves these sub-protocols.
      *
-     * @param subProtocols the providers
+     * @param subProtocols  the providers
+     * @param resources     what plain WebSockets subscribe to
+     * @param codecs        the formats of plain WebSockets
+     * @param authenticator checks the upgrade's credentials
      * @return the WebSocket routing, for {@code WebServer.builder().addRouting(...)}
      */
-    public static WsRouting.Builder routing(List<WebSocketSubProtocol> subProtocols) {
+    public static WsRouting.Builder routing(List<WebSocketSubProtocol> subProtocols, ResourceRegistry resources,
+                                            CodecRegistry codecs, Authenticator authenticator) {
         Map<String, WebSocketSubProtocol> byName = subProtocols.stream()
                 .collect(Collectors.toMap(WebSocketSubProtocol::name, Function.identity()));
-        return WsRouting.builder().endpoint("/*", () -> new Listener(byName));
+        return WsRouting.builder().endpoint("/*", () -> new Listener(byName, resources, codecs, authenticator));
     }
 
     /** One connection: picks the sub-protocol on upgrade, then hands frames over. */
     private static final class Listener implements WsListener {
 
         private final Map<String, WebSocketSubProtocol> subProtocols;
+        private final ResourceRegistry resources;
+        private final CodecRegistry codecs;
+        private final Authenticator authenticator;
         private WebSocketSubProtocol chosen;
+        private RecordSocket plain;
         private Optional<String> accept = Optional.empty();
         private WebSocketSubProtocol.Connection connection;
 
-        Listener(Map<String, WebSocketSubProtocol> subProtocols) {
+        Listener(Map<String, WebSocketSubProtocol> subProtocols, ResourceRegistry resources, CodecRegistry codecs,
+                 Authenticator authenticator) {
             this.subProtocols = subProtocols;
+            this.resources = resources;
+            this.codecs = codecs;
+            this.authenticator = authenticator;
         }
 
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
             List<String> offered = headers.contains(PROTOCOL) ? headers.get(PROTOCOL).allValues(true) : List.of();
-            chosen = offered.stream().map(String::strip).map(subProtocols::get).filter(p -> p != null).findFirst()
-                    .orElseThrow(() -> new WsUpgradeException("no supported sub-protocol among " + offered
-                            + "; this server speaks " + subProtocols.keySet()));
             accept = headers.first(HeaderNames.ACCEPT);
-            return Optional.of(WritableHeaders.create().set(PROTOCOL, chosen.name()));
+            chosen = offered.stream().map(String::strip).map(subProtocols::get).filter(p -> p != null).findFirst()
+                    .orElse(null);
+            if (chosen != null) {
+                return Optional.of(WritableHeaders.create().set(PROTOCOL, chosen.name()));
+            }
+            plain = plain(prologue, headers);
+            // a browser fails the connection unless one of the sub-protocols it offered is echoed
+            return Optional.of(offered.isEmpty() ? WritableHeaders.create()
+                    : WritableHeaders.create().set(PROTOCOL, offered.getFirst().strip()));
+        }
+
+        private RecordSocket plain(HttpPrologue prologue, Headers headers) {
+            try {
+                Target target = Target.parse(prologue.uriPath().rawPath());
+                if (target.kind() != Target.Kind.COLLECTION && target.kind() != Target.Kind.RECORD) {
+                    throw new WsUpgradeException("a WebSocket subscribes to a record (/T/id), a collection (/T/) "
+                            + "or a live query (/T/?query)");
+                }
+                Resource resource = resources.find(target.resource()).orElseThrow(() -> new WsUpgradeException(
+                        "no resource /" + target.resource()));
+                Principal principal = RestService.authenticate(headers.first(HeaderNames.AUTHORIZATION),
+                        authenticator);
+                Request request = new Request(principal, target.id(), Query.parse(prologue.query().rawValue()),
+                        Optional.empty(), Optional.empty());
+                Codec out = codecs.negotiate(accept.orElse(""));
+                Codec in = headers.first(HeaderNames.CONTENT_TYPE).flatMap(codecs::forContentType)
+                        .filter(Codec::decodes).orElse(codecs.json());
+                return new RecordSocket(resource, request, out, in);
+            } catch (ResourceException | QueryException | CodecException e) {
+                throw new WsUpgradeException(e.getMessage(), e);
+            }
         }
 
         @Override
         public void onOpen(WsSession session) {
+            if (plain != null) {
+                plain.open(session);
+                return;
+            }
             connection = chosen.open(new WebSocketSubProtocol.Peer() {
                 @Override
                 public void send(byte[] frame) {
@@ -90,24 +145,36 @@ public final class WebSocketEndpoint {
 
         @Override
         public void onMessage(WsSession session, BufferData buffer, boolean last) {
-            connection.receive(buffer.readBytes());
-        }
-
-        @Override
-        public void onMessage(WsSession session, String text, boolean last) {
-            session.close(1003, "binary frames only");
-        }
-
-        @Override
-        public void onClose(WsSession session, int status, String reason) {
-            if (connection != null) {
-                connection.closed();
+            if (plain != null) {
+                plain.receive(session, buffer.readBytes());
+            } else {
+                connection.receive(buffer.readBytes());
             }
         }
 
         @Override
+        public void onMessage(WsSession session, String text, boolean last) {
+            if (plain != null) {
+                plain.receive(session, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                session.close(1003, "binary frames only");
+            }
+        }
+
+        @Override
+        public void onClose(WsSession session, int status, String reason) {
+            ended();
+        }
+
+        @Override
         public void onError(WsSession session, Throwable error) {
-            if (connection != null) {
+            ended();
+        }
+
+        private void ended() {
+            if (plain != null) {
+                plain.closed();
+            } else if (connection != null) {
                 connection.closed();
             }
         }

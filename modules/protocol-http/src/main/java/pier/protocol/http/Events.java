@@ -1,0 +1,44 @@
+package pier.protocol.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import pier.resource.Event;
+
+/** Events as WebSocket and Server-Sent Events clients see them: {@code {type, id, value, version, sequence}}. */
+final class Events {
+
+    private Events() {
+    }
+
+    /** The wire name of an event's type: a record leaving a live query is a delete. */
+    static String type(Event event) {
+        return switch (event.type()) {
+            case PUT -> "put";
+            case DELETE, LEFT -> "delete";
+            case MESSAGE -> "message";
+            case RESET -> "reset";
+            case GAP -> "gap";
+            case SYNCED -> "synced";
+        };
+    }
+
+    static ObjectNode json(Event event) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("type", type(event));
+        if (!event.id().isEmpty()) {
+            data.put("id", event.id());
+        }
+        if (event.type() == Event.Type.LEFT) {
+            data.put("reason", "left");
+        }
+        event.record().ifPresent(record -> data.set("value", record.opaqueContent()
+                .<com.fasterxml.jackson.databind.JsonNode>map(opaque -> JsonNodeFactory.instance.objectNode()
+                        .put("contentType", opaque.contentType()).put("data", opaque.data()))
+                .orElseGet(record::value)));
+        if (event.version() != 0) {
+            data.put("version", event.version());
+        }
+        data.put("sequence", event.sequence());
+        return data;
+    }
+}
