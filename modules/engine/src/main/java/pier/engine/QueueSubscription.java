@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +40,7 @@ final class QueueSubscription implements Subscription {
                       java.util.function.Consumer<QueueSubscription> onClose,
                       java.util.function.UnaryOperator<Event> filter) {
         this.filter = filter;
-        this.live = new ArrayBlockingQueue<>(options.capacity());
+        this.live = new LinkedBlockingQueue<>(options.capacity()); // no array of the full capacity per subscriber
         this.options = options;
         this.position = position;
         this.state = options.currentState() ? state : Collections.emptyIterator();
