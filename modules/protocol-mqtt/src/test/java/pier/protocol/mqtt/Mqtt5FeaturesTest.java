@@ -150,6 +150,32 @@ class Mqtt5FeaturesTest {
     }
 
     @Test
+    void anExpiredMessageWaitingForAnAbsentClientIsNotSentAndTheRestCountDown() throws Exception {
+        Mqtt5BlockingClient away = MqttClient.builder().useMqttVersion5().identifier("away").serverHost("127.0.0.1")
+                .serverPort(server.port()).buildBlocking();
+        away.connectWith().cleanStart(true).sessionExpiryInterval(600).simpleAuth().username("u")
+                .password("p".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        away.subscribeWith().topicFilter("exp/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        away.disconnect();
+        Mqtt5BlockingClient publisher = client("expirer");
+        publisher.publishWith().topic("exp/short").qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(1)
+                .payload(bytes('s')).send();
+        publisher.publishWith().topic("exp/long").qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(600)
+                .payload(bytes('l')).send();
+        Thread.sleep(2_100);
+        try (var publishes = away.publishes(MqttGlobalPublishFilter.ALL)) {
+            away.connectWith().cleanStart(false).sessionExpiryInterval(600).simpleAuth().username("u")
+                    .password("p".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+            clients.add(away);
+            Mqtt5Publish only = publishes.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertThat(only.getTopic().toString(), is("exp/long"));
+            long left = only.getMessageExpiryInterval().orElseThrow();
+            assertThat(left <= 598 && left > 500, is(true));
+            assertThat(publishes.receive(500, TimeUnit.MILLISECONDS), is(Optional.empty()));
+        }
+    }
+
+    @Test
     void responseInformationIsGivenWhenAskedFor() throws Exception {
         var client = new org.eclipse.paho.mqttv5.client.MqttClient(server.uri(), "asker", new MemoryPersistence());
         MqttConnectionOptions options = new MqttConnectionOptions();
