@@ -43,14 +43,14 @@ class MqttTlsIT {
             Path pem = data.resolve("tls").resolve("pier-tls.pem");
             assertThat(Files.exists(pem), is(true));
             fingerprint = fingerprintLine(server);
+            // retained, so that the subscriber started afterwards gets it
+            var pub = new ProcessBuilder("mosquitto_pub", "--cafile", pem.toString(), "-h", "127.0.0.1", "-p",
+                    Integer.toString(port), "-u", "admin", "-P", "s3cret", "-t", "tls/1", "-m", "secret", "-q", "1",
+                    "-r").redirectErrorStream(true).start();
+            assertThat(new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8), pub.waitFor(), is(0));
             var sub = new ProcessBuilder("mosquitto_sub", "--cafile", pem.toString(), "-h", "127.0.0.1", "-p",
                     Integer.toString(port), "-u", "admin", "-P", "s3cret", "-t", "tls/#", "-C", "1", "-W", "10",
                     "-q", "1").redirectErrorStream(true).start();
-            Thread.sleep(1_000);
-            var pub = new ProcessBuilder("mosquitto_pub", "--cafile", pem.toString(), "-h", "127.0.0.1", "-p",
-                    Integer.toString(port), "-u", "admin", "-P", "s3cret", "-t", "tls/1", "-m", "secret", "-q", "1")
-                    .redirectErrorStream(true).start();
-            assertThat(new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8), pub.waitFor(), is(0));
             assertThat(sub.waitFor(15, TimeUnit.SECONDS), is(true));
             assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8), is("secret\n"));
             // a client that does not trust the certificate is refused by its own TLS check

@@ -101,24 +101,35 @@ final class Session {
         codec = chosen;
     }
 
-    private final Map<String, Integer> writing = new java.util.concurrent.ConcurrentHashMap<>();
+    // writes in progress by topic: the change can reach a feed before the write returns its version
+    private final Map<String, java.util.concurrent.CompletableFuture<Long>> writing =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A write of this session's to a record topic begins; {@link #wrote} ends it. */
     void writing(String topic) {
-        writing.merge(topic, 1, Integer::sum);
+        writing.put(topic, new java.util.concurrent.CompletableFuture<>());
     }
 
+    /** The write ends with the version it made (0 when it failed). */
     void wrote(String topic, long version) {
         if (version != 0) {
             ownWrites.put(topic, version);
         }
-        writing.computeIfPresent(topic, (t, n) -> n == 1 ? null : n - 1);
+        java.util.concurrent.CompletableFuture<Long> done = writing.remove(topic);
+        if (done != null) {
+            done.complete(version);
+        }
     }
 
-    /** Whether a change is this session's own write; waits (a little) for a write of its still in progress. */
+    /** Whether a change is this session's own write; waits up to a second for a write of its in progress. */
     boolean wroteItself(String topic, long version) throws InterruptedException {
-        for (int i = 0; i < 200 && writing.containsKey(topic); i++) {
-            Thread.sleep(5); // the change can reach the feed before the write returns its version
+        java.util.concurrent.CompletableFuture<Long> inProgress = writing.get(topic);
+        if (inProgress != null) {
+            try {
+                inProgress.get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // decided by what is known
+            }
         }
         Long own = ownWrites.get(topic);
         return own != null && own == version;

@@ -158,11 +158,14 @@ class Mqtt5FeaturesTest {
         away.subscribeWith().topicFilter("exp/#").qos(MqttQos.AT_LEAST_ONCE).send();
         away.disconnect();
         Mqtt5BlockingClient publisher = client("expirer");
+        long published = System.currentTimeMillis();
         publisher.publishWith().topic("exp/short").qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(1)
                 .payload(bytes('s')).send();
         publisher.publishWith().topic("exp/long").qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(600)
                 .payload(bytes('l')).send();
-        Thread.sleep(2_100);
+        // the conditions are time: the short message expired (1 s), the long one two seconds older
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() > published + 2_100);
         try (var publishes = away.publishes(MqttGlobalPublishFilter.ALL)) {
             away.connectWith().cleanStart(false).sessionExpiryInterval(600).simpleAuth().username("u")
                     .password("p".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
