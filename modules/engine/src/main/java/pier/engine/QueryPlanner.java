@@ -20,10 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import pier.codec.Codec;
 import pier.query.Filter;
-import pier.query.Operator;
 import pier.query.Query;
 import pier.query.SortKey;
-import pier.query.Value;
 import pier.query.ValueOrder;
 import pier.resource.Record;
 import pier.store.KeyRange;
@@ -60,6 +58,7 @@ final class QueryPlanner {
     private final QueryStats.Counters counters;
     private final Map<String, Attribute> indexed;
     private final String tableMap;
+    private final ScanRanges scanRanges;
 
     QueryPlanner(TableDefinition table, Keys keys, Store store, Codec cbor, QueryStats.Counters counters) {
         this.table = table;
@@ -69,6 +68,7 @@ final class QueryPlanner {
         this.counters = counters;
         this.indexed = Indexes.indexed(table).stream().collect(Collectors.toMap(Attribute::name, Function.identity()));
         this.tableMap = Database.tableMap(table);
+        this.scanRanges = new ScanRanges(table, keys, indexed.keySet());
     }
 
     /**
@@ -200,13 +200,9 @@ final class QueryPlanner {
         return key.attribute().isTopLevel() && key.attribute().names().getFirst().equals(table.primaryKey().name());
     }
 
-    /** Key ranges of one map, the table's own (primary keys) or an index's. */
-    private record Ranges(String map, boolean index, List<KeyRange> ranges) {
-    }
-
     private Optional<Candidates> candidates(Filter filter) {
         return switch (filter) {
-            case Filter.Comparison comparison -> ranges(comparison).map(this::scan);
+            case Filter.Comparison comparison -> scanRanges.of(comparison).map(this::scan);
             case Filter.And and -> and(and.operands());
             case Filter.Or or -> {
                 List<Optional<Candidates>> operands = or.operands().stream().map(this::candidates).toList();
@@ -219,12 +215,13 @@ final class QueryPlanner {
 
     // comparisons on one attribute narrow one scan (age=gt=3&age=lt=5); the rest drive in lockstep
     private Optional<Candidates> and(List<Filter> operands) {
-        Map<String, Ranges> byMap = new java.util.LinkedHashMap<>();
+        Map<String, ScanRanges.Ranges> byMap = new java.util.LinkedHashMap<>();
         List<Candidates> others = new ArrayList<>();
         for (Filter operand : operands) {
-            Optional<Ranges> ranges = operand instanceof Filter.Comparison c ? ranges(c) : Optional.empty();
+            Optional<ScanRanges.Ranges> ranges = operand instanceof Filter.Comparison c ? scanRanges.of(c)
+                    : Optional.empty();
             if (ranges.isPresent()) {
-                byMap.merge(ranges.get().map(), ranges.get(), QueryPlanner::intersect);
+                byMap.merge(ranges.get().map(), ranges.get(), ScanRanges::intersect);
             } else {
                 candidates(operand).ifPresent(others::add);
             }
@@ -234,28 +231,7 @@ final class QueryPlanner {
                 : Optional.of(others.size() == 1 ? others.getFirst() : smallest(others));
     }
 
-    private static Ranges intersect(Ranges a, Ranges b) {
-        List<KeyRange> both = new ArrayList<>();
-        for (KeyRange x : a.ranges()) {
-            for (KeyRange y : b.ranges()) {
-                byte[] from = max(x.from().orElse(new byte[0]), y.from().orElse(new byte[0]));
-                Optional<byte[]> to = x.to().isEmpty() ? y.to() : y.to().isEmpty() ? x.to()
-                        : Optional.of(KEY_ORDER.compare(x.to().get(), y.to().get()) <= 0 ? x.to().get() : y.to().get());
-                if (to.isEmpty()) {
-                    both.add(KeyRange.atLeast(from));
-                } else if (KEY_ORDER.compare(from, to.get()) < 0) {
-                    both.add(KeyRange.between(from, to.get()));
-                }
-            }
-        }
-        return new Ranges(a.map(), a.index(), both);
-    }
-
-    private static byte[] max(byte[] a, byte[] b) {
-        return KEY_ORDER.compare(a, b) >= 0 ? a : b;
-    }
-
-    private Candidates scan(Ranges ranges) {
+    private Candidates scan(ScanRanges.Ranges ranges) {
         return () -> concat(ranges.ranges().stream().map(range -> store.scan(ranges.map(), range)
                 .map(ranges.index() ? this::indexEntry : this::keyEntry)).toList());
     }
@@ -284,93 +260,6 @@ final class QueryPlanner {
                 streams.forEach(Stream::close);
             }
         };
-    }
-
-    private Optional<Ranges> ranges(Filter.Comparison comparison) {
-        if (!comparison.attribute().isTopLevel()) {
-            return Optional.empty();
-        }
-        String name = comparison.attribute().names().getFirst();
-        if (name.equals(table.primaryKey().name())) {
-            return keyRanges(comparison.operator(), comparison.value()).map(r -> new Ranges(tableMap, false, r));
-        }
-        if (!indexed.containsKey(name)) {
-            return Optional.empty();
-        }
-        return indexRanges(comparison.operator(), comparison.value())
-                .map(r -> new Ranges(Indexes.map(table, name), true, r));
-    }
-
-    private static Optional<List<KeyRange>> indexRanges(Operator operator, Value value) {
-        List<JsonNode> forms = operator == Operator.STRICT_EQUAL ? List.of(value.strictForm()) : value.looseForms();
-        List<KeyRange> ranges = new ArrayList<>();
-        switch (operator) {
-            case EQUAL, STRICT_EQUAL -> {
-                forms.forEach(form -> ranges.add(KeyRange.prefix(IndexKeys.value(form))));
-                if (operator == Operator.EQUAL && value.typed().filter(JsonNode::isNull).isPresent()) {
-                    ranges.add(KeyRange.prefix(IndexKeys.rank(ValueOrder.Rank.MISSING)));
-                }
-            }
-            // bounds are inclusive: a cut string or a rounded long may share its encoding with the bound
-            case GREATER, GREATER_OR_EQUAL -> forms.stream().filter(QueryPlanner::ordered).forEach(form -> ranges.add(
-                    KeyRange.between(IndexKeys.value(form), IndexKeys.rank(rankAfter(form)))));
-            case LESS, LESS_OR_EQUAL -> forms.stream().filter(QueryPlanner::ordered).forEach(form -> ranges.add(
-                    KeyRange.between(IndexKeys.rank(rankStart(form)), after(IndexKeys.value(form)))));
-            case STARTS_WITH -> ranges.add(KeyRange.prefix(IndexKeys.stringPrefix(value.text())));
-            default -> {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(ranges);
-    }
-
-    private static boolean ordered(JsonNode form) {
-        return form.isNumber() || form.isTextual() || form.isBoolean();
-    }
-
-    private static ValueOrder.Rank rankStart(JsonNode form) {
-        return form.isBoolean() ? ValueOrder.Rank.FALSE : ValueOrder.rank(form);
-    }
-
-    private static ValueOrder.Rank rankAfter(JsonNode form) {
-        return form.isBoolean() ? ValueOrder.Rank.NUMBER : ValueOrder.Rank.values()[ValueOrder.rank(form).ordinal() + 1];
-    }
-
-    private Optional<List<KeyRange>> keyRanges(Operator operator, Value value) {
-        boolean numeric = table.keyKind() == AttributeType.Kind.INT || table.keyKind() == AttributeType.Kind.LONG;
-        List<byte[]> bounds = (operator == Operator.STRICT_EQUAL ? List.of(value.strictForm()) : value.looseForms())
-                .stream().filter(f -> numeric ? f.isNumber() : f.isTextual())
-                .map(f -> numeric ? numberKey(f) : keys.encode(f.textValue())).toList();
-        return switch (operator) {
-            case EQUAL, STRICT_EQUAL -> Optional.of(bounds.stream().map(k -> KeyRange.between(k, exactlyAfter(k)))
-                    .toList());
-            case GREATER, GREATER_OR_EQUAL -> Optional.of(bounds.stream().map(KeyRange::atLeast).toList());
-            case LESS, LESS_OR_EQUAL -> Optional.of(bounds.stream().map(k -> KeyRange.between(new byte[0],
-                    exactlyAfter(k))).toList());
-            case STARTS_WITH -> numeric ? Optional.empty()
-                    : Optional.of(List.of(KeyRange.prefix(keys.encode(value.text()))));
-            default -> Optional.empty();
-        };
-    }
-
-    // the smallest key after every key that starts with this one
-    private static byte[] after(byte[] key) {
-        return KeyRange.prefix(key).to().orElseThrow();
-    }
-
-    // the smallest key after this one
-    private static byte[] exactlyAfter(byte[] key) {
-        return Arrays.copyOf(key, key.length + 1);
-    }
-
-    // the key of the whole number at or below a number, within the key type's range
-    private byte[] numberKey(JsonNode number) {
-        long value = number.isIntegralNumber() && number.canConvertToLong() ? number.longValue()
-                : (long) Math.floor(number.doubleValue());
-        if (table.keyKind() == AttributeType.Kind.INT) {
-            value = Math.clamp(value, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        }
-        return keys.encode(Long.toString(value));
     }
 
     private byte[] keyEntry(StoreEntry entry) {

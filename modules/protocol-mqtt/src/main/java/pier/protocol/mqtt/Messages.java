@@ -74,7 +74,29 @@ final class Messages {
         return size;
     }
 
-    private static Optional<String> string(MqttProperties properties, int id) {
+    /** The value of the first user property with this key. */
+    static Optional<String> userProperty(MqttProperties properties, String key) {
+        for (MqttProperties.MqttProperty<?> property : properties.getProperties(MqttProperties.USER_PROPERTY)) {
+            if (property instanceof MqttProperties.UserProperty pair && pair.value().key.equals(key)) {
+                return Optional.of(pair.value().value);
+            }
+            if (property instanceof MqttProperties.UserProperties pairs) {
+                for (MqttProperties.StringPair pair : pairs.value()) {
+                    if (pair.key.equals(key)) {
+                        return Optional.of(pair.value);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static int intProperty(MqttProperties properties, int id, int otherwise) {
+        MqttProperties.MqttProperty<?> property = properties == null ? null : properties.getProperty(id);
+        return property == null ? otherwise : (Integer) property.value();
+    }
+
+    static Optional<String> string(MqttProperties properties, int id) {
         MqttProperties.MqttProperty<?> property = properties.getProperty(id);
         return property == null ? Optional.empty() : Optional.of((String) property.value());
     }

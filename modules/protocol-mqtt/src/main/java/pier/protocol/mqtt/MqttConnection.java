@@ -36,6 +36,8 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 
 import pier.resource.Principal;
 
+import static pier.protocol.mqtt.ReasonCodes.*;
+
 /**
  * One network connection's protocol state. Packets arrive on the transport's thread and are handled
  * in order on a virtual thread of the connection's own, where waiting (credential checks, durable
@@ -53,26 +55,6 @@ public final class MqttConnection {
     static final int TOPIC_ALIASES = 16;
     private static final long NEVER = Long.MAX_VALUE;
 
-    // v5 reason codes (MQTT 5 §2.4)
-    static final byte NORMAL = 0x00;
-    static final byte WITH_WILL = 0x04;
-    static final byte UNSPECIFIED = (byte) 0x80;
-    static final byte MALFORMED = (byte) 0x81;
-    static final byte PROTOCOL_ERROR = (byte) 0x82;
-    static final byte NOT_AUTHORIZED = (byte) 0x87;
-    static final byte SERVER_SHUTTING_DOWN = (byte) 0x8B;
-    static final byte KEEP_ALIVE_TIMEOUT = (byte) 0x8D;
-    static final byte SESSION_TAKEN_OVER = (byte) 0x8E;
-    static final byte TOPIC_FILTER_INVALID = (byte) 0x8F;
-    static final byte TOPIC_NAME_INVALID = (byte) 0x90;
-    static final byte PACKET_ID_NOT_FOUND = (byte) 0x92;
-    static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
-    static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
-    static final byte PACKET_TOO_LARGE = (byte) 0x95;
-    static final byte QUOTA_EXCEEDED = (byte) 0x97;
-    static final byte NO_MATCHING_SUBSCRIBERS = 0x10;
-    static final byte NO_SUBSCRIPTION_EXISTED = 0x11;
-    static final byte PAYLOAD_FORMAT_INVALID = (byte) 0x99;
 
     private final MqttBroker broker;
     private final MqttTransport transport;
@@ -224,18 +206,18 @@ public final class MqttConnection {
             return;
         }
         principal = authenticated.get();
-        Optional<String> accept = (v5 ? userProperty(properties, "accept") : Optional.<String>empty())
+        Optional<String> accept = (v5 ? Messages.userProperty(properties, "accept") : Optional.<String>empty())
                 .or(transport::accept);
         outgoing = accept.flatMap(broker.tables::outgoing).orElse(broker.tables.json());
         if (connect.variableHeader().isWillFlag() && !willFrom(connect, clientId)) {
             return;
         }
         if (v5) {
-            clientReceiveMaximum = intProperty(properties, MqttProperties.RECEIVE_MAXIMUM, 65_535);
-            clientMaxPacket = intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE);
-            clientTopicAliases = intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM, 0);
+            clientReceiveMaximum = Messages.intProperty(properties, MqttProperties.RECEIVE_MAXIMUM, 65_535);
+            clientMaxPacket = Messages.intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE);
+            clientTopicAliases = Messages.intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM, 0);
         }
-        long requestedExpiry = v5 ? Integer.toUnsignedLong(intProperty(properties,
+        long requestedExpiry = v5 ? Integer.toUnsignedLong(Messages.intProperty(properties,
                 MqttProperties.SESSION_EXPIRY_INTERVAL, 0)) * 1000 : cleanStart ? 0 : NEVER;
         expiryMillis = Math.min(requestedExpiry, broker.settings.maxSessionExpiry().toMillis());
         int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
@@ -260,7 +242,7 @@ public final class MqttConnection {
             ack.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE,
                     broker.settings.maxPacketSize()));
             ack.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, TOPIC_ALIASES));
-            if (intProperty(properties, MqttProperties.REQUEST_RESPONSE_INFORMATION, 0) == 1) {
+            if (Messages.intProperty(properties, MqttProperties.REQUEST_RESPONSE_INFORMATION, 0) == 1) {
                 ack.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_INFORMATION,
                         "response/" + clientId + "/"));
             }
@@ -318,7 +300,7 @@ public final class MqttConnection {
                 connect.variableHeader().willQos(), connect.variableHeader().isWillRetain(),
                 properties == null ? MqttProperties.NO_PROPERTIES : properties, clientId);
         willDelayMillis = properties == null ? 0
-                : Integer.toUnsignedLong(intProperty(properties, MqttProperties.WILL_DELAY_INTERVAL, 0)) * 1000;
+                : Integer.toUnsignedLong(Messages.intProperty(properties, MqttProperties.WILL_DELAY_INTERVAL, 0)) * 1000;
         return true;
     }
 
@@ -419,7 +401,10 @@ public final class MqttConnection {
         if (topic.startsWith("$SYS")) {
             reason = NOT_AUTHORIZED;
         } else if (record.isPresent()) {
-            reason = write(record.get(), publish, properties);
+            Optional<String> contentType = version == 5 ? Messages.string(properties, MqttProperties.CONTENT_TYPE)
+                    : Optional.empty();
+            reason = broker.tables.write(record.get(), ByteBufUtil.getBytes(publish.content()),
+                    publish.fixedHeader().isRetain(), contentType, principal, session);
         } else {
             byte[] payload = ByteBufUtil.getBytes(publish.content());
             Message message = Messages.fromProperties(topic, payload, qos, publish.fixedHeader().isRetain(),
@@ -447,59 +432,8 @@ public final class MqttConnection {
         }
     }
 
-    // a retained publish writes the record (an empty one deletes it), durably before the ack; a plain one
-    // notifies its subscribers
-    private byte write(TableTopics.Target target, MqttPublishMessage publish, MqttProperties properties) {
-        byte[] payload = ByteBufUtil.getBytes(publish.content());
-        boolean retain = publish.fixedHeader().isRetain();
-        try {
-            if (retain && payload.length == 0) {
-                target.resource().delete(pier.resource.Request.of(principal, target.id()));
-                return NORMAL;
-            }
-            Optional<String> contentType = version == 5 ? Optional.ofNullable(properties.getProperty(
-                    MqttProperties.CONTENT_TYPE)).map(p -> (String) p.value()) : Optional.empty();
-            pier.resource.Request request = pier.resource.Request.of(principal, target.id())
-                    .withContent(broker.tables.incoming(payload, contentType));
-            if (retain) {
-                String topic = target.name() + "/" + target.id();
-                session.writing(topic);
-                long version = 0;
-                try {
-                    version = target.resource().put(request).version();
-                } finally {
-                    session.wrote(topic, version);
-                }
-            } else {
-                target.resource().publish(request);
-            }
-            return NORMAL;
-        } catch (pier.codec.CodecException e) {
-            LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", publish.variableHeader().topicName(), e.getMessage());
-            return PAYLOAD_FORMAT_INVALID;
-        } catch (pier.resource.ResourceException e) {
-            LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", publish.variableHeader().topicName(), e.getMessage());
-            return switch (e.kind()) {
-                case BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE, TOO_LARGE -> PAYLOAD_FORMAT_INVALID;
-                case FORBIDDEN, UNAUTHORIZED -> NOT_AUTHORIZED;
-                default -> UNSPECIFIED;
-            };
-        }
-    }
-
     private void startFeeds(Subscription subscription, boolean currentState) {
-        for (TableTopics.Scope scope : broker.tables.scopes(subscription.filter())) {
-            pier.resource.Request request = pier.resource.Request.of(principal, scope.id()).withQuery(scope.query());
-            var options = new pier.resource.SubscribeOptions(broker.settings.sessionBacklog(),
-                    pier.resource.SubscribeOptions.Overflow.DROP, currentState);
-            try {
-                session.addFeed(subscription.filter(), new TableFeed(session, subscription, scope.name(),
-                        scope.resource().subscribe(request, options), currentState));
-            } catch (pier.resource.ResourceException e) {
-                LOG.log(System.Logger.Level.DEBUG, "no feed of {0} for {1}: {2}", scope.name(),
-                        subscription.filter(), e.getMessage());
-            }
-        }
+        broker.tables.follow(subscription, session, principal, broker.settings.sessionBacklog(), currentState);
     }
 
     private void pubrel(int packetId) {
@@ -586,7 +520,7 @@ public final class MqttConnection {
 
     private void subscribe(MqttSubscribeMessage subscribe) {
         MqttMessageIdAndPropertiesVariableHeader header = subscribe.idAndPropertiesVariableHeader();
-        int identifier = intProperty(header.properties(), MqttProperties.SUBSCRIPTION_IDENTIFIER, 0);
+        int identifier = Messages.intProperty(header.properties(), MqttProperties.SUBSCRIPTION_IDENTIFIER, 0);
         List<Integer> codes = new ArrayList<>();
         List<Map.Entry<Subscription, Boolean>> granted = new ArrayList<>();
         for (MqttTopicSubscription wanted : subscribe.payload().topicSubscriptions()) {
@@ -817,26 +751,5 @@ public final class MqttConnection {
             return id.messageId();
         }
         return ((MqttMessageIdAndPropertiesVariableHeader) header).messageId();
-    }
-
-    private static Optional<String> userProperty(MqttProperties properties, String key) {
-        for (MqttProperties.MqttProperty<?> property : properties.getProperties(MqttProperties.USER_PROPERTY)) {
-            if (property instanceof MqttProperties.UserProperty pair && pair.value().key.equals(key)) {
-                return Optional.of(pair.value().value);
-            }
-            if (property instanceof MqttProperties.UserProperties pairs) {
-                for (MqttProperties.StringPair pair : pairs.value()) {
-                    if (pair.key.equals(key)) {
-                        return Optional.of(pair.value);
-                    }
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static int intProperty(MqttProperties properties, int id, int otherwise) {
-        MqttProperties.MqttProperty<?> property = properties == null ? null : properties.getProperty(id);
-        return property == null ? otherwise : (Integer) property.value();
     }
 }

@@ -6,9 +6,14 @@ import java.util.Optional;
 
 import pier.codec.Codec;
 import pier.codec.CodecRegistry;
+import pier.codec.CodecException;
 import pier.resource.Content;
+import pier.resource.Principal;
+import pier.resource.Request;
 import pier.resource.Resource;
+import pier.resource.ResourceException;
 import pier.resource.ResourceRegistry;
+import pier.resource.SubscribeOptions;
 
 /**
  * Topics that are records: {@code T/<id>} is record {@code <id>} of the resource served as {@code T}
@@ -21,6 +26,7 @@ public final class TableTopics {
     public static final TableTopics NONE = new TableTopics(new ResourceRegistry(),
             CodecRegistry.of(pier.codec.CodecLimits.DEFAULT, List.of()));
 
+    private static final System.Logger LOG = System.getLogger(TableTopics.class.getName());
     private static final String OPAQUE = "application/octet-stream";
 
     private final ResourceRegistry resources;
@@ -131,5 +137,61 @@ public final class TableTopics {
             return new Content.Structured(codecs.json().decode(payload));
         }
         return new Content.Opaque(OPAQUE, payload);
+    }
+
+    /**
+     * A publish to a record topic: a retained one replaces the record (an empty one deletes it), durably
+     * before the ack; a plain one notifies the record's subscribers.
+     *
+     * @return the v5 reason code for the ack
+     */
+    byte write(Target target, byte[] payload, boolean retain, Optional<String> contentType, Principal principal,
+               Session session) {
+        String topic = target.name() + "/" + target.id();
+        try {
+            if (retain && payload.length == 0) {
+                target.resource().delete(Request.of(principal, target.id()));
+                return ReasonCodes.NORMAL;
+            }
+            Request request = Request.of(principal, target.id()).withContent(incoming(payload, contentType));
+            if (!retain) {
+                target.resource().publish(request);
+                return ReasonCodes.NORMAL;
+            }
+            session.writing(topic);
+            long version = 0;
+            try {
+                version = target.resource().put(request).version();
+            } finally {
+                session.wrote(topic, version);
+            }
+            return ReasonCodes.NORMAL;
+        } catch (CodecException e) {
+            LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", topic, e.getMessage());
+            return ReasonCodes.PAYLOAD_FORMAT_INVALID;
+        } catch (ResourceException e) {
+            LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", topic, e.getMessage());
+            return switch (e.kind()) {
+                case BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE, TOO_LARGE -> ReasonCodes.PAYLOAD_FORMAT_INVALID;
+                case FORBIDDEN, UNAUTHORIZED -> ReasonCodes.NOT_AUTHORIZED;
+                default -> ReasonCodes.UNSPECIFIED;
+            };
+        }
+    }
+
+    /** Subscribes a session's subscription to the records its filter covers, each through a feed. */
+    void follow(Subscription subscription, Session session, Principal principal, int capacity,
+                boolean currentState) {
+        for (Scope scope : scopes(subscription.filter())) {
+            Request request = Request.of(principal, scope.id()).withQuery(scope.query());
+            var options = new SubscribeOptions(capacity, SubscribeOptions.Overflow.DROP, currentState);
+            try {
+                session.addFeed(subscription.filter(), new TableFeed(session, subscription, scope.name(),
+                        scope.resource().subscribe(request, options), currentState));
+            } catch (ResourceException e) {
+                LOG.log(System.Logger.Level.DEBUG, "no feed of {0} for {1}: {2}", scope.name(),
+                        subscription.filter(), e.getMessage());
+            }
+        }
     }
 }
