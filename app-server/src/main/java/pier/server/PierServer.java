@@ -23,14 +23,15 @@ import pier.codec.CodecRegistry;
 import pier.engine.Database;
 import pier.engine.Schema;
 import pier.engine.Users;
+import pier.protocol.WebSocketSubProtocol;
 import pier.protocol.http.RestService;
-import pier.resource.ResourceRegistry;
+import pier.protocol.http.WebSocketEndpoint;
 import pier.protocol.mqtt.MqttBroker;
 import pier.protocol.mqtt.MqttListener;
 import pier.protocol.mqtt.MqttSettings;
 import pier.protocol.mqtt.MqttWebSocket;
-import pier.protocol.http.WebSocketEndpoint;
 import pier.protocol.mqtt.TableTopics;
+import pier.resource.ResourceRegistry;
 import pier.store.Store;
 import pier.store.Stores;
 
@@ -128,17 +129,19 @@ final class PierServer {
                     // a streamed collection ends in a second small write; with Nagle's algorithm it waits
                     // for the client's delayed ACK (~40 ms)
                     .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                    .addFeature(Observability.feature(store, database))
-                    .routing(routing -> routing.register("/", new RestService(resources, codecs, users,
-                            CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive())));
+                    .addFeature(Observability.feature(store, database));
             if (!config.corsOrigins().isEmpty()) {
                 builder.addFeature(cors(config.corsOrigins()));
             }
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                     : Optional.of(Mqtt.start(config, database, users, codecs, resources));
             // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"
-            builder.addRouting(WebSocketEndpoint.routing(mqtt.map(m -> List.<pier.protocol.WebSocketSubProtocol>of(
-                    new MqttWebSocket(m.broker()))).orElse(List.of()), resources, codecs, users));
+            List<WebSocketSubProtocol> subProtocols = mqtt.map(m -> List.<WebSocketSubProtocol>of(
+                    new MqttWebSocket(m.broker()))).orElse(List.of());
+            WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, resources, codecs, users);
+            builder.routing(routing -> routing.addFilter(webSockets.upgradeGate()).register("/", new RestService(
+                            resources, codecs, users, CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive())))
+                    .addRouting(webSockets.routing());
             try {
                 return new PierServer(store, database, builder.build().start(), mqtt);
             } catch (RuntimeException e) {

@@ -1,11 +1,14 @@
 package pier.server;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -129,8 +132,49 @@ class WebSocketIT {
     }
 
     @Test
-    void anUpgradeToNothingServedIsRefused() {
-        assertThrows(ExecutionException.class, () -> open("/Nowhere/1", null));
-        assertThrows(ExecutionException.class, () -> open("/Dog/1?bad((", null));
+    void aRefusedUpgradeIsAnsweredWithTheStatusAGetWouldGetBeforeAnySocketOpens() throws Exception {
+        String admin = "Basic " + Base64.getEncoder().encodeToString("admin:s3cret".getBytes(StandardCharsets.UTF_8));
+        String missing = handshake("/Nowhere/1", admin);
+        assertThat(missing, startsWith("HTTP/1.1 404"));
+        assertThat(missing, containsString("application/problem+json"));
+        assertThat(missing, containsString("no resource /Nowhere"));
+        String anonymous = handshake("/Dog/1", null);
+        assertThat(anonymous, startsWith("HTTP/1.1 401"));
+        assertThat(anonymous, containsString("WWW-Authenticate: Basic"));
+        assertThat(handshake("/Dog/1", "Basic " + Base64.getEncoder().encodeToString("admin:wrong".getBytes(
+                StandardCharsets.UTF_8))), startsWith("HTTP/1.1 401"));
+        String badQuery = handshake("/Dog/?age=gt=", admin);
+        assertThat(badQuery, startsWith("HTTP/1.1 400"));
+        assertThat(badQuery, containsString("bad query"));
+        assertThat(handshake("/Dog", admin), startsWith("HTTP/1.1 404"));
+        assertThat(handshake("/Dog/1", admin), startsWith("HTTP/1.1 101"));
+        // and a client library sees the status too
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> open("/Nowhere/1", null));
+        assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode(), is(404));
+    }
+
+    /** The answer to a WebSocket handshake: status line, headers and (for a refusal) the body. */
+    static String handshake(String path, String authorization) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.append((char) b);
+            }
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                    .matcher(head);
+            return head + (length.find() ? new String(in.readNBytes(Integer.parseInt(length.group(1))),
+                    StandardCharsets.UTF_8) : "");
+        }
     }
 }

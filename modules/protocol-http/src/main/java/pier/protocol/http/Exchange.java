@@ -220,15 +220,4 @@ final class Exchange {
     private static String weak(String tag) {
         return tag.startsWith("W/") ? tag.substring(2) : tag;
     }
-
-    static Problem problem(CodecException e) {
-        return switch (e.kind()) {
-            case MALFORMED -> new Problem(400, "malformed body: " + e.getMessage()
-                    + (e.offset() >= 0 ? " (at offset " + e.offset() + ")" : ""),
-                    e.offset() >= 0 ? Optional.of("offset " + e.offset()) : Optional.empty());
-            case TOO_LARGE -> Problem.of(413, e.getMessage());
-            case UNSUPPORTED_MEDIA_TYPE -> Problem.of(406, e.getMessage());
-            case UNREPRESENTABLE -> Problem.of(406, e.getMessage());
-        };
-    }
 }

@@ -9,6 +9,10 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
+import pier.codec.CodecException;
+import pier.query.QueryException;
+import pier.resource.ResourceException;
+
 /**
  * An error answered as {@code application/problem+json} (RFC 9457): status, title, what is wrong in
  * {@code detail}, and the attribute or input position concerned in {@code pointer}.
@@ -23,11 +27,32 @@ record Problem(int status, String detail, Optional<String> pointer) {
         return new Problem(status, detail, Optional.empty());
     }
 
+    static Problem of(ResourceException e) {
+        return new Problem(e.kind().httpStatus(), e.getMessage(), e.pointer());
+    }
+
+    static Problem of(QueryException e) {
+        return new Problem(400, "bad query: " + e.getMessage(), Optional.of("query"));
+    }
+
+    static Problem of(CodecException e) {
+        return switch (e.kind()) {
+            case MALFORMED -> new Problem(400, "malformed body: " + e.getMessage()
+                    + (e.offset() >= 0 ? " (at offset " + e.offset() + ")" : ""),
+                    e.offset() >= 0 ? Optional.of("offset " + e.offset()) : Optional.empty());
+            case TOO_LARGE -> of(413, e.getMessage());
+            case UNSUPPORTED_MEDIA_TYPE, UNREPRESENTABLE -> of(406, e.getMessage());
+        };
+    }
+
     void send(ServerResponse response) {
         Status code = Status.create(status);
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("type", "about:blank")
                 .put("title", code.reasonPhrase()).put("status", status).put("detail", detail);
         pointer.ifPresent(p -> body.put("pointer", p));
+        if (status == 401) {
+            response.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"pier\", charset=\"UTF-8\"");
+        }
         response.status(code).header(HeaderNames.CONTENT_TYPE, "application/problem+json")
                 .send(body.toString().getBytes(StandardCharsets.UTF_8));
     }

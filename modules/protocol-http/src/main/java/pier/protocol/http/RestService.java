@@ -83,17 +83,14 @@ public final class RestService implements HttpService {
             refuseQuery(exchange, target);
             dispatch(exchange, target, exchange.resourceRequest(principal));
         } catch (ResourceException e) {
-            if (e.kind() == ResourceException.Kind.UNAUTHORIZED) {
-                response.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"pier\", charset=\"UTF-8\"");
-            }
             if (e.kind() == ResourceException.Kind.METHOD_NOT_ALLOWED) {
                 response.header(HeaderNames.ALLOW, allowed(target));
             }
-            new Problem(e.kind().httpStatus(), e.getMessage(), e.pointer()).send(response);
+            Problem.of(e).send(response);
         } catch (QueryException e) {
-            new Problem(400, "bad query: " + e.getMessage(), Optional.of("query")).send(response);
+            Problem.of(e).send(response);
         } catch (CodecException e) {
-            Exchange.problem(e).send(response);
+            Problem.of(e).send(response);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "failed " + exchange.method() + " " + request.path().rawPath(), e);
             if (!response.isSent()) {

@@ -12,6 +12,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.websocket.WsRouting;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -33,86 +34,129 @@ import pier.resource.ResourceRegistry;
 /**
  * WebSocket upgrades on every path of the HTTP port: the first sub-protocol the client offers that a
  * provider serves (e.g. {@code mqtt}) takes the connection's binary frames; otherwise the path names a
- * record, a collection or a live query, served as a {@link RecordSocket}.
+ * record, a collection or a live query, served as a {@link RecordSocket}. An HTTP filter checks a plain
+ * upgrade before it happens, so a refusal is an ordinary problem answer (401, 404, 400) rather than a
+ * socket opened and closed at once.
  */
 public final class WebSocketEndpoint {
 
     private static final HeaderName PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
 
-    private WebSocketEndpoint() {
-    }
+    private final Map<String, WebSocketSubProtocol> subProtocols;
+    private final ResourceRegistry resources;
+    private final CodecRegistry codecs;
+    private final Authenticator authenticator;
 
     /**
-     * The routing that serves these sub-protocols.
+     * Creates the endpoint.
      *
      * @param subProtocols  the providers
      * @param resources     what plain WebSockets subscribe to
      * @param codecs        the formats of plain WebSockets
      * @param authenticator checks the upgrade's credentials
-     * @return the WebSocket routing, for {@code WebServer.builder().addRouting(...)}
      */
-    public static WsRouting.Builder routing(List<WebSocketSubProtocol> subProtocols, ResourceRegistry resources,
-                                            CodecRegistry codecs, Authenticator authenticator) {
-        Map<String, WebSocketSubProtocol> byName = subProtocols.stream()
+    public WebSocketEndpoint(List<WebSocketSubProtocol> subProtocols, ResourceRegistry resources, CodecRegistry codecs,
+                             Authenticator authenticator) {
+        this.subProtocols = subProtocols.stream()
                 .collect(Collectors.toMap(WebSocketSubProtocol::name, Function.identity()));
-        return WsRouting.builder().endpoint("/*", () -> new Listener(byName, resources, codecs, authenticator));
+        this.resources = resources;
+        this.codecs = codecs;
+        this.authenticator = authenticator;
+    }
+
+    /**
+     * The WebSocket routing.
+     *
+     * @return the routing, for {@code WebServer.builder().addRouting(...)}
+     */
+    public WsRouting.Builder routing() {
+        return WsRouting.builder().endpoint("/*", Listener::new);
+    }
+
+    /**
+     * The filter that refuses a plain upgrade the caller may not make, with the status a GET would get.
+     * Helidon runs HTTP filters before it upgrades.
+     *
+     * @return the filter, for {@code HttpRouting.Builder.addFilter(...)}
+     */
+    public Filter upgradeGate() {
+        return (chain, request, response) -> {
+            Headers headers = request.headers();
+            boolean plainUpgrade = headers.first(HeaderNames.UPGRADE).filter("websocket"::equalsIgnoreCase)
+                    .isPresent() && subProtocol(headers).isEmpty();
+            Optional<Problem> refusal = plainUpgrade ? refusal(request.prologue(), headers) : Optional.empty();
+            if (refusal.isPresent()) {
+                refusal.get().send(response);
+            } else {
+                chain.proceed();
+            }
+        };
+    }
+
+    private Optional<Problem> refusal(HttpPrologue prologue, Headers headers) {
+        try {
+            recordSocket(prologue, headers);
+            return Optional.empty();
+        } catch (ResourceException e) {
+            return Optional.of(Problem.of(e));
+        } catch (QueryException e) {
+            return Optional.of(Problem.of(e));
+        } catch (CodecException e) {
+            return Optional.of(Problem.of(e));
+        }
+    }
+
+    private Optional<WebSocketSubProtocol> subProtocol(Headers headers) {
+        return offered(headers).stream().map(subProtocols::get).filter(p -> p != null).findFirst();
+    }
+
+    private static List<String> offered(Headers headers) {
+        return headers.contains(PROTOCOL) ? headers.get(PROTOCOL).allValues(true).stream().map(String::strip).toList()
+                : List.of();
+    }
+
+    private RecordSocket recordSocket(HttpPrologue prologue, Headers headers) {
+        Target target = Target.parse(prologue.uriPath().rawPath());
+        if (target.kind() != Target.Kind.COLLECTION && target.kind() != Target.Kind.RECORD) {
+            throw ResourceException.notFound("a WebSocket subscribes to a record (/T/id), a collection (/T/) "
+                    + "or a live query (/T/?query)");
+        }
+        Resource resource = resources.find(target.resource()).orElseThrow(() -> ResourceException.notFound(
+                "no resource /" + target.resource()));
+        Principal principal = RestService.authenticate(headers.first(HeaderNames.AUTHORIZATION), authenticator);
+        Request request = new Request(principal, target.id(), Query.parse(prologue.query().rawValue()),
+                Optional.empty(), Optional.empty());
+        Codec out = codecs.negotiate(headers.first(HeaderNames.ACCEPT).orElse(""));
+        Codec in = headers.first(HeaderNames.CONTENT_TYPE).flatMap(codecs::forContentType)
+                .filter(Codec::decodes).orElse(codecs.json());
+        return new RecordSocket(resource, request, out, in);
     }
 
     /** One connection: picks the sub-protocol on upgrade, then hands frames over. */
-    private static final class Listener implements WsListener {
+    private final class Listener implements WsListener {
 
-        private final Map<String, WebSocketSubProtocol> subProtocols;
-        private final ResourceRegistry resources;
-        private final CodecRegistry codecs;
-        private final Authenticator authenticator;
         private WebSocketSubProtocol chosen;
         private RecordSocket plain;
         private Optional<String> accept = Optional.empty();
         private WebSocketSubProtocol.Connection connection;
 
-        Listener(Map<String, WebSocketSubProtocol> subProtocols, ResourceRegistry resources, CodecRegistry codecs,
-                 Authenticator authenticator) {
-            this.subProtocols = subProtocols;
-            this.resources = resources;
-            this.codecs = codecs;
-            this.authenticator = authenticator;
-        }
-
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-            List<String> offered = headers.contains(PROTOCOL) ? headers.get(PROTOCOL).allValues(true) : List.of();
             accept = headers.first(HeaderNames.ACCEPT);
-            chosen = offered.stream().map(String::strip).map(subProtocols::get).filter(p -> p != null).findFirst()
-                    .orElse(null);
+            chosen = subProtocol(headers).orElse(null);
             if (chosen != null) {
                 return Optional.of(WritableHeaders.create().set(PROTOCOL, chosen.name()));
             }
-            plain = plain(prologue, headers);
-            // a browser fails the connection unless one of the sub-protocols it offered is echoed
-            return Optional.of(offered.isEmpty() ? WritableHeaders.create()
-                    : WritableHeaders.create().set(PROTOCOL, offered.getFirst().strip()));
-        }
-
-        private RecordSocket plain(HttpPrologue prologue, Headers headers) {
             try {
-                Target target = Target.parse(prologue.uriPath().rawPath());
-                if (target.kind() != Target.Kind.COLLECTION && target.kind() != Target.Kind.RECORD) {
-                    throw new WsUpgradeException("a WebSocket subscribes to a record (/T/id), a collection (/T/) "
-                            + "or a live query (/T/?query)");
-                }
-                Resource resource = resources.find(target.resource()).orElseThrow(() -> new WsUpgradeException(
-                        "no resource /" + target.resource()));
-                Principal principal = RestService.authenticate(headers.first(HeaderNames.AUTHORIZATION),
-                        authenticator);
-                Request request = new Request(principal, target.id(), Query.parse(prologue.query().rawValue()),
-                        Optional.empty(), Optional.empty());
-                Codec out = codecs.negotiate(accept.orElse(""));
-                Codec in = headers.first(HeaderNames.CONTENT_TYPE).flatMap(codecs::forContentType)
-                        .filter(Codec::decodes).orElse(codecs.json());
-                return new RecordSocket(resource, request, out, in);
+                plain = recordSocket(prologue, headers);
             } catch (ResourceException | QueryException | CodecException e) {
+                // upgradeGate answered these already; a failure here means the resource changed meanwhile
                 throw new WsUpgradeException(e.getMessage(), e);
             }
+            List<String> offered = offered(headers);
+            // a browser fails the connection unless one of the sub-protocols it offered is echoed
+            return Optional.of(offered.isEmpty() ? WritableHeaders.create()
+                    : WritableHeaders.create().set(PROTOCOL, offered.getFirst()));
         }
 
         @Override
