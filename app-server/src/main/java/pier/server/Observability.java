@@ -11,8 +11,9 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import pier.engine.Database;
-import pier.resource.Record;
 import pier.protocol.mqtt.MqttBroker;
+import pier.resource.Record;
+import pier.resource.SlowClients;
 import pier.store.Store;
 
 /** Health ({@code /observe/health}) and Prometheus metrics ({@code /observe/metrics}) for the server. */
@@ -26,6 +27,9 @@ final class Observability {
         registerQueryMeters(database, Metrics.globalRegistry());
         Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder("pier.record.encodings", Record.class,
                 ignored -> Record.encodings()).description("record bodies encoded into a wire format"));
+        Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder("pier.clients.fell.behind", SlowClients.class,
+                ignored -> SlowClients.closedTotal()).description("subscriptions and connections closed because "
+                + "their client fell further behind than its queue holds"));
         return ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import pier.resource.Event;
+import pier.resource.SlowClients;
 import pier.resource.SubscribeOptions;
 import pier.resource.Subscription;
 
@@ -22,7 +23,8 @@ final class QueueSubscription implements Subscription {
     private final BlockingQueue<Event> live;
     private final SubscribeOptions options;
     private final long position;
-    private final java.util.function.Consumer<QueueSubscription> onClose;
+    private final java.util.function.Consumer<QueueSubscription> detach;
+    private final java.util.List<Runnable> closeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.function.UnaryOperator<Event> filter;
     private Iterator<Event> state;
     private boolean syncedSent;
@@ -31,20 +33,20 @@ final class QueueSubscription implements Subscription {
     private volatile String reason;
 
     QueueSubscription(SubscribeOptions options, long position, Iterator<Event> state,
-                      java.util.function.Consumer<QueueSubscription> onClose) {
-        this(options, position, state, onClose, java.util.function.UnaryOperator.identity());
+                      java.util.function.Consumer<QueueSubscription> detach) {
+        this(options, position, state, detach, java.util.function.UnaryOperator.identity());
     }
 
     /** A subscription whose changes pass a filter first (a live query); null from the filter drops one. */
     QueueSubscription(SubscribeOptions options, long position, Iterator<Event> state,
-                      java.util.function.Consumer<QueueSubscription> onClose,
+                      java.util.function.Consumer<QueueSubscription> detach,
                       java.util.function.UnaryOperator<Event> filter) {
         this.filter = filter;
         this.live = new LinkedBlockingQueue<>(options.capacity()); // no array of the full capacity per subscriber
         this.options = options;
         this.position = position;
         this.state = options.currentState() ? state : Collections.emptyIterator();
-        this.onClose = onClose;
+        this.detach = detach;
     }
 
     /** Called by the writer's notification; never blocks. */
@@ -96,10 +98,19 @@ final class QueueSubscription implements Subscription {
     }
 
     @Override
+    public void onClose(Runnable listener) {
+        closeListeners.add(listener);
+        if (closed) {
+            listener.run();
+        }
+    }
+
+    @Override
     public void close() {
         if (!closed) {
             closed = true;
-            onClose.accept(this);
+            detach.accept(this);
+            closeListeners.forEach(Runnable::run);
         }
     }
 
@@ -108,6 +119,7 @@ final class QueueSubscription implements Subscription {
             dropped++;
         } else {
             reason = "the subscriber fell behind by more than " + options.capacity() + " events";
+            SlowClients.closed();
             close();
         }
     }

@@ -19,7 +19,9 @@ public final class Outgoing implements AutoCloseable {
 
     private final BlockingQueue<Event> queue;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+    private final int capacity;
     private volatile boolean closed;
+    private volatile String reason;
 
     /**
      * Creates a stream.
@@ -28,6 +30,7 @@ public final class Outgoing implements AutoCloseable {
      */
     public Outgoing(int capacity) {
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
     }
 
     /**
@@ -46,7 +49,8 @@ public final class Outgoing implements AutoCloseable {
      */
     public void send(Event event) {
         if (!closed && !queue.offer(event)) {
-            close();
+            SlowClients.closed();
+            close("the client fell behind by more than " + capacity + " messages");
         }
     }
 
@@ -80,8 +84,30 @@ public final class Outgoing implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Why the stream ended, once it has.
+     *
+     * @return the reason the protocol reports as an error (the client fell behind, the source ended
+     *     badly), or empty while open or after a plain close
+     */
+    public Optional<String> closeReason() {
+        return Optional.ofNullable(reason);
+    }
+
+    /**
+     * Ends the stream with an error the protocol reports (WebSocket close 1008, an SSE error event).
+     *
+     * @param why what went wrong
+     */
+    public synchronized void close(String why) {
+        if (!closed) {
+            reason = why;
+            close();
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             closeListeners.forEach(Runnable::run);

@@ -87,7 +87,7 @@ public interface Resource {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                outgoing.close();
+                subscription.closeReason().ifPresentOrElse(outgoing::close, outgoing::close);
             }
         });
         return outgoing;

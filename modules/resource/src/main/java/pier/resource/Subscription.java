@@ -32,6 +32,14 @@ public interface Subscription extends AutoCloseable {
      */
     boolean isClosed();
 
+    /**
+     * Registers a listener for the end of the subscription, by {@link #close()} or by the overflow
+     * policy; a protocol uses it to stop a write that waits on a client that no longer reads.
+     *
+     * @param listener called once when the subscription closes (at once when it already is)
+     */
+    void onClose(Runnable listener);
+
     /** Ends the subscription; waiting events are discarded. */
     @Override
     void close();

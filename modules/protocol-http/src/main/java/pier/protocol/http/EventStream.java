@@ -28,6 +28,7 @@ import pier.resource.Subscription;
 final class EventStream {
 
     private static final int RETRY_MILLIS = 3_000;
+    private static final Duration LAST_WRITE = Duration.ofSeconds(5);
     private static final SubscribeOptions OPTIONS = new SubscribeOptions(10_000, SubscribeOptions.Overflow.CLOSE,
             true);
 
@@ -59,10 +60,26 @@ final class EventStream {
         Subscription subscription = resource.subscribe(request, options);
         response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "text/event-stream")
                 .header(HeaderNames.CACHE_CONTROL, "no-cache");
-        try (subscription; OutputStream out = response.outputStream()) {
+        try (StalledWrite stalled = new StalledWrite(); subscription; OutputStream out = response.outputStream()) {
+            // a client that stopped reading leaves this thread blocked in a write while its queue overflows
+            subscription.onClose(() -> subscription.closeReason().ifPresent(reason -> stalled.interrupt()));
             write(out, "retry: " + RETRY_MILLIS + "\n\n");
-            // replayed changes are feed positions; a state (fresh, or after a reset) is not
-            boolean live = options.resumeAfter() >= 0;
+            relay(subscription, out, options.resumeAfter() >= 0, keepAlive);
+            if (subscription.closeReason().isPresent()) {
+                stalled.interruptAfter(LAST_WRITE);
+                write(out, "event: error\ndata: " + JsonNodeFactory.instance.objectNode().put("type", "error")
+                        .put("reason", subscription.closeReason().get()) + "\n\n");
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the client went away, or the socket was closed under a stalled write
+        }
+    }
+
+    /** Writes events until the subscription ends; returns early when interrupted by its overflow. */
+    private static void relay(Subscription subscription, OutputStream out, boolean resumed, Duration keepAlive) {
+        // replayed changes are feed positions; a state (fresh, or after a reset) is not
+        boolean live = resumed;
+        try {
             while (!subscription.isClosed()) {
                 Optional<Event> next = subscription.next(keepAlive);
                 if (next.isEmpty()) {
@@ -76,12 +93,8 @@ final class EventStream {
                     write(out, frame(event, live));
                 }
             }
-            subscription.closeReason().ifPresent(reason -> write(out, "event: error\ndata: "
-                    + JsonNodeFactory.instance.objectNode().put("type", "error").put("reason", reason) + "\n\n"));
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // the client went away
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // the subscription overflowed while we waited: the stream is still usable for the error event
         }
     }
 

@@ -37,7 +37,10 @@ final class RecordSocket {
     private final Codec incoming;
     private final BlockingQueue<Content> received = new LinkedBlockingQueue<>();
     private final List<Consumer<Content>> listeners = new CopyOnWriteArrayList<>();
-    private Outgoing stream;
+    private static final Duration LAST_WRITE = Duration.ofSeconds(5);
+
+    private volatile Outgoing stream;
+    private volatile boolean clientGone;
 
     RecordSocket(Resource resource, Request request, Codec outgoing, Codec incoming) {
         this.resource = resource;
@@ -77,21 +80,37 @@ final class RecordSocket {
     }
 
     private void forward(WsSession session) {
+        try (StalledWrite stalled = new StalledWrite()) {
+            // a client that stopped reading leaves this thread blocked in a send while its queue overflows
+            stream.onClose(() -> stream.closeReason().ifPresent(reason -> stalled.interrupt()));
+            forwardAll(session);
+            if (clientGone) {
+                return;
+            }
+            stalled.interruptAfter(LAST_WRITE);
+            synchronized (session) {
+                stream.closeReason().ifPresentOrElse(reason -> session.close(1008, reason),
+                        () -> session.close(1000, "the stream ended"));
+            }
+        } catch (RuntimeException e) {
+            // the socket went away, or was closed under a stalled write
+        }
+    }
+
+    /** Sends events until the stream ends (an interrupt in a send closes the socket and throws). */
+    private void forwardAll(WsSession session) {
         try {
-            while (!stream.isClosed()) {
+            while (stream.closeReason().isEmpty()) {
                 Optional<Event> next = stream.next(Duration.ofSeconds(1));
+                if (next.isEmpty() && stream.isClosed()) {
+                    break;
+                }
                 if (next.isPresent() && next.get().type() != Event.Type.GAP) {
                     send(session, Events.json(next.get()));
                 }
             }
-            // a stream closed by the server: it fell behind, or the resource ended it
-            synchronized (session) {
-                session.close(1008, "the client fell behind or the stream ended");
-            }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            // the socket went away
+            // the stream overflowed while we waited: the socket is still usable for the close frame
         }
     }
 
@@ -119,6 +138,7 @@ final class RecordSocket {
     }
 
     void closed() {
+        clientGone = true;
         if (stream != null) {
             stream.close();
         }
