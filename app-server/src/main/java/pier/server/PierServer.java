@@ -17,6 +17,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.cors.CorsFeature;
+import io.helidon.webserver.websocket.WsConfig;
 
 import pier.codec.CodecLimits;
 import pier.codec.CodecRegistry;
@@ -132,6 +133,11 @@ final class PierServer {
                     .addFeature(Observability.feature(store, database));
             if (!config.corsOrigins().isEmpty()) {
                 builder.addFeature(cors(config.corsOrigins()));
+                // pages of the listed origins may open WebSockets; without a list Helidon allows only the
+                // server's own origin. "*" does not reach WebSockets: any site could open sockets with
+                // the user's credentials (cross-site WebSocket hijacking)
+                builder.addProtocol(WsConfig.builder().name("websocket").origins(Set.copyOf(
+                        config.corsOrigins().stream().filter(origin -> !origin.equals("*")).toList())).build());
             }
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                     : Optional.of(Mqtt.start(config, database, users, codecs, resources));
@@ -192,6 +198,9 @@ final class PierServer {
     private static CorsFeature cors(List<String> origins) {
         return CorsFeature.builder().enabled(true).addDefaults(false).addPath(path -> path.pathPattern("/*")
                 .allowOrigins(Set.copyOf(origins))
+                // EventSource and fetch with credentials; never with "*", which would hand any site the
+                // user's credentials
+                .allowCredentials(!origins.contains("*"))
                 .allowMethods(Set.of("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"))
                 .exposeHeaders(Set.of("ETag", "Location"))).build();
     }

@@ -1,0 +1,111 @@
+package pier.server;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless chromium, driven by chromium-driver: a page from another origin opens
+ * {@code new WebSocket(...)} and {@code new EventSource(..., {withCredentials: true})} on a record and
+ * sees a change made over REST. The page's origin is listed in {@code --cors-origins}, which both CORS
+ * (with credentials) and the WebSocket origin check follow.
+ */
+class BrowserIT {
+
+    private static final String PAGE = """
+            <!doctype html>
+            <title>pier live</title>
+            <script>
+              const server = new URL(location.href).searchParams.get('server');
+              window.seen = [];
+              const events = new EventSource('http://' + server + '/Dog/browser1', {withCredentials: true});
+              events.addEventListener('synced', () => seen.push('sse:synced'));
+              events.addEventListener('put', e => seen.push('sse:' + JSON.parse(e.data).value.name));
+              events.onerror = () => seen.push('sse:error');
+              const socket = new WebSocket('ws://' + server + '/Dog/browser1');
+              socket.onmessage = e => {
+                const event = JSON.parse(e.data);
+                seen.push('ws:' + (event.type === 'put' ? event.value.name : event.type));
+              };
+              socket.onclose = e => seen.push('ws:closed ' + e.code);
+            </script>
+            """;
+
+    @TempDir
+    static Path folder;
+    static HttpServer pages;
+    static ServerProcess server;
+    static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        pages.createContext("/live.html", exchange -> {
+            byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        pages.start();
+        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data",
+                folder.resolve("data").toString(), "--allow-anonymous", "true", "--cors-origins", pageOrigin());
+        port = server.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        pages.stop(0);
+    }
+
+    private static String pageOrigin() {
+        return "http://127.0.0.1:" + pages.getAddress().getPort();
+    }
+
+    @Test
+    void aPageSeesARestChangeOverWebSocketAndEventSource() {
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
+        ChromeDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get(pageOrigin() + "/live.html?server=127.0.0.1:" + port);
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen(browser).containsAll(List.of("sse:synced",
+                    "ws:synced")));
+            RestClient admin = new RestClient(port, "admin", "s3cret");
+            assertThat(admin.putJson("/Dog/browser1", "{\"name\":\"Seen in a browser\"}").statusCode(), is(204));
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen(browser).containsAll(List.of(
+                    "sse:Seen in a browser", "ws:Seen in a browser")));
+            assertThat(seen(browser), hasItems("sse:synced", "ws:synced"));
+        } finally {
+            browser.quit();
+            service.stop();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> seen(ChromeDriver browser) {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("return window.seen || [];");
+    }
+}
