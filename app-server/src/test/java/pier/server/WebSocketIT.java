@@ -146,7 +146,7 @@ class WebSocketIT {
         String badQuery = handshake("/Dog/?age=gt=", admin);
         assertThat(badQuery, startsWith("HTTP/1.1 400"));
         assertThat(badQuery, containsString("bad query"));
-        assertThat(handshake("/Dog", admin), startsWith("HTTP/1.1 404"));
+        assertThat(handshake("/", admin), startsWith("HTTP/1.1 404"));
         assertThat(handshake("/Dog/1", admin), startsWith("HTTP/1.1 101"));
         // and a client library sees the status too
         ExecutionException refused = assertThrows(ExecutionException.class, () -> open("/Nowhere/1", null));

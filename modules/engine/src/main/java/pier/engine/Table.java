@@ -65,6 +65,9 @@ final class Table implements Resource {
 
     @Override
     public Record get(Request request) {
+        if (request.id().isEmpty()) {
+            return Record.message(definition.name(), new pier.resource.Content.Structured(describe(request)));
+        }
         String id = request.requiredId();
         check.selectOnly(request.query(), "a record");
         return database.store().get(Database.tableMap(definition), keys.encode(id))
@@ -182,8 +185,8 @@ final class Table implements Resource {
 
     /** The default stream of events, and what the client sends published as messages to the record. */
     @Override
-    public pier.resource.Outgoing connect(Request request, pier.resource.Incoming incoming) {
-        pier.resource.Outgoing outgoing = Resource.super.connect(request, incoming);
+    public Subscription connect(Request request, pier.resource.Incoming incoming) {
+        Subscription outgoing = Resource.super.connect(request, incoming);
         if (request.id().isPresent()) {
             incoming.onMessage(message -> publish(request.withContent(message)));
         }

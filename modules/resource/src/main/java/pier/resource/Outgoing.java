@@ -3,19 +3,22 @@ package pier.resource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The messages a resource sends on a connection: {@code send} them, {@code close} when done, and
  * {@code onClose} hears when the client goes away. Bounded: a send to a full stream closes it, so a
- * slow client can never make the sender wait or hold unbounded memory.
+ * slow client can never make the sender wait or hold unbounded memory. It is the {@link Subscription}
+ * the protocol reads; a message sent as a value (not an {@link Event} about a record) reaches the
+ * client as it is.
  */
-public final class Outgoing implements AutoCloseable {
+public final class Outgoing implements Subscription {
 
     private final BlockingQueue<Event> queue;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
@@ -23,14 +26,40 @@ public final class Outgoing implements AutoCloseable {
     private volatile boolean closed;
     private volatile String reason;
 
+    /** Creates a stream that holds as many waiting messages as a default subscription. */
+    public Outgoing() {
+        this(SubscribeOptions.DEFAULT.capacity());
+    }
+
     /**
      * Creates a stream.
      *
      * @param capacity how many messages may wait for the client
      */
     public Outgoing(int capacity) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.queue = new LinkedBlockingQueue<>(capacity); // no array of the full capacity per connection
         this.capacity = capacity;
+    }
+
+    /**
+     * Runs a producer on a virtual thread and streams what it sends, until it returns (the Java form of
+     * an async generator: {@code send} is {@code yield}). A producer that throws ends the stream with
+     * its message as the error.
+     *
+     * @param producer sends the messages
+     * @return the stream
+     */
+    public static Outgoing produce(Consumer<Outgoing> producer) {
+        Outgoing outgoing = new Outgoing();
+        Thread.ofVirtual().name("outgoing").start(() -> {
+            try {
+                producer.accept(outgoing);
+                outgoing.close();
+            } catch (RuntimeException e) {
+                outgoing.close(String.valueOf(e.getMessage()));
+            }
+        });
+        return outgoing;
     }
 
     /**
@@ -39,7 +68,16 @@ public final class Outgoing implements AutoCloseable {
      * @param message the message
      */
     public void send(JsonNode message) {
-        send(new Event(Event.Type.MESSAGE, "", Optional.of(Record.message("", new Content.Structured(message))), 0, 0));
+        send(new Content.Structured(message));
+    }
+
+    /**
+     * Sends a plain message, as received from a client or built by the resource.
+     *
+     * @param message the message
+     */
+    public void send(Content message) {
+        send(new Event(Event.Type.MESSAGE, "", Optional.of(Record.message("", message)), 0, 0));
     }
 
     /**
@@ -61,6 +99,7 @@ public final class Outgoing implements AutoCloseable {
      * @return the message, or empty on time-out or once closed and drained
      * @throws InterruptedException when interrupted
      */
+    @Override
     public Optional<Event> next(Duration timeout) throws InterruptedException {
         if (closed && queue.isEmpty()) {
             return Optional.empty();
@@ -73,6 +112,7 @@ public final class Outgoing implements AutoCloseable {
      *
      * @param listener called once when the stream closes
      */
+    @Override
     public void onClose(Runnable listener) {
         closeListeners.add(listener);
         if (closed) {
@@ -80,6 +120,7 @@ public final class Outgoing implements AutoCloseable {
         }
     }
 
+    @Override
     public boolean isClosed() {
         return closed;
     }
@@ -90,6 +131,7 @@ public final class Outgoing implements AutoCloseable {
      * @return the reason the protocol reports as an error (the client fell behind, the source ended
      *     badly), or empty while open or after a plain close
      */
+    @Override
     public Optional<String> closeReason() {
         return Optional.ofNullable(reason);
     }

@@ -1,6 +1,5 @@
 package pier.resource;
 
-import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,12 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public interface Resource {
 
-    /** Describes the resource itself (REST {@code GET /T}). */
+    /** Describes the resource in the server's list of resources (REST {@code GET /}); empty by default. */
     default JsonNode describe(Request request) {
-        throw ResourceException.methodNotAllowed("describe");
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     }
 
-    /** Reads one record ({@code GET /T/id}); a missing one is {@code NOT_FOUND}. */
+    /**
+     * Reads one record ({@code GET /T/id}; a missing one is {@code NOT_FOUND}), or, without an id, the
+     * resource itself ({@code GET /T}).
+     */
     default Record get(Request request) {
         throw ResourceException.methodNotAllowed("get");
     }
@@ -68,28 +70,15 @@ public interface Resource {
     }
 
     /**
-     * Opens a connection (WebSocket with {@code incoming}, Server-Sent Events with {@link Incoming#NONE}).
-     * By default it subscribes and forwards every event; resources override it to talk back.
+     * Opens a connection: a WebSocket with the client's {@code incoming} messages, a Server-Sent Events
+     * stream with {@link Incoming#NONE}. Return what the client is sent: by default the resource's
+     * {@link #subscribe subscription}; a resource that talks back returns an {@link Outgoing}.
      *
      * @param request  the connection's request
      * @param incoming what the client sends
      * @return what is sent to the client
      */
-    default Outgoing connect(Request request, Incoming incoming) {
-        Subscription subscription = subscribe(request, SubscribeOptions.DEFAULT);
-        Outgoing outgoing = new Outgoing(SubscribeOptions.DEFAULT.capacity());
-        outgoing.onClose(subscription::close);
-        Thread.ofVirtual().name("connect-" + request.id().orElse("*")).start(() -> {
-            try {
-                while (!outgoing.isClosed() && !subscription.isClosed()) {
-                    subscription.next(Duration.ofSeconds(1)).ifPresent(outgoing::send);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                subscription.closeReason().ifPresentOrElse(outgoing::close, outgoing::close);
-            }
-        });
-        return outgoing;
+    default Subscription connect(Request request, Incoming incoming) {
+        return subscribe(request, SubscribeOptions.DEFAULT);
     }
 }

@@ -32,8 +32,12 @@ public record SubscribeOptions(int capacity, Overflow overflow, boolean currentS
         return new SubscribeOptions(capacity, overflow, currentState, position);
     }
 
-    /** 1,024 waiting events, closing a subscriber that falls further behind, current state first. */
-    public static final SubscribeOptions DEFAULT = new SubscribeOptions(1024, Overflow.CLOSE, true);
+    /**
+     * 10,000 waiting events (a bulk write of thousands of records is one burst; queues grow as they
+     * fill, so the bound costs nothing until used), closing a subscriber that falls further behind,
+     * current state first.
+     */
+    public static final SubscribeOptions DEFAULT = new SubscribeOptions(10_000, Overflow.CLOSE, true);
 
     /** What to do when a subscriber falls behind by more than the capacity; the writer never waits. */
     public enum Overflow {

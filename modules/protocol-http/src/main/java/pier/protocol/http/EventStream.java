@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import pier.resource.Event;
+import pier.resource.Incoming;
 import pier.resource.Request;
 import pier.resource.Resource;
 import pier.resource.SubscribeOptions;
@@ -29,7 +30,7 @@ final class EventStream {
 
     private static final int RETRY_MILLIS = 3_000;
     private static final Duration LAST_WRITE = Duration.ofSeconds(5);
-    private static final SubscribeOptions OPTIONS = new SubscribeOptions(10_000, SubscribeOptions.Overflow.CLOSE,
+    private static final SubscribeOptions RESUMING = new SubscribeOptions(10_000, SubscribeOptions.Overflow.CLOSE,
             true);
 
     private static final io.helidon.http.HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
@@ -55,16 +56,19 @@ final class EventStream {
 
     static void stream(Resource resource, ServerRequest http, Request request, ServerResponse response,
                        Duration keepAlive) {
-        SubscribeOptions options = http.headers().first(LAST_EVENT_ID).map(EventStream::position)
-                .map(OPTIONS::resumingAfter).orElse(OPTIONS);
-        Subscription subscription = resource.subscribe(request, options);
+        Optional<Long> resumeAfter = http.headers().first(LAST_EVENT_ID).map(EventStream::position);
+        // a stream is the resource's connection without incoming messages; resuming replays the persisted
+        // feed, which only a subscription has
+        Subscription subscription = resumeAfter.isPresent()
+                ? resource.subscribe(request, RESUMING.resumingAfter(resumeAfter.get()))
+                : resource.connect(request, Incoming.NONE);
         response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "text/event-stream")
                 .header(HeaderNames.CACHE_CONTROL, "no-cache");
         try (StalledWrite stalled = new StalledWrite(); subscription; OutputStream out = response.outputStream()) {
             // a client that stopped reading leaves this thread blocked in a write while its queue overflows
             subscription.onClose(() -> subscription.closeReason().ifPresent(reason -> stalled.interrupt()));
             write(out, "retry: " + RETRY_MILLIS + "\n\n");
-            relay(subscription, out, options.resumeAfter() >= 0, keepAlive);
+            relay(subscription, out, resumeAfter.isPresent(), keepAlive);
             if (subscription.closeReason().isPresent()) {
                 stalled.interruptAfter(LAST_WRITE);
                 write(out, "event: error\ndata: " + JsonNodeFactory.instance.objectNode().put("type", "error")

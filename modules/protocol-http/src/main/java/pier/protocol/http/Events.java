@@ -1,11 +1,15 @@
 package pier.protocol.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import pier.resource.Event;
 
-/** Events as WebSocket and Server-Sent Events clients see them: {@code {type, id, value, version, sequence}}. */
+/**
+ * Events as WebSocket and Server-Sent Events clients see them: {@code {type, id, value, version,
+ * sequence}}; a message that is about no record (a custom resource's own) is sent as it is.
+ */
 final class Events {
 
     private Events() {
@@ -23,7 +27,10 @@ final class Events {
         };
     }
 
-    static ObjectNode json(Event event) {
+    static JsonNode json(Event event) {
+        if (event.type() == Event.Type.MESSAGE && event.id().isEmpty() && event.record().isPresent()) {
+            return event.record().get().value();
+        }
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("type", type(event));
         if (!event.id().isEmpty()) {
             data.put("id", event.id());
@@ -32,7 +39,7 @@ final class Events {
             data.put("reason", "left");
         }
         event.record().ifPresent(record -> data.set("value", record.opaqueContent()
-                .<com.fasterxml.jackson.databind.JsonNode>map(opaque -> JsonNodeFactory.instance.objectNode()
+                .<JsonNode>map(opaque -> JsonNodeFactory.instance.objectNode()
                         .put("contentType", opaque.contentType()).put("data", opaque.data()))
                 .orElseGet(record::value)));
         if (event.version() != 0) {

@@ -83,14 +83,16 @@ final class Exchange {
     }
 
     void sendRecord(Record record) {
+        // a computed answer (version 0) has no version to tag
+        String etag = record.version() == 0 ? null : record.etag();
         if (record.opaqueContent().isPresent()) {
             Content.Opaque opaque = record.opaqueContent().get();
-            send(Status.OK_200, opaque.contentType(), opaque.data(), record.etag());
+            send(Status.OK_200, opaque.contentType(), opaque.data(), etag);
             return;
         }
         Codec codec = responseCodec();
         byte[] body = query().selection().isEmpty() ? record.encoded(codec) : codec.encode(query().project(record.value()));
-        send(Status.OK_200, codec.mediaType(), body, record.etag());
+        send(Status.OK_200, codec.mediaType(), body, etag);
     }
 
     void sendValue(Status status, JsonNode value) {

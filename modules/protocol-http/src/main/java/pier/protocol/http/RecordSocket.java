@@ -1,13 +1,7 @@
 package pier.protocol.http;
 
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -18,10 +12,9 @@ import pier.codec.Codec;
 import pier.codec.CodecException;
 import pier.resource.Content;
 import pier.resource.Event;
-import pier.resource.Incoming;
-import pier.resource.Outgoing;
 import pier.resource.Request;
 import pier.resource.Resource;
+import pier.resource.Subscription;
 
 /**
  * A plain WebSocket on a record, a collection or a live query: the resource's {@code connect} stream
@@ -35,11 +28,10 @@ final class RecordSocket {
     private final Request request;
     private final Codec outgoing;
     private final Codec incoming;
-    private final BlockingQueue<Content> received = new LinkedBlockingQueue<>();
-    private final List<Consumer<Content>> listeners = new CopyOnWriteArrayList<>();
+    private final ReceivedMessages received = new ReceivedMessages();
     private static final Duration LAST_WRITE = Duration.ofSeconds(5);
 
-    private volatile Outgoing stream;
+    private volatile Subscription stream;
     private volatile boolean clientGone;
 
     RecordSocket(Resource resource, Request request, Codec outgoing, Codec incoming) {
@@ -50,32 +42,7 @@ final class RecordSocket {
     }
 
     void open(WsSession session) {
-        stream = resource.connect(request, new Incoming() {
-            @Override
-            public Iterator<Content> iterator() {
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return true;
-                    }
-
-                    @Override
-                    public Content next() {
-                        try {
-                            return received.take();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new java.util.NoSuchElementException("interrupted");
-                        }
-                    }
-                };
-            }
-
-            @Override
-            public void onMessage(Consumer<Content> listener) {
-                listeners.add(listener);
-            }
-        });
+        stream = resource.connect(request, received);
         Thread.ofVirtual().name("ws-" + request.id().orElse("*")).start(() -> forward(session));
     }
 
@@ -134,11 +101,11 @@ final class RecordSocket {
             return;
         }
         received.add(content);
-        listeners.forEach(listener -> listener.accept(content));
     }
 
     void closed() {
         clientGone = true;
+        received.end();
         if (stream != null) {
             stream.close();
         }

@@ -117,7 +117,11 @@ public final class RestService implements HttpService {
         switch (target.kind()) {
             case RESOURCE -> {
                 requireRead(method);
-                exchange.sendValue(Status.OK_200, resource.describe(request));
+                if (method == Method.GET && EventStream.wanted(exchange.request())) {
+                    EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
+                } else {
+                    exchange.sendRecord(resource.get(request));
+                }
             }
             case COLLECTION -> collection(exchange, resource, request, method);
             default -> record(exchange, resource, request, method);

@@ -34,7 +34,7 @@ import pier.resource.ResourceRegistry;
 /**
  * WebSocket upgrades on every path of the HTTP port: the first sub-protocol the client offers that a
  * provider serves (e.g. {@code mqtt}) takes the connection's binary frames; otherwise the path names a
- * record, a collection or a live query, served as a {@link RecordSocket}. An HTTP filter checks a plain
+ * resource, a record, a collection or a live query, whose {@code connect} a {@link RecordSocket} serves. An HTTP filter checks a plain
  * upgrade before it happens, so a refusal is an ordinary problem answer (401, 404, 400) rather than a
  * socket opened and closed at once.
  */
@@ -117,9 +117,9 @@ public final class WebSocketEndpoint {
 
     private RecordSocket recordSocket(HttpPrologue prologue, Headers headers) {
         Target target = Target.parse(prologue.uriPath().rawPath());
-        if (target.kind() != Target.Kind.COLLECTION && target.kind() != Target.Kind.RECORD) {
-            throw ResourceException.notFound("a WebSocket subscribes to a record (/T/id), a collection (/T/) "
-                    + "or a live query (/T/?query)");
+        if (target.kind() == Target.Kind.ROOT) {
+            throw ResourceException.notFound("a WebSocket connects to a resource (/T), a record (/T/id), a "
+                    + "collection (/T/) or a live query (/T/?query)");
         }
         Resource resource = resources.find(target.resource()).orElseThrow(() -> ResourceException.notFound(
                 "no resource /" + target.resource()));

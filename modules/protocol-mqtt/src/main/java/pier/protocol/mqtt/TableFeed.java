@@ -52,7 +52,7 @@ final class TableFeed implements AutoCloseable {
                 if (event.type() == Event.Type.GAP) {
                     continue;
                 }
-                String topic = name + "/" + event.id();
+                String topic = event.id().isEmpty() ? name : name + "/" + event.id();
                 // a live query's resource subscription has already chosen what matches
                 if (!liveQuery && !Topics.matches(subscription.filter(), topic)) {
                     continue;

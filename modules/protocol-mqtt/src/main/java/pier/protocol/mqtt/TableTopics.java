@@ -17,7 +17,7 @@ import pier.resource.SubscribeOptions;
 
 /**
  * Topics that are records: {@code T/<id>} is record {@code <id>} of the resource served as {@code T}
- * (ids may contain {@code /}). Payloads are decoded by the v5 content type, or detected as JSON objects
+ * (ids may contain {@code /}), and {@code T} the resource itself (a custom resource's own messages). Payloads are decoded by the v5 content type, or detected as JSON objects
  * and arrays, or kept as opaque bytes; each connection picks the format it receives.
  */
 public final class TableTopics {
@@ -43,8 +43,12 @@ public final class TableTopics {
         this.codecs = codecs;
     }
 
-    /** A record a topic names. */
+    /** A record a topic names, or the resource itself ({@code id} null) when the topic is its bare name. */
     record Target(String name, Resource resource, String id) {
+
+        String topic() {
+            return id == null ? name : name + "/" + id;
+        }
     }
 
     /**
@@ -75,7 +79,10 @@ public final class TableTopics {
 
     Optional<Target> target(String topic) {
         int slash = topic.indexOf('/');
-        if (slash <= 0 || slash == topic.length() - 1) {
+        if (slash < 0) {
+            return resources.find(topic).map(resource -> new Target(topic, resource, null));
+        }
+        if (slash == 0 || slash == topic.length() - 1) {
             return Optional.empty();
         }
         String name = topic.substring(0, slash);
@@ -91,7 +98,11 @@ public final class TableTopics {
             return scopes;
         }
         Optional<Resource> resource = resources.find(first);
-        if (resource.isEmpty() || filter.length() == first.length()) {
+        if (resource.isEmpty()) {
+            return scopes;
+        }
+        if (filter.length() == first.length()) {
+            scopes.add(new Scope(first, resource.get(), null, pier.query.Query.ALL)); // the resource's own messages
             return scopes;
         }
         String rest = filter.substring(first.length() + 1);
@@ -147,7 +158,7 @@ public final class TableTopics {
      */
     byte write(Target target, byte[] payload, boolean retain, Optional<String> contentType, Principal principal,
                Session session) {
-        String topic = target.name() + "/" + target.id();
+        String topic = target.topic();
         try {
             if (retain && payload.length == 0) {
                 target.resource().delete(Request.of(principal, target.id()));
