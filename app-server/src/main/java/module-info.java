@@ -8,6 +8,7 @@ module pier.server {
     requires pier.engine;
     requires pier.protocol.http;
     requires pier.protocol.mqtt;
+    requires pier.plugins;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
     requires io.helidon.webserver;

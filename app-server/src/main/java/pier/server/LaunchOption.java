@@ -18,6 +18,8 @@ enum LaunchOption {
             "SECRET", "password of --mqtts-keystore"),
     CORS_ORIGINS("--cors-origins", "PIER_CORS_ORIGINS", "http.cors.origins", "LIST",
             "origins allowed by CORS, comma separated, * for any (default: CORS off)"),
+    PLUGINS("--plugins", "PIER_PLUGINS", "plugins.folder", "DIR",
+            "folder of resource modules (jars) to load (default: ./plugins, if present)"),
     ALLOW_ANONYMOUS("--allow-anonymous", "PIER_ALLOW_ANONYMOUS", "authentication.allowAnonymous", "true|false",
             "let callers without credentials act as a full user (default: false)");
 

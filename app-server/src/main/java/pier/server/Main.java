@@ -2,6 +2,7 @@ package pier.server;
 
 import sun.misc.Signal;
 
+import pier.plugins.PluginException;
 import pier.store.StoreException;
 
 /**
@@ -39,7 +40,8 @@ public final class Main {
             System.err.println("pier: " + e.getMessage());
             System.exit(USAGE_ERROR);
             return;
-        } catch (StoreException | io.helidon.config.ConfigException | java.io.UncheckedIOException e) {
+        } catch (StoreException | PluginException | io.helidon.config.ConfigException
+                 | java.io.UncheckedIOException e) {
             System.err.println("pier: " + e.getMessage());
             System.exit(START_FAILURE);
             return;

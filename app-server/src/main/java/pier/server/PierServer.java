@@ -24,6 +24,7 @@ import pier.codec.CodecRegistry;
 import pier.engine.Database;
 import pier.engine.Schema;
 import pier.engine.Users;
+import pier.plugins.Plugins;
 import pier.protocol.WebSocketSubProtocol;
 import pier.protocol.http.RestService;
 import pier.protocol.http.WebSocketEndpoint;
@@ -118,6 +119,7 @@ final class PierServer {
                     .ifPresent(password -> announce(config.dataFolder(), password));
             ResourceRegistry resources = new ResourceRegistry();
             database.exportTo(resources);
+            Plugins.load(config.plugins(), resources);
             LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                     config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
             WebServerConfig.Builder builder = WebServer.builder()

@@ -28,11 +28,12 @@ import pier.engine.ChangeFeed;
  * @param keystore       a PKCS#12 keystore for TLS, or empty for a generated self-signed certificate
  * @param keystorePassword the keystore's password
  * @param sseKeepAlive   how long an event stream may stay silent before a keep-alive comment
+ * @param plugins        the folder whose jars are loaded as resource modules
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
                     boolean allowAnonymous, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
                     int mqttPort, int mqttsPort, Optional<Path> keystore, String keystorePassword,
-                    Duration sseKeepAlive) {
+                    Duration sseKeepAlive, Path plugins) {
 
     /**
      * Reads and checks the settings, reporting every problem at once.
@@ -65,7 +66,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
                 config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention,
                 list(config.get("http.cors.origins")), mqttPort, mqttsPort, keystore,
-                config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive);
+                config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
+                Path.of(config.get("plugins.folder").asString().orElse("plugins")));
     }
 
     // a YAML list, or one comma-separated string from a flag or the environment

@@ -56,4 +56,14 @@ public record Request(Principal principal, Optional<String> id, Query query, Opt
     public String requiredId() {
         return id.orElseThrow(() -> ResourceException.badRequest("this operation needs a record id", null));
     }
+
+    /**
+     * The content, which this operation needs.
+     *
+     * @return the content
+     * @throws ResourceException {@code BAD_REQUEST} when there is none
+     */
+    public Content requiredContent() {
+        return content.orElseThrow(() -> ResourceException.badRequest("this operation needs a body", null));
+    }
 }
