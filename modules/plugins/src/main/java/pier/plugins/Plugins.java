@@ -53,7 +53,11 @@ public final class Plugins {
      * @throws PluginException when a jar cannot be resolved, a provider fails, or two resources claim a path
      */
     public static List<Contribution> load(Path folder, ResourceRegistry resources) {
-        Map<String, Path> jarsByModule = modules(jars(folder));
+        List<Path> jars = jars(folder);
+        if (jars.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "no plugin jars in {0}", folder.toAbsolutePath());
+        }
+        Map<String, Path> jarsByModule = modules(jars);
         ModuleLayer layer = layer(jarsByModule);
         List<Contribution> contributions = new ArrayList<>();
         for (ServiceLoader.Provider<ResourceProvider> provider : providers(layer, jarsByModule)) {
