@@ -22,6 +22,8 @@ module pier.server {
     requires io.helidon.config;
     requires io.helidon.config.yaml;
     requires io.helidon.logging.common;
+    // the file descriptor limit, which bounds HTTP connections
+    requires jdk.management;
     // sun.misc.Signal: SIGTERM must end in an orderly stop with exit status 0
     requires jdk.unsupported;
 }

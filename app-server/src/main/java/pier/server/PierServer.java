@@ -132,6 +132,9 @@ final class PierServer {
                     // a streamed collection ends in a second small write; with Nagle's algorithm it waits
                     // for the client's delayed ACK (~40 ms)
                     .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                    // Helidon stops listening for good when accept() fails; waiting at a connection limit
+                    // below the file descriptor limit leaves new clients in the backlog instead
+                    .maxTcpConnections(config.httpMaxConnections())
                     .addFeature(Observability.feature(store, database));
             if (!config.corsOrigins().isEmpty()) {
                 builder.addFeature(cors(config.corsOrigins()));

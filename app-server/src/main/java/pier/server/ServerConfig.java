@@ -1,5 +1,6 @@
 package pier.server;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 
@@ -29,11 +31,13 @@ import pier.engine.ChangeFeed;
  * @param keystorePassword the keystore's password
  * @param sseKeepAlive   how long an event stream may stay silent before a keep-alive comment
  * @param plugins        the folder whose jars are loaded as resource modules
+ * @param httpMaxConnections how many HTTP connections (WebSockets and event streams included) may be
+ *                       open at once; more wait to be accepted
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
                     boolean allowAnonymous, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
                     int mqttPort, int mqttsPort, Optional<Path> keystore, String keystorePassword,
-                    Duration sseKeepAlive, Path plugins) {
+                    Duration sseKeepAlive, Path plugins, int httpMaxConnections) {
 
     /**
      * Reads and checks the settings, reporting every problem at once.
@@ -52,6 +56,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         schema.filter(file -> !Files.isReadable(file))
                 .ifPresent(file -> problems.add("schema.file: " + file.toAbsolutePath() + " cannot be read"));
         boolean allowAnonymous = flag(config.get("authentication.allowAnonymous"), problems);
+        int httpMaxConnections = count(config.get("http.maxConnections"), defaultMaxConnections(), problems);
         ChangeFeed.FeedRetention retention = retention(config.get("feed"), problems);
         Duration sseKeepAlive = Duration.ofSeconds(15);
         try {
@@ -67,7 +72,19 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention,
                 list(config.get("http.cors.origins")), mqttPort, mqttsPort, keystore,
                 config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
-                Path.of(config.get("plugins.folder").asString().orElse("plugins")));
+                Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections);
+    }
+
+    /**
+     * Nine tenths of the process's file descriptor limit, less a reserve for the store, MQTT and logs:
+     * running out of descriptors would end HTTP listening altogether.
+     */
+    private static int defaultMaxConnections() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                && unix.getMaxFileDescriptorCount() > 0) {
+            return (int) Math.max(64, Math.min(Integer.MAX_VALUE, unix.getMaxFileDescriptorCount() * 9 / 10 - 256));
+        }
+        return 10_000;
     }
 
     // a YAML list, or one comma-separated string from a flag or the environment
@@ -95,6 +112,20 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
             problems.add("feed: " + e.getMessage() + " (durations are ISO-8601, e.g. PT24H)");
             return defaults;
         }
+    }
+
+    private static int count(Config node, int otherwise, List<String> problems) {
+        String text = node.asString().orElse(Integer.toString(otherwise));
+        try {
+            int count = Integer.parseInt(text.strip());
+            if (count > 0) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(node.key() + ": '" + text + "' is not a positive number");
+        return otherwise;
     }
 
     private static int port(Config node, String otherwise, List<String> problems) {

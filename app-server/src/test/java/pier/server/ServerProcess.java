@@ -40,7 +40,14 @@ final class ServerProcess implements AutoCloseable {
 
     static ServerProcess start(List<String> jvmOptions, Map<String, String> environment, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow()));
+        return startUnder(List.of(), jvmOptions, environment, args);
+    }
+
+    /** Starts the server through a launcher such as {@code prlimit --nofile=512}. */
+    static ServerProcess startUnder(List<String> launcher, List<String> jvmOptions, Map<String, String> environment,
+                                    String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(jvmOptions);
         command.addAll(List.of("--enable-native-access=lz4", "--sun-misc-unsafe-memory-access=allow",
                 "-p", BUILD.resolve("pier-server.jar") + ":" + BUILD.resolve("modules"),

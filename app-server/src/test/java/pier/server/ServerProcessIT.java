@@ -8,6 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
 /** The built server, on the module path, as a user starts it. */
 class ServerProcessIT {
@@ -38,6 +42,27 @@ class ServerProcessIT {
             assertThat(metrics.statusCode(), is(200));
             assertThat(metrics.body(), containsString("pier_store_commits_total"));
             assertThat(metrics.body(), containsString("pier_store_batches_total"));
+        }
+    }
+
+    @Test
+    void moreConnectionsThanFileDescriptorsWaitInsteadOfEndingHttp() throws Exception {
+        // 512 descriptors: the server takes at most 512 * 9/10 - 256 = 204 connections at once
+        try (ServerProcess server = ServerProcess.startUnder(List.of("prlimit", "--nofile=512:512"), List.of(),
+                Map.of(), "--http-port", "0", "--data", data())) {
+            int port = server.awaitReady();
+            List<Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 700; i++) {
+                    idle.add(new Socket("127.0.0.1", port));
+                }
+            } finally {
+                for (Socket socket : idle) {
+                    socket.close();
+                }
+            }
+            assertThat(get(port, "/observe/health").statusCode(), is(200));
+            assertThat(String.join("\n", server.stderr()), not(containsString("Too many open files")));
         }
     }
 
