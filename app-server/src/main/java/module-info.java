@@ -9,8 +9,6 @@ module pier.server {
     requires pier.protocol.http;
     requires pier.protocol.mqtt;
     requires pier.plugins;
-    requires org.bouncycastle.pkix;
-    requires org.bouncycastle.provider;
     requires io.helidon.webserver;
     requires io.helidon.common.socket;
     requires io.helidon.webserver.cors;
