@@ -95,9 +95,7 @@ class PluginIT {
     @Test
     void echoAnswersAWebSocketInTheFormatsOfItsUpgrade() throws Exception {
         BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", AUTHORIZATION)
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/echo"), collecting(received))
-                .get(5, TimeUnit.SECONDS);
+        WebSocket socket = open("/echo", received);
         try {
             socket.sendText("{\"hello\":\"plugin\"}", true).get(5, TimeUnit.SECONDS);
             assertThat(received.poll(5, TimeUnit.SECONDS), is("{\"hello\":\"plugin\"}"));
@@ -107,10 +105,7 @@ class PluginIT {
             socket.abort();
         }
         BlockingQueue<Object> binary = new LinkedBlockingQueue<>();
-        WebSocket cbor = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", AUTHORIZATION)
-                .header("Accept", "application/cbor").header("Content-Type", "application/cbor")
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/echo"), collecting(binary))
-                .get(5, TimeUnit.SECONDS);
+        WebSocket cbor = open("/echo", binary, "Accept", "application/cbor", "Content-Type", "application/cbor");
         try {
             byte[] message = RestClient.CBOR.writeValueAsBytes(Map.of("format", "cbor"));
             cbor.sendBinary(ByteBuffer.wrap(message), true).get(5, TimeUnit.SECONDS);
@@ -125,9 +120,7 @@ class PluginIT {
     @Test
     void greeterGreetsOnATimerAndEchoesUntilTheSocketCloses() throws Exception {
         BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", AUTHORIZATION)
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/greeter"), collecting(received))
-                .get(5, TimeUnit.SECONDS);
+        WebSocket socket = open("/greeter", received);
         try {
             socket.sendText("{\"ping\":1}", true).get(5, TimeUnit.SECONDS);
             List<Object> firstThree = List.of(received.poll(5, TimeUnit.SECONDS), received.poll(5, TimeUnit.SECONDS),
@@ -194,6 +187,17 @@ class PluginIT {
             assertThat(error, containsString("both hold module example.plugin"));
             assertThat(refused.stdout(), not(hasItem(containsString("pier ready"))));
         }
+    }
+
+    /** A WebSocket as admin, with more upgrade headers as name, value pairs; what it receives goes to the queue. */
+    private static WebSocket open(String path, BlockingQueue<Object> received, String... headers) throws Exception {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization",
+                AUTHORIZATION);
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), collecting(received))
+                .get(5, TimeUnit.SECONDS);
     }
 
     private static WebSocket.Listener collecting(BlockingQueue<Object> received) {
