@@ -19,7 +19,7 @@ public final class Greeter implements Resource {
 
     @Override
     public Outgoing connect(Request request, Incoming incoming) {
-        Outgoing outgoing = new Outgoing();
+        Outgoing outgoing = Resource.super.connect(request, incoming);
         ScheduledFuture<?> timer = TIMER.scheduleAtFixedRate(() -> outgoing.send(JsonNodeFactory.instance.objectNode()
                 .put("greeting", "hi again!")), 1, 1, TimeUnit.SECONDS); // send a message once a second
         incoming.onMessage(outgoing::send); // another way of echo-ing the data back to the client

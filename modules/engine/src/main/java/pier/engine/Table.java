@@ -185,8 +185,8 @@ final class Table implements Resource {
 
     /** The default stream of events, and what the client sends published as messages to the record. */
     @Override
-    public Subscription connect(Request request, pier.resource.Incoming incoming) {
-        Subscription outgoing = Resource.super.connect(request, incoming);
+    public pier.resource.Outgoing connect(Request request, pier.resource.Incoming incoming) {
+        pier.resource.Outgoing outgoing = Resource.super.connect(request, incoming);
         if (request.id().isPresent()) {
             incoming.onMessage(message -> publish(request.withContent(message)));
         }

@@ -70,6 +70,8 @@ public final class Plugins {
                         + rootCause(e), e);
             }
         }
+        // service loading order follows class loaders, not the folder: register in the order of the jars
+        contributions.sort(java.util.Comparator.comparing(Contribution::source));
         register(contributions, resources);
         return contributions;
     }

@@ -63,6 +63,31 @@ public final class Outgoing implements Subscription {
     }
 
     /**
+     * Carries a subscription's events as well, until either ends; a subscription that ends with an error
+     * (its client fell behind) ends this stream with it.
+     *
+     * @param subscription the events to carry
+     */
+    public void follow(Subscription subscription) {
+        Thread follower = Thread.ofVirtual().name("outgoing-follow").unstarted(() -> {
+            try {
+                while (!closed && !subscription.isClosed()) {
+                    subscription.next(Duration.ofMinutes(1)).ifPresent(this::send);
+                }
+            } catch (InterruptedException e) {
+                // this stream closed
+            } finally {
+                subscription.closeReason().ifPresentOrElse(this::close, this::close);
+            }
+        });
+        onClose(() -> {
+            subscription.close();
+            follower.interrupt(); // it may be waiting for the next event
+        });
+        follower.start();
+    }
+
+    /**
      * Sends a plain message.
      *
      * @param message the message

@@ -71,14 +71,24 @@ public interface Resource {
 
     /**
      * Opens a connection: a WebSocket with the client's {@code incoming} messages, a Server-Sent Events
-     * stream with {@link Incoming#NONE}. Return what the client is sent: by default the resource's
-     * {@link #subscribe subscription}; a resource that talks back returns an {@link Outgoing}.
+     * stream with {@link Incoming#NONE}. The default returns an {@link Outgoing} that carries the
+     * resource's subscription (when it has one) and whatever the caller {@code send}s on it, so an
+     * override can start from {@code Resource.super.connect(request, incoming)} and add to it.
      *
      * @param request  the connection's request
      * @param incoming what the client sends
      * @return what is sent to the client
      */
-    default Subscription connect(Request request, Incoming incoming) {
-        return subscribe(request, SubscribeOptions.DEFAULT);
+    default Outgoing connect(Request request, Incoming incoming) {
+        Outgoing outgoing = new Outgoing();
+        try {
+            outgoing.follow(subscribe(request, SubscribeOptions.DEFAULT));
+        } catch (ResourceException e) {
+            if (e.kind() != ResourceException.Kind.METHOD_NOT_ALLOWED) {
+                throw e;
+            }
+            // a resource without a subscription: the stream carries what is sent on it
+        }
+        return outgoing;
     }
 }
