@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -72,15 +71,11 @@ public final class MqttConnection {
     private volatile long expiryMillis;
     private Principal principal;
     private pier.codec.Codec outgoing;
-    private int clientReceiveMaximum = 65_535;
-    private int clientTopicAliases;
-    // inbound topic aliases (index = alias); outbound ones by topic, guarded by the send lock
+    // inbound topic aliases (index = alias); outbound ones are Outbound's
     private final String[] aliasesIn = new String[TOPIC_ALIASES + 1];
-    private final Map<String, Integer> aliasesOut = new java.util.HashMap<>();
-    private final java.util.concurrent.locks.ReentrantLock sending = new java.util.concurrent.locks.ReentrantLock();
     // QoS 1 and 2 publishes received and not yet acknowledged, against our Receive Maximum
     private final java.util.concurrent.atomic.AtomicInteger unacknowledgedIn = new java.util.concurrent.atomic.AtomicInteger();
-    private int clientMaxPacket = Integer.MAX_VALUE;
+    private volatile Outbound outbound;
 
     MqttConnection(MqttBroker broker, MqttTransport transport) {
         this.broker = broker;
@@ -212,11 +207,7 @@ public final class MqttConnection {
         if (connect.variableHeader().isWillFlag() && !willFrom(connect, clientId)) {
             return;
         }
-        if (v5) {
-            clientReceiveMaximum = Messages.intProperty(properties, MqttProperties.RECEIVE_MAXIMUM, 65_535);
-            clientMaxPacket = Messages.intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE);
-            clientTopicAliases = Messages.intProperty(properties, MqttProperties.TOPIC_ALIAS_MAXIMUM, 0);
-        }
+        outbound = new Outbound(transport, broker.sent, version, properties);
         long requestedExpiry = v5 ? Integer.toUnsignedLong(Messages.intProperty(properties,
                 MqttProperties.SESSION_EXPIRY_INTERVAL, 0)) * 1000 : cleanStart ? 0 : NEVER;
         expiryMillis = Math.min(requestedExpiry, broker.settings.maxSessionExpiry().toMillis());
@@ -342,19 +333,7 @@ public final class MqttConnection {
 
     // a resumed session first sends again what was not acknowledged, then what waited
     private void resume() {
-        sending.lock();
-        try {
-            for (Session.Inflight delivery : session.unacknowledged()) {
-                if (delivery.released) {
-                    send(reply(MqttMessageType.PUBREL, delivery.packetId, NORMAL));
-                } else {
-                    sendPublish(delivery, true);
-                }
-            }
-        } finally {
-            sending.unlock();
-        }
-        transport.flush();
+        outbound.resend(session, packetId -> send(reply(MqttMessageType.PUBREL, packetId, NORMAL)));
         pump();
     }
 
@@ -461,59 +440,7 @@ public final class MqttConnection {
         if (current == null || !connected || ended.get()) {
             return;
         }
-        boolean any = false;
-        // one sender at a time, so that batches taken in order are written in order
-        sending.lock();
-        try {
-            while (transport.writable()) {
-                List<Session.Inflight> batch = current.next(clientReceiveMaximum, 64, System.currentTimeMillis());
-                if (batch.isEmpty()) {
-                    break;
-                }
-                batch.forEach(delivery -> sendPublish(delivery, false));
-                any = true;
-            }
-        } finally {
-            sending.unlock();
-        }
-        if (any) {
-            transport.flush();
-        }
-    }
-
-    private void sendPublish(Session.Inflight delivery, boolean duplicate) {
-        Session.Pending pending = delivery.pending;
-        Message message = pending.message();
-        MqttProperties properties = version == 5 ? Messages.properties(message, pending.subscriptionIds(),
-                System.currentTimeMillis()) : MqttProperties.NO_PROPERTIES;
-        int size = Messages.estimatedSize(message, properties);
-        if (size > clientMaxPacket) {
-            // MQTT-3.1.2-25: never exceed the client's Maximum Packet Size; the message is discarded for it
-            if (pending.qos() > 0) {
-                session.acknowledged(delivery.packetId);
-                session.received(delivery.packetId);
-                session.completed(delivery.packetId);
-            }
-            return;
-        }
-        String topic = message.topic();
-        if (clientTopicAliases > 0) {
-            Integer alias = aliasesOut.get(topic);
-            if (alias != null) {
-                topic = "";
-            } else if (aliasesOut.size() < clientTopicAliases) {
-                alias = aliasesOut.size() + 1;
-                aliasesOut.put(topic, alias);
-            }
-            if (alias != null) {
-                properties.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
-            }
-        }
-        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, duplicate,
-                MqttQoS.valueOf(pending.qos()), pending.retain(), 0);
-        transport.send(new MqttPublishMessage(header, new io.netty.handler.codec.mqtt.MqttPublishVariableHeader(
-                topic, delivery.packetId, properties), Unpooled.wrappedBuffer(message.payload())));
-        broker.sent.increment();
+        outbound.pump(current);
     }
 
     // --- SUBSCRIBE ---------------------------------------------------------------------------------
