@@ -20,6 +20,9 @@ import pier.resource.Subscription;
  */
 final class QueueSubscription implements Subscription {
 
+    /** Put in the queue on close, so that a reader waiting in {@link #next} returns at once. */
+    private static final Event END = new Event(Event.Type.GAP, "", Optional.empty(), 0, 0);
+
     private final BlockingQueue<Event> live;
     private final SubscribeOptions options;
     private final long position;
@@ -84,7 +87,8 @@ final class QueueSubscription implements Subscription {
         if (closed && live.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(live.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        Event next = live.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return next == END ? Optional.empty() : Optional.ofNullable(next);
     }
 
     @Override
@@ -110,6 +114,7 @@ final class QueueSubscription implements Subscription {
         if (!closed) {
             closed = true;
             detach.accept(this);
+            live.offer(END); // wakes a reader waiting for the next event; a full queue wakes it anyway
             closeListeners.forEach(Runnable::run);
         }
     }

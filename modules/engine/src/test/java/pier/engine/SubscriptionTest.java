@@ -50,6 +50,23 @@ class SubscriptionTest extends DogTableTest {
     }
 
     @Test
+    void closingWakesAReaderWaitingForTheNextEvent() throws Exception {
+        Subscription subscription = dogs.subscribe(Request.of(Principal.ANONYMOUS, "quiet"), SubscribeOptions.DEFAULT);
+        assertThat(subscription.next(WAIT).orElseThrow().type(), is(Event.Type.SYNCED));
+        CompletableFuture<java.util.Optional<Event>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return subscription.next(Duration.ofMinutes(10));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).until(() -> !waiting.isDone());
+        subscription.close();
+        assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS).isPresent(), is(false));
+        assertThat(subscription.next(WAIT).isPresent(), is(false));
+    }
+
+    @Test
     void aMissingRecordSendsOnlySyncedUntilItExists() throws Exception {
         try (Subscription subscription = dogs.subscribe(Request.of(Principal.ANONYMOUS, "later"),
                 SubscribeOptions.DEFAULT)) {

@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class Outgoing implements Subscription {
 
+    /** Put in the queue on close, so that a reader waiting in {@link #next} returns at once. */
+    private static final Event END = new Event(Event.Type.GAP, "", Optional.empty(), 0, 0);
+
     private final BlockingQueue<Event> queue;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
     private final int capacity;
@@ -69,22 +72,18 @@ public final class Outgoing implements Subscription {
      * @param subscription the events to carry
      */
     public void follow(Subscription subscription) {
-        Thread follower = Thread.ofVirtual().name("outgoing-follow").unstarted(() -> {
+        onClose(subscription::close); // which wakes the follower if it waits
+        Thread.ofVirtual().name("outgoing-follow").start(() -> {
             try {
                 while (!closed && !subscription.isClosed()) {
                     subscription.next(Duration.ofMinutes(1)).ifPresent(this::send);
                 }
             } catch (InterruptedException e) {
-                // this stream closed
+                Thread.currentThread().interrupt();
             } finally {
                 subscription.closeReason().ifPresentOrElse(this::close, this::close);
             }
         });
-        onClose(() -> {
-            subscription.close();
-            follower.interrupt(); // it may be waiting for the next event
-        });
-        follower.start();
     }
 
     /**
@@ -129,7 +128,8 @@ public final class Outgoing implements Subscription {
         if (closed && queue.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        Event next = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return next == END ? Optional.empty() : Optional.ofNullable(next);
     }
 
     /**
@@ -177,6 +177,7 @@ public final class Outgoing implements Subscription {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            queue.offer(END); // wakes a reader waiting for the next message; a full queue wakes it anyway
             closeListeners.forEach(Runnable::run);
         }
     }

@@ -40,7 +40,7 @@ public interface Subscription extends AutoCloseable {
      */
     void onClose(Runnable listener);
 
-    /** Ends the subscription; waiting events are discarded. */
+    /** Ends the subscription; a reader waiting in {@link #next} returns at once, and waiting events are discarded. */
     @Override
     void close();
 }

@@ -68,7 +68,8 @@ final class RecordSocket {
     private void forwardAll(WsSession session) {
         try {
             while (stream.closeReason().isEmpty()) {
-                Optional<Event> next = stream.next(Duration.ofSeconds(1));
+                // closing the stream (the client left, the resource ended it) wakes this wait
+                Optional<Event> next = stream.next(Duration.ofMinutes(1));
                 if (next.isEmpty() && stream.isClosed()) {
                     break;
                 }
