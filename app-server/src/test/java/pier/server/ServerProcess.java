@@ -17,9 +17,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The built server started as a child process on the module path, exactly as {@code ./pier run} starts it:
- * {@code java -p target/pier-server.jar:target/modules -m pier.server/pier.server.Main}.
+ * {@code java -p target/pier-server.jar:target/modules -m pier.server/pier.server.Main}. Other modules' tests
+ * use it from this module's test jar, with {@code pier.build} naming this module's {@code target}.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?$");
     private static final Path BUILD = Path.of(System.getProperty("pier.build", "target"));
@@ -34,17 +35,17 @@ final class ServerProcess implements AutoCloseable {
         this.err = err;
     }
 
-    static ServerProcess start(Map<String, String> environment, String... args) throws IOException {
+    public static ServerProcess start(Map<String, String> environment, String... args) throws IOException {
         return start(List.of(), environment, args);
     }
 
-    static ServerProcess start(List<String> jvmOptions, Map<String, String> environment, String... args)
+    public static ServerProcess start(List<String> jvmOptions, Map<String, String> environment, String... args)
             throws IOException {
         return startUnder(List.of(), jvmOptions, environment, args);
     }
 
     /** Starts the server through a launcher such as {@code prlimit --nofile=512}. */
-    static ServerProcess startUnder(List<String> launcher, List<String> jvmOptions, Map<String, String> environment,
+    public static ServerProcess startUnder(List<String> launcher, List<String> jvmOptions, Map<String, String> environment,
                                     String... args) throws IOException {
         List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command().orElseThrow());
@@ -71,7 +72,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits for the ready line and returns the port it names. */
-    int awaitReady() {
+    public int awaitReady() {
         await().atMost(Duration.ofSeconds(60)).until(() -> readyLine() != null || !process.isAlive());
         Matcher ready = readyLine();
         if (ready == null) {
@@ -81,7 +82,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** After {@link #awaitReady()}: the MQTT port of the ready line. */
-    int mqttPort() {
+    public int mqttPort() {
         Matcher ready = readyLine();
         if (ready == null || ready.group(4) == null) {
             throw new AssertionError("the ready line names no MQTT port: " + stdout());
@@ -90,7 +91,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** After {@link #awaitReady()}: the MQTT over TLS port of the ready line. */
-    int mqttsPort() {
+    public int mqttsPort() {
         Matcher ready = readyLine();
         if (ready == null || ready.group(6) == null) {
             throw new AssertionError("the ready line names no MQTTS port: " + stdout());
@@ -99,14 +100,14 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** A port that was free a moment ago, for listeners that take no 0. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** Waits for the process to end by itself and returns its exit status. */
-    int awaitExit() throws InterruptedException {
+    public int awaitExit() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             throw new AssertionError("server did not exit; stderr:\n" + String.join("\n", stderr()));
         }
@@ -114,16 +115,16 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM and returns the exit status. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         return awaitExit();
     }
 
-    List<String> stdout() {
+    public List<String> stdout() {
         return lines(out);
     }
 
-    List<String> stderr() {
+    public List<String> stderr() {
         return lines(err);
     }
 
