@@ -64,7 +64,18 @@ public final class LiveConnection implements AutoCloseable {
      * @throws ClientException when the server refuses the filter or cannot be reached
      */
     public LiveSubscription subscribe(String filter, Consumer<LiveMessage> listener) {
-        Subscription subscription = new Subscription(filter);
+        return subscribe(filter, true, listener);
+    }
+
+    /**
+     * Subscribes, with or without the current state first.
+     *
+     * @param currentState whether retained messages (the records' current state) come first; without them
+     *                     (MQTT 5 Retain Handling 2) only changes arrive
+     * @see #subscribe(String, Consumer)
+     */
+    public LiveSubscription subscribe(String filter, boolean currentState, Consumer<LiveMessage> listener) {
+        Subscription subscription = new Subscription(filter, currentState ? 0 : 2);
         MqttLink link = MqttLink.open(address, accept, (topic, message) -> {
             listener.accept(received(topic, message));
             return true;
@@ -132,10 +143,12 @@ public final class LiveConnection implements AutoCloseable {
     /** One filter on its own link; subscribed again after every reconnect. */
     private static final class Subscription implements LiveSubscription {
         private final String filter;
+        private final int retainHandling;
         private volatile MqttLink link;
 
-        Subscription(String filter) {
+        Subscription(String filter, int retainHandling) {
             this.filter = filter;
+            this.retainHandling = retainHandling;
         }
 
         void start(MqttLink opened) {
@@ -158,7 +171,9 @@ public final class LiveConnection implements AutoCloseable {
 
         private void subscribe() {
             try {
-                IMqttToken token = link.paho().subscribe(new MqttSubscription(filter, 1));
+                MqttSubscription subscription = new MqttSubscription(filter, 1);
+                subscription.setRetainHandling(retainHandling);
+                IMqttToken token = link.paho().subscribe(subscription);
                 token.waitForCompletion(MqttLink.WAIT_MILLIS);
                 int code = MqttLink.reasonCode(token);
                 if (code >= 0x80) {

@@ -1,0 +1,28 @@
+package pier.studio;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class StudioOptionsTest {
+
+    @Test
+    void readsTheOptionsAndThePasswordFromTheEnvironment() {
+        StudioOptions options = StudioOptions.parse(List.of("--url", "localhost:9926", "--user", "ann"), "pw");
+        assertThat(options.url(), is("localhost:9926"));
+        assertThat(options.password(), is("pw"));
+        assertThat(options.connectAtStart(), is(true));
+        assertThat(StudioOptions.parse(List.of(), null).connectAtStart(), is(false));
+        assertThat(StudioOptions.parse(List.of(), null).url(), is(StudioOptions.DEFAULT_URL));
+    }
+
+    @Test
+    void refusesUnknownOrIncompleteOptions() {
+        assertThrows(IllegalArgumentException.class, () -> StudioOptions.parse(List.of("--port", "1"), null));
+        assertThrows(IllegalArgumentException.class, () -> StudioOptions.parse(List.of("--url"), null));
+    }
+}
