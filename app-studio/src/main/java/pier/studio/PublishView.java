@@ -1,7 +1,5 @@
 package pier.studio;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -13,8 +11,10 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 
@@ -29,7 +29,6 @@ import pier.client.Publication;
  */
 final class PublishView extends SplitPane {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int HISTORY_KEPT = 100;
 
     private final Session session;
@@ -123,7 +122,11 @@ final class PublishView extends SplitPane {
         form.addRow(6, new Label(""), validation);
         form.addRow(7, new Label(""), publish);
         form.addRow(8, new Label("Result"), result);
-        GridPane.setHgrow(topic, Priority.ALWAYS);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        form.getColumnConstraints().setAll(labels, fields);
         GridPane.setVgrow(payload, Priority.ALWAYS);
         form.setAlignment(Pos.TOP_LEFT);
         return form;
@@ -145,24 +148,17 @@ final class PublishView extends SplitPane {
         try {
             UserProperties.parse(userProperties.getText());
             if (!payload.getText().isBlank()) {
-                JSON.readTree(payload.getText());
+                JsonText.parse(payload.getText());
             }
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
-        } catch (Exception e) {
-            return "the payload is not valid JSON: " + e.getMessage().lines().findFirst().orElse("");
         }
     }
 
     private Publication publication() {
-        byte[] bytes;
-        try {
-            bytes = payload.getText().isBlank() ? new byte[0]
-                    : format.getValue().encode(JSON.readTree(payload.getText()));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("the payload is not valid JSON: " + e.getMessage(), e);
-        }
+        byte[] bytes = payload.getText().isBlank() ? new byte[0]
+                : format.getValue().encode(JsonText.parse(payload.getText()));
         return new Publication(topic.getText().strip(), bytes, bytes.length == 0 ? null : format.getValue().mediaType(),
                 qos.getValue(), retain.isSelected(), UserProperties.parse(userProperties.getText()));
     }

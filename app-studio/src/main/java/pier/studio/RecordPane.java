@@ -1,7 +1,6 @@
 package pier.studio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -28,8 +27,6 @@ import pier.client.TableInfo;
  * else changed meanwhile is refused with a clear message instead of overwriting their change.
  */
 final class RecordPane extends VBox {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Session session;
     private final Runnable changed;
@@ -137,9 +134,9 @@ final class RecordPane extends VBox {
         }
         JsonNode value;
         try {
-            value = JSON.readTree(body.getText());
-        } catch (Exception e) {
-            session.error("the record is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            value = JsonText.parse(body.getText());
+        } catch (IllegalArgumentException e) {
+            session.error("the record is " + e.getMessage());
             return;
         }
         String name = table.name();

@@ -64,10 +64,10 @@ final class SubscriptionPane extends BorderPane {
         table.setId("log");
         table.setPlaceholder(new Label("Waiting for messages on " + filter));
         table.getColumns().setAll(List.of(column("Time", 95, LogEntry::time), column("Topic", 150, LogEntry::topic),
-                column("Retained", 65, entry -> entry.retained() ? "retained" : ""),
+                column("Retained", 75, entry -> entry.retained() ? "retained" : ""),
                 column("QoS", 40, entry -> String.valueOf(entry.qos())),
                 column("Type", 130, entry -> entry.payload().contentType()),
-                column("Payload", 400, LogEntry::summary)));
+                column("Payload", 400, LogEntry::summary), column("User properties", 150, LogEntry::properties)));
         table.getSelectionModel().selectedItemProperty().addListener((seen, was, entry) -> select(entry));
         payload.setId("payload");
         payload.setEditable(false);
@@ -77,6 +77,7 @@ final class SubscriptionPane extends BorderPane {
         diff.setStyle("-fx-font-family: monospace");
         SplitPane details = new SplitPane(titled("Payload", payload), titled("Changes since the topic's previous message",
                 diff), rateChart());
+        details.setDividerPositions(0.35, 0.65);
         SplitPane body = new SplitPane(table, details);
         body.setOrientation(Orientation.VERTICAL);
         body.setDividerPositions(0.6);
@@ -140,6 +141,13 @@ final class SubscriptionPane extends BorderPane {
         NumberAxis time = new NumberAxis();
         time.setLabel("seconds");
         time.setForceZeroInRange(false);
+        time.setMinorTickVisible(false);
+        time.setTickLabelFormatter(new NumberAxis.DefaultFormatter(time) {
+            @Override
+            public String toString(Number value) {
+                return value.doubleValue() == Math.rint(value.doubleValue()) ? String.valueOf(value.longValue()) : "";
+            }
+        });
         NumberAxis messages = new NumberAxis();
         messages.setLabel("messages/s");
         LineChart<Number, Number> lineChart = new LineChart<>(time, messages);

@@ -159,7 +159,7 @@ class StudioIT {
         robot.clickOn("#tabPublish");
         robot.clickOn("#publishTopic").write("Dog/pub1");
         robot.clickOn("#publishPayload").write("{\"name\": \"Published\", \"age\": 1");
-        assertThat(text(robot, "#publishValidation"), containsString("not valid JSON"));
+        assertThat(text(robot, "#publishValidation"), containsString("not valid JSON: Unexpected end-of-input"));
         assertThat(robot.lookup("#publish").queryButton().isDisabled(), is(true));
         robot.write("}");
         robot.clickOn("#publishRetain").clickOn("#publish");
@@ -193,6 +193,16 @@ class StudioIT {
         assertThat(entry.topic(), is("sensors/kitchen"));
         assertThat(entry.payload().value().get("celsius").asDouble(), is(21.5));
         assertThat(entry.payload().text(), containsString("\"celsius\" : 21.5"));
+        assertThat(entry.properties(), is("room=kitchen"));
+
+        robot.clickOn("#tabLive");
+        robot.clickOn("#logFilter").write("bathroom");
+        assertThat(robot.from(pane).lookup("#log").queryTableView().getItems().size(), is(0));
+        robot.eraseText("bathroom".length());
+        robot.clickOn("#tabPublish");
+        robot.interact(() -> robot.lookup("#publishHistory").queryListView().getSelectionModel().select(0));
+        robot.clickOn("#resend");
+        await().atMost(PATIENCE).until(() -> rows(pane).size() == 2);
         assertThat(rest.tables().stream().noneMatch(t -> t.name().equals("sensors")), is(true));
     }
 
@@ -219,6 +229,26 @@ class StudioIT {
                 ((javafx.scene.control.Button) button).getText())).queryButton());
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(text(robot, "#notice"), containsString("deleted Dog/2")));
         rest.put("Dog", "2", json("{\"name\":\"Bella\",\"age\":5,\"breed\":\"collie\"}"), null);
+    }
+
+    @Test
+    void keyboardShortcutsCreateARecord(FxRobot robot) throws Exception {
+        openDogs(robot);
+        robot.press(KeyCode.CONTROL).type(KeyCode.N).release(KeyCode.CONTROL);
+        TextArea body = robot.lookup("#recordBody").queryAs(TextArea.class);
+        robot.interact(() -> body.setText("{\"name\": \"Newbie\", \"age\": 1}"));
+        robot.press(KeyCode.CONTROL).type(KeyCode.S).release(KeyCode.CONTROL);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(text(robot, "#notice"), containsString("created Dog/")));
+        String id = text(robot, "#notice").replaceAll(".*created Dog/", "").strip();
+        assertThat(rest.get("Dog", id, Format.JSON).value().get("name").asText(), is("Newbie"));
+        await().atMost(PATIENCE).until(() -> body.getText().contains("\"id\" : \"" + id + "\""));
+
+        robot.press(KeyCode.CONTROL).type(KeyCode.L).release(KeyCode.CONTROL);
+        assertThat(robot.lookup("#subscribeFilter").queryAs(javafx.scene.control.TextField.class).isFocused(), is(true));
+        robot.press(KeyCode.CONTROL).type(KeyCode.DIGIT3).release(KeyCode.CONTROL);
+        assertThat(robot.lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel()
+                .getSelectedItem().getText(), is("Publish"));
+        rest.delete("Dog", id, null);
     }
 
     @Test
@@ -280,6 +310,44 @@ class StudioIT {
             flood.join();
         }
         assertThat(received(pane), greaterThan(5_000L));
+    }
+
+    @Test
+    void screenshotsOfEachView(FxRobot robot) throws Exception {
+        openDogs(robot);
+        robot.clickOn("Rex");
+        TextArea body = robot.lookup("#recordBody").queryAs(TextArea.class);
+        await().atMost(PATIENCE).until(() -> body.getText().contains("Rex"));
+        javafx.scene.Scene scene = body.getScene();
+        Screenshots.save(robot, scene, "browse");
+
+        subscribe(robot, "Dog/?age=gt=4");
+        SubscriptionPane pane = pane(robot, "Dog/?age=gt=4");
+        try (LiveConnection publisher = LiveConnection.open(address, Format.JSON, (state, why) -> { })) {
+            for (int i = 0; i < 40; i++) {
+                rest.patch("Dog", "2", json("{\"age\":" + (5 + i % 3) + ",\"visits\":" + i + "}"), null);
+                publisher.publish(new Publication("Dog/3", ("{\"name\":\"dog3\",\"age\":" + (5 + i) + "}")
+                        .getBytes(StandardCharsets.UTF_8), Format.JSON.mediaType(), 1, true, List.of()));
+            }
+        }
+        await().atMost(PATIENCE).until(() -> received(pane) >= 80);
+        LineChart<?, ?> chart = robot.from(pane).lookup("#rate").queryAs(LineChart.class);
+        await().atMost(PATIENCE).until(() -> chart.getData().getFirst().getData().size() >= 3);
+        LogEntry latest = rows(pane).stream().filter(e -> e.topic().equals("Dog/2")).findFirst().orElseThrow();
+        robot.interact(() -> robot.from(pane).lookup("#log").queryTableView().getSelectionModel().select(latest));
+        Screenshots.save(robot, scene, "live");
+
+        robot.clickOn("#tabPublish");
+        robot.clickOn("#publishTopic").write("sensors/kitchen");
+        choose(robot, "#publishFormat", Format.CBOR);
+        robot.clickOn("#publishPayload").write("{\"celsius\": 21.5, \"humidity\": 40}");
+        robot.clickOn("#publishProperties").write("room=kitchen");
+        robot.clickOn("#publish");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(text(robot, "#publishResult"), containsString("message only")));
+        robot.clickOn("#publishTopic").eraseText("sensors/kitchen".length()).write("Dog/7");
+        robot.interact(() -> robot.lookup("#publishPayload").queryAs(TextArea.class).setText("{\"name\": \"Max\", \"age\": 4"));
+        Screenshots.save(robot, scene, "publish");
+        assertThat(Files.size(Screenshots.FOLDER.resolve("live.png")), greaterThan(10_000L));
     }
 
     /** How long a task posted to the JavaFX thread waits before it runs. */
