@@ -298,9 +298,13 @@ class StudioIT {
             long answeredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertThat(pause.isSelected(), is(true));
             assertThat(answeredMillis, lessThan(1_000L));
+            long worstLatency = 0;
             for (int sample = 0; sample < 10; sample++) {
-                assertThat(fxThreadLatencyMillis(), lessThan(1_000L));
+                worstLatency = Math.max(worstLatency, fxThreadLatencyMillis());
             }
+            assertThat(worstLatency, lessThan(1_000L));
+            System.out.printf("flood: click answered in %d ms, JavaFX thread latency at most %d ms, %s%n",
+                    answeredMillis, worstLatency, text(pane, "#counts"));
             long shownWhenPaused = rows(pane).size();
             await().atMost(PATIENCE).until(() -> skipped(pane) > 0);
             assertThat((long) rows(pane).size(), is(shownWhenPaused));
