@@ -27,11 +27,14 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 
+import pier.client.Format;
 import pier.client.PierClient;
 import pier.client.ServerAddress;
 import pier.server.ServerProcess;
 
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 /**
  * The real studio, driven by TestFX on JavaFX's headless platform, against the built server started as a
@@ -94,6 +97,18 @@ abstract class StudioTestBase {
         });
         TableView<JsonNode> records = robot.lookup("#records").queryTableView();
         await().atMost(PATIENCE).until(() -> !records.getItems().isEmpty());
+    }
+
+    /** Publishes a CBOR message, not retained, with a user property, through the Publish tab. */
+    static void publishKitchenReading(FxRobot robot, String json) {
+        robot.clickOn("#tabPublish");
+        robot.clickOn("#publishTopic").write("sensors/kitchen");
+        choose(robot, "#publishFormat", Format.CBOR);
+        robot.clickOn("#publishPayload").write(json);
+        robot.clickOn("#publishProperties").write("room=kitchen");
+        robot.clickOn("#publish");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(text(robot, "#publishResult"),
+                containsString("message only")));
     }
 
     static void subscribe(FxRobot robot, String filter) {

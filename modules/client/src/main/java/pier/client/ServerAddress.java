@@ -41,13 +41,16 @@ public record ServerAddress(URI http, String user, String password) {
         if (!text.contains("://")) {
             text = "http://" + text;
         }
-        try {
-            return new ServerAddress(URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text),
-                    user, password);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().startsWith("the server") ? e.getMessage()
-                    : "not a URL: " + url, e);
+        if (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
         }
+        URI uri;
+        try {
+            uri = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: " + url, e);
+        }
+        return new ServerAddress(uri, user, password);
     }
 
     /** Whether requests carry credentials. */
