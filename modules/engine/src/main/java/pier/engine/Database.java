@@ -39,6 +39,7 @@ public final class Database implements AutoCloseable {
     private final List<Table> tables;
     private final ScheduledExecutorService pruner;
     private final QueryStats.Counters queryCounters = new QueryStats.Counters();
+    private final Readers readers = new Readers();
 
     private Database(Store store, Schema schema, Codec cbor, ChangeFeed.FeedRetention retention, LongSupplier clock) {
         this.store = store;
@@ -76,11 +77,14 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Registers every exported table as a resource.
+     * Registers every exported table as a resource, under the registry's access control.
      *
      * @param registry the server's resources
      */
     public void exportTo(ResourceRegistry registry) {
+        // the registry's guard checks every call; the tables refine insert against update and close the
+        // subscriptions of readers who lose their right
+        readers.enforce(registry.access());
         for (Table table : tables) {
             table.definition().exportName().ifPresent(name -> registry.register(name, table));
         }
@@ -145,6 +149,14 @@ public final class Database implements AutoCloseable {
 
     Codec cbor() {
         return cbor;
+    }
+
+    Readers readers() {
+        return readers;
+    }
+
+    pier.resource.Access access() {
+        return readers.access();
     }
 
     Fanout fanout() {

@@ -119,6 +119,12 @@ final class QueueSubscription implements Subscription {
         }
     }
 
+    /** Closes the subscription because its subscriber lost the right to it; the reason is kept. */
+    void revoke(String why) {
+        reason = why;
+        close();
+    }
+
     private void overflow() {
         if (options.overflow() == SubscribeOptions.Overflow.DROP) {
             dropped++;

@@ -19,6 +19,7 @@ import pier.query.Query;
 import pier.resource.Content;
 import pier.resource.Event;
 import pier.resource.Listing;
+import pier.resource.Permission;
 import pier.resource.Record;
 import pier.resource.Request;
 import pier.resource.Resource;
@@ -88,6 +89,7 @@ final class Table implements Resource {
         Content content = request.content().orElseThrow(() -> ResourceException.badRequest("PUT needs a body", null));
         return single(records(write(view -> {
             Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
+            requireWrite(request, current);
             return List.of(content instanceof Content.Opaque opaque
                     ? Mutation.put(definition, id, keys.encode(id), bodies.opaque(opaque), true)
                     : Mutation.put(definition, id, keys.encode(id), bodies.replace(id, content,
@@ -113,6 +115,7 @@ final class Table implements Resource {
                 }
                 String id = keys.idOf(key);
                 Optional<StoredRecord> current = view.current(definition, id, keys.encode(id));
+                requireWrite(request, current);
                 mutations.add(Mutation.put(definition, id, keys.encode(id), bodies.replace(id,
                         new Content.Structured(element), current.map(this::body).orElse(null), view.now()), false));
             }
@@ -127,6 +130,7 @@ final class Table implements Resource {
                 null));
         return single(records(write(view -> {
             Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
+            requireWrite(request, current);
             JsonNode previous = current.filter(r -> !r.opaque()).map(this::body).orElse(null);
             return List.of(Mutation.put(definition, id, keys.encode(id), bodies.merge(id, content, previous,
                     view.now()), false));
@@ -193,8 +197,15 @@ final class Table implements Resource {
         return outgoing;
     }
 
+    /** A subscription, closed with a reason when its subscriber loses the right to read this table. */
     @Override
     public Subscription subscribe(Request request, SubscribeOptions options) {
+        QueueSubscription subscription = open(request, options);
+        database.readers().watch(subscription, request.principal(), exportName());
+        return subscription;
+    }
+
+    private QueueSubscription open(Request request, SubscribeOptions options) {
         String id = request.id().orElse(null);
         if (id != null) {
             keys.encode(id);
@@ -206,7 +217,7 @@ final class Table implements Resource {
             return liveQuery(check.conditionOnly(request.query(), "a live query"), options);
         }
         if (options.resumeAfter() >= 0) {
-            Optional<Subscription> resumed = resume(id, options);
+            Optional<QueueSubscription> resumed = resume(id, options);
             if (resumed.isPresent()) {
                 return resumed.get();
             }
@@ -229,7 +240,7 @@ final class Table implements Resource {
     }
 
     // the changes after the resume position replace the state, when the feed still holds them all
-    private Optional<Subscription> resume(String id, SubscribeOptions options) {
+    private Optional<QueueSubscription> resume(String id, SubscribeOptions options) {
         long after = options.resumeAfter();
         return database.sequencer().atPosition((position, view) -> {
             if (after > position || database.feed().firstRetained() > after + 1 && after < position) {
@@ -249,7 +260,7 @@ final class Table implements Resource {
     }
 
     // the matching records are read under the write lock, so that the query knows what is inside it
-    private Subscription liveQuery(Query query, SubscribeOptions options) {
+    private QueueSubscription liveQuery(Query query, SubscribeOptions options) {
         return database.sequencer().atPosition((position, view) -> {
             List<Event> matching;
             try (var rows = planner.execute(query)) {
@@ -288,6 +299,20 @@ final class Table implements Resource {
             }
             throw e;
         }
+    }
+
+    /**
+     * A PUT or PATCH creates or changes: the registry's guard let it through with either right, and here,
+     * where the write knows whether the record exists, the right one is required.
+     */
+    private void requireWrite(Request request, Optional<StoredRecord> current) {
+        database.access().require(request.principal(), exportName(), current.isPresent() ? Permission.UPDATE
+                : Permission.INSERT);
+    }
+
+    /** The name roles know the table by. */
+    private String exportName() {
+        return definition.exportName().orElse(definition.name());
     }
 
     private Optional<StoredRecord> checked(Request request, Optional<StoredRecord> current) {

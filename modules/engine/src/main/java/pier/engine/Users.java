@@ -6,7 +6,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +22,9 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import pier.codec.Codec;
 import pier.codec.CodecRegistry;
@@ -30,7 +34,9 @@ import pier.store.Store;
 import pier.store.WriteBatch;
 
 /**
- * The users table (a system table, never exported) and password checks. Passwords are stored as
+ * The users table (a system table, never exported): each user's password and roles, and password
+ * checks. A {@link Principal} names the user only; what it may do is looked up in its current roles
+ * ({@link AccessControl}) at each check. Passwords are stored as
  * salted PBKDF2 hashes; a checked credential is remembered for a few minutes under a keyed hash of it,
  * so the slow hash runs once per credential, not once per request.
  */
@@ -89,24 +95,73 @@ public final class Users implements Authenticator {
             }
         }
         String chosen = password.orElseGet(Users::generatePassword);
-        setPassword("admin", chosen, true);
+        putUser("admin", Optional.of(chosen), List.of(Role.ADMIN));
         return password.isPresent() ? Optional.empty() : Optional.of(chosen);
     }
 
     /**
      * Creates or changes a user; credentials remembered for that user are forgotten.
      *
-     * @param user      the user name
-     * @param password  the new password
-     * @param superUser whether every permission is granted
+     * @param user     the user name
+     * @param password the new password, or empty to keep the current one
+     * @param roles    the user's roles
+     * @throws pier.resource.ResourceException {@code BAD_REQUEST} for a new user without a password
      */
-    public void setPassword(String user, String password, boolean superUser) {
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        JsonNode stored = JsonNodeFactory.instance.objectNode().put("salt", salt)
-                .put("hash", hash(password, salt, ITERATIONS)).put("iterations", ITERATIONS).put("superUser", superUser);
-        store.commit(WriteBatch.builder().put(MAP, user.getBytes(StandardCharsets.UTF_8), cbor.encode(stored)).build())
-                .join();
+    public void putUser(String user, Optional<String> password, List<String> roles) {
+        byte[] key = user.getBytes(StandardCharsets.UTF_8);
+        Optional<JsonNode> current = store.get(MAP, key).map(cbor::decode);
+        ObjectNode stored = JsonNodeFactory.instance.objectNode();
+        if (password.isPresent()) {
+            byte[] salt = new byte[16];
+            RANDOM.nextBytes(salt);
+            stored.put("salt", salt).put("hash", hash(password.get(), salt, ITERATIONS)).put("iterations", ITERATIONS);
+        } else if (current.isPresent()) {
+            stored.set("salt", current.get().get("salt"));
+            stored.set("hash", current.get().get("hash"));
+            stored.set("iterations", current.get().get("iterations"));
+        } else {
+            throw pier.resource.ResourceException.badRequest("a new user needs a password", "password");
+        }
+        ArrayNode roleNames = stored.putArray("roles");
+        roles.forEach(roleNames::add);
+        store.commit(WriteBatch.builder().put(MAP, key, cbor.encode(stored)).build()).join();
+        forget(user);
+    }
+
+    /**
+     * Removes a user; its remembered credentials are forgotten.
+     *
+     * @return whether it existed
+     */
+    public boolean removeUser(String user) {
+        byte[] key = user.getBytes(StandardCharsets.UTF_8);
+        boolean existed = store.get(MAP, key).isPresent();
+        store.commit(WriteBatch.builder().delete(MAP, key).build()).join();
+        forget(user);
+        return existed;
+    }
+
+    /** Every user with its roles, in name order. */
+    public Map<String, List<String>> roles() {
+        Map<String, List<String>> roles = new java.util.TreeMap<>();
+        try (var users = store.scan(MAP, pier.store.KeyRange.all())) {
+            users.forEach(entry -> roles.put(new String(entry.key(), StandardCharsets.UTF_8),
+                    rolesOf(cbor.decode(entry.value()))));
+        }
+        return roles;
+    }
+
+    /** A user's stored roles; users from before roles existed were marked super users instead. */
+    private static List<String> rolesOf(JsonNode stored) {
+        if (!stored.has("roles")) {
+            return stored.path("superUser").asBoolean() ? List.of(Role.ADMIN) : List.of();
+        }
+        List<String> roles = new ArrayList<>();
+        stored.get("roles").forEach(role -> roles.add(role.asText()));
+        return roles;
+    }
+
+    private void forget(String user) {
         remembered.values().removeIf(r -> r.principal().name().equals(user));
     }
 
@@ -168,7 +223,7 @@ public final class Users implements Authenticator {
             } catch (java.io.IOException e) {
                 return false;
             }
-        }).map(stored -> new Principal(user, stored.get("superUser").asBoolean()));
+        }).map(stored -> new Principal(user, false));
     }
 
     private String keyedHash(String user, String password) {

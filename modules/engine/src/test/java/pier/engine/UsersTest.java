@@ -1,6 +1,7 @@
 package pier.engine;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class UsersTest {
         try (TestDatabase db = new TestDatabase(folder)) {
             Users users = Users.open(db.store, db.codecs, false);
             assertThat(users.createAdminIfNone(Optional.of("pw")), is(Optional.empty()));
-            assertThat(users.authenticate("admin", "pw"), is(Optional.of(new Principal("admin", true))));
+            assertThat(users.authenticate("admin", "pw"), is(Optional.of(new Principal("admin", false))));
             assertThat(users.authenticate("admin", "wrong"), is(Optional.empty()));
             assertThat(users.authenticate("nobody", "pw"), is(Optional.empty()));
             assertThat(users.createAdminIfNone(Optional.of("other")), is(Optional.empty()));
@@ -44,9 +45,9 @@ class UsersTest {
     void changingAPasswordForgetsTheRememberedCredential() {
         try (TestDatabase db = new TestDatabase(folder)) {
             Users users = Users.open(db.store, db.codecs, false);
-            users.setPassword("ann", "one", false);
+            users.putUser("ann", Optional.of("one"), List.of());
             assertThat(users.authenticate("ann", "one").isPresent(), is(true));
-            users.setPassword("ann", "two", false);
+            users.putUser("ann", Optional.of("two"), List.of());
             assertThat(users.authenticate("ann", "one").isPresent(), is(false));
             assertThat(users.authenticate("ann", "two"), is(Optional.of(new Principal("ann", false))));
         }
@@ -56,7 +57,7 @@ class UsersTest {
     void aCredentialCostsOneSlowHashHoweverManyCallersPresentIt() throws Exception {
         try (TestDatabase db = new TestDatabase(folder)) {
             Users users = Users.open(db.store, db.codecs, false);
-            users.setPassword("ann", "pw", false);
+            users.putUser("ann", Optional.of("pw"), List.of());
             try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
                 var results = java.util.stream.IntStream.range(0, 50)
                         .mapToObj(i -> callers.submit(() -> users.authenticate("ann", "pw"))).toList();
@@ -76,7 +77,7 @@ class UsersTest {
     @Test
     void passwordsAreStoredOnlyAsSaltedHashes() {
         try (TestDatabase db = new TestDatabase(folder)) {
-            Users.open(db.store, db.codecs, false).setPassword("ann", "visible-secret", false);
+            Users.open(db.store, db.codecs, false).putUser("ann", Optional.of("visible-secret"), List.of());
             byte[] stored = db.store.get(Users.MAP, "ann".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .orElseThrow();
             assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1).contains("visible-secret"),

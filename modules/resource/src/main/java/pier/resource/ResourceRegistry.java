@@ -6,10 +6,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The resources a server exposes, by their path name (the first path segment, the topic's first level). */
+/**
+ * The resources a server exposes, by their path name (the first path segment, the topic's first level).
+ * Every resource is handed out behind the {@link Access} check: permissions are enforced here, once, for
+ * every protocol.
+ */
 public final class ResourceRegistry {
 
     private final Map<String, Resource> resources = new LinkedHashMap<>();
+    private final Access access;
+
+    /** A registry where everything is allowed to everyone (tests, embedded use). */
+    public ResourceRegistry() {
+        this(Access.ALL);
+    }
+
+    /**
+     * A registry whose resources check {@code access}.
+     *
+     * @param access who may do what
+     */
+    public ResourceRegistry(Access access) {
+        this.access = access;
+    }
+
+    /** Who may do what, for protocols that check plain topics themselves. */
+    public Access access() {
+        return access;
+    }
 
     /**
      * Adds a resource.
@@ -19,7 +43,8 @@ public final class ResourceRegistry {
      * @throws IllegalStateException when the name is taken
      */
     public synchronized void register(String name, Resource resource) {
-        if (resources.putIfAbsent(name, resource) != null) {
+        Resource guarded = access == Access.ALL ? resource : new GuardedResource(name, resource, access);
+        if (resources.putIfAbsent(name, guarded) != null) {
             throw new IllegalStateException("two resources claim the path /" + name);
         }
     }

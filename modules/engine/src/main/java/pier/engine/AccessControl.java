@@ -1,0 +1,142 @@
+package pier.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import pier.codec.CodecRegistry;
+import pier.resource.Access;
+import pier.resource.Permission;
+import pier.resource.Principal;
+import pier.store.Store;
+
+/**
+ * Who may do what, from the users and roles tables. Every check reads an in-memory picture of both
+ * (two map look-ups), which every change through this class replaces before telling the listeners, so
+ * a change takes effect at once, without a restart. The anonymous caller holds the configured
+ * anonymous role, if any.
+ */
+public final class AccessControl implements Access {
+
+    /** Users and roles as read, and each user's roles resolved once, so a check allocates nothing. */
+    private record Picture(Map<String, List<String>> userRoles, Map<String, Role> roles,
+                           Map<String, List<Role>> resolved, List<Role> anonymous) {
+
+        static Picture of(Map<String, List<String>> userRoles, Map<String, Role> roles, List<String> anonymousRoles) {
+            Map<String, List<Role>> resolved = new java.util.HashMap<>();
+            userRoles.forEach((user, names) -> resolved.put(user, resolve(names, roles)));
+            return new Picture(userRoles, roles, resolved, resolve(anonymousRoles, roles));
+        }
+
+        private static List<Role> resolve(List<String> names, Map<String, Role> roles) {
+            return names.stream().map(roles::get).filter(java.util.Objects::nonNull).toList();
+        }
+    }
+
+    private final Users users;
+    private final Roles roles;
+    private final List<String> anonymousRoles;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile Picture picture;
+
+    private AccessControl(Users users, Roles roles, Optional<String> anonymousRole) {
+        this.users = users;
+        this.roles = roles;
+        this.anonymousRoles = anonymousRole.map(List::of).orElse(List.of());
+        this.picture = Picture.of(users.roles(), roles.all(), anonymousRoles);
+    }
+
+    /**
+     * Opens the users' and roles' tables; creates the {@code admin} role when missing.
+     *
+     * @param anonymousRole the role of callers without credentials; empty: they must log in
+     */
+    public static AccessControl open(Store store, CodecRegistry codecs, Users users, Optional<String> anonymousRole) {
+        Roles roles = new Roles(store, codecs.forContentType("application/cbor").orElseThrow());
+        roles.createAdminIfNone();
+        return new AccessControl(users, roles, anonymousRole);
+    }
+
+    @Override
+    public boolean allows(Principal principal, String resource, Permission permission) {
+        if (principal.superUser()) {
+            return true;
+        }
+        for (Role role : rolesOf(principal)) {
+            if (role.allows(resource, permission)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean mayPublish(Principal principal, String clientId, String topic) {
+        return principal.superUser() || rolesOf(principal).stream().anyMatch(role -> role.superUser()
+                || role.topics().stream().anyMatch(grant -> grant.publish()
+                && TopicPatterns.covers(TopicPatterns.expand(grant.filter(), principal.name(), clientId), topic)));
+    }
+
+    @Override
+    public boolean maySubscribe(Principal principal, String clientId, String filter) {
+        return principal.superUser() || rolesOf(principal).stream().anyMatch(role -> role.superUser()
+                || role.topics().stream().anyMatch(grant -> grant.subscribe()
+                && TopicPatterns.covers(TopicPatterns.expand(grant.filter(), principal.name(), clientId), filter)));
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** Whether one of the caller's roles is a super-user role. */
+    public boolean isSuperUser(Principal principal) {
+        return principal.superUser() || rolesOf(principal).stream().anyMatch(Role::superUser);
+    }
+
+    /** Every user with its roles. */
+    public Map<String, List<String>> users() {
+        return picture.userRoles();
+    }
+
+    /** Every role. */
+    public Map<String, Role> roles() {
+        return picture.roles();
+    }
+
+    /** Creates or changes a user (see {@link Users#putUser}); effective at once. */
+    public void putUser(String user, Optional<String> password, List<String> roleNames) {
+        users.putUser(user, password, roleNames);
+        changed();
+    }
+
+    public boolean removeUser(String user) {
+        boolean existed = users.removeUser(user);
+        changed();
+        return existed;
+    }
+
+    /** Creates or replaces a role; effective at once, also for open subscriptions and connections. */
+    public void putRole(Role role) {
+        roles.put(role);
+        changed();
+    }
+
+    public boolean removeRole(String name) {
+        boolean existed = roles.remove(name);
+        changed();
+        return existed;
+    }
+
+    private List<Role> rolesOf(Principal principal) {
+        Picture now = picture;
+        return principal == Principal.ANONYMOUS ? now.anonymous()
+                : now.resolved().getOrDefault(principal.name(), List.of());
+    }
+
+    private void changed() {
+        picture = Picture.of(users.roles(), roles.all(), anonymousRoles);
+        listeners.forEach(Runnable::run);
+    }
+}
