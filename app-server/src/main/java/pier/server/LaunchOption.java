@@ -22,8 +22,8 @@ enum LaunchOption {
             "origins allowed by CORS, comma separated, * for any (default: CORS off)"),
     PLUGINS("--plugins", "PIER_PLUGINS", "plugins.folder", "DIR",
             "folder of resource modules (jars) to load (default: ./plugins, if present)"),
-    ALLOW_ANONYMOUS("--allow-anonymous", "PIER_ALLOW_ANONYMOUS", "authentication.allowAnonymous", "true|false",
-            "let callers without credentials act as a full user (default: false)");
+    ANONYMOUS_ROLE("--anonymous-role", "PIER_ANONYMOUS_ROLE", "authentication.anonymousRole", "ROLE",
+            "the role of callers without credentials (default: none, they must log in)");
 
     private final String flag;
     private final String environmentVariable;

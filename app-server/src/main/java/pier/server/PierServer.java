@@ -23,6 +23,8 @@ import pier.codec.CodecLimits;
 import pier.codec.CodecRegistry;
 import pier.engine.Database;
 import pier.engine.Schema;
+import pier.engine.AccessControl;
+import pier.engine.AccountResources;
 import pier.engine.Users;
 import pier.plugins.Plugins;
 import pier.protocol.WebSocketSubProtocol;
@@ -114,11 +116,13 @@ final class PierServer {
         Store store = Stores.open(config.storeBackend(), config.dataFolder());
         try {
             Database database = Database.open(store, schema, codecs, config.retention());
-            Users users = Users.open(store, codecs, config.allowAnonymous());
+            Users users = Users.open(store, codecs, config.anonymousRole().isPresent());
             users.createAdminIfNone(Optional.ofNullable(environment.get("PIER_ADMIN_PASSWORD")))
                     .ifPresent(password -> announce(config.dataFolder(), password));
-            ResourceRegistry resources = new ResourceRegistry();
+            AccessControl access = AccessControl.open(store, codecs, users, config.anonymousRole());
+            ResourceRegistry resources = new ResourceRegistry(access);
             database.exportTo(resources);
+            AccountResources.registerIn(resources, access);
             Plugins.load(config.plugins(), resources);
             LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                     config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());

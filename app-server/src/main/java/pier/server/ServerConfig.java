@@ -22,7 +22,7 @@ import pier.engine.ChangeFeed;
  * @param dataFolder     where the store keeps its files
  * @param storeBackend   the store provider's name
  * @param schema         the schema file, when one is configured (else the sample schema)
- * @param allowAnonymous whether callers without credentials may act
+ * @param anonymousRole  the role of callers without credentials; empty: they must log in
  * @param retention      how long the change feed is kept
  * @param corsOrigins    the origins CORS allows; empty turns CORS off
  * @param mqttPort       the MQTT port (on the HTTP address); 0 turns MQTT off
@@ -35,7 +35,7 @@ import pier.engine.ChangeFeed;
  *                       open at once; more wait to be accepted
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
-                    boolean allowAnonymous, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
+                    Optional<String> anonymousRole, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
                     int mqttPort, int mqttsPort, Optional<Path> keystore, String keystorePassword,
                     Duration sseKeepAlive, Path plugins, int httpMaxConnections) {
 
@@ -55,7 +55,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         Optional<Path> schema = config.get("schema.file").asString().asOptional().map(Path::of);
         schema.filter(file -> !Files.isReadable(file))
                 .ifPresent(file -> problems.add("schema.file: " + file.toAbsolutePath() + " cannot be read"));
-        boolean allowAnonymous = flag(config.get("authentication.allowAnonymous"), problems);
+        Optional<String> anonymousRole = config.get("authentication.anonymousRole").asString().asOptional()
+                .filter(role -> !role.isBlank());
         int httpMaxConnections = count(config.get("http.maxConnections"), defaultMaxConnections(), problems);
         ChangeFeed.FeedRetention retention = retention(config.get("feed"), problems);
         Duration sseKeepAlive = Duration.ofSeconds(15);
@@ -69,7 +70,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         }
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
-                config.get("storage.backend").asString().orElse("mapdb"), schema, allowAnonymous, retention,
+                config.get("storage.backend").asString().orElse("mapdb"), schema, anonymousRole, retention,
                 list(config.get("http.cors.origins")), mqttPort, mqttsPort, keystore,
                 config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
                 Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections);
@@ -94,13 +95,6 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         return values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
-    private static boolean flag(Config node, List<String> problems) {
-        String text = node.asString().orElse("false").strip();
-        if (!text.equals("true") && !text.equals("false")) {
-            problems.add(node.key() + ": '" + text + "' is not true or false");
-        }
-        return text.equals("true");
-    }
 
     private static ChangeFeed.FeedRetention retention(Config feed, List<String> problems) {
         ChangeFeed.FeedRetention defaults = ChangeFeed.FeedRetention.DEFAULT;

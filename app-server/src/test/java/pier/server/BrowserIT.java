@@ -68,8 +68,11 @@ class BrowserIT {
         });
         pages.start();
         server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data",
-                folder.resolve("data").toString(), "--allow-anonymous", "true", "--cors-origins", pageOrigin());
+                folder.resolve("data").toString(), "--anonymous-role", "public", "--cors-origins", pageOrigin());
         port = server.awaitReady();
+        // the page is anonymous: its role may read dogs
+        assertThat(new RestClient(port, "admin", "s3cret").putJson("/$roles/public",
+                "{\"tables\": {\"Dog\": [\"read\"]}}").statusCode(), is(204));
     }
 
     @AfterAll

@@ -90,12 +90,19 @@ class DurabilityIT {
     }
 
     @Test
-    void anonymousAccessCanBeAllowed() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ALLOW_ANONYMOUS", "true"), "--http-port", "0",
-                "--data", data())) {
-            RestClient anonymous = new RestClient(server.awaitReady(), null, null);
+    void anonymousAccessIsARole() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ANONYMOUS_ROLE", "public",
+                "PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data", data())) {
+            int port = server.awaitReady();
+            RestClient anonymous = new RestClient(port, null, null);
+            assertThat(anonymous.get("/Dog/a", "").statusCode(), is(401));
+            assertThat(new RestClient(port, "admin", "s3cret").putJson("/$roles/public",
+                    "{\"tables\": {\"Dog\": [\"read\", \"insert\"]}}").statusCode(), is(204));
             assertThat(anonymous.putJson("/Dog/a", "{\"name\":\"A\"}").statusCode(), is(204));
             assertThat(anonymous.get("/Dog/a", "").statusCode(), is(200));
+            assertThat(anonymous.putJson("/Dog/a", "{\"name\":\"B\"}").statusCode(), is(401));
+            assertThat(anonymous.method("DELETE", "/Dog/a", "application/json", new byte[0]).statusCode(), is(401));
+            assertThat(RestClient.json(anonymous.get("/Dog/a", "")).get("name").asText(), is("A"));
         }
     }
 

@@ -20,6 +20,7 @@ import pier.codec.CodecException;
 import pier.codec.CodecRegistry;
 import pier.query.QueryException;
 import pier.resource.Authenticator;
+import pier.resource.Permission;
 import pier.resource.Principal;
 import pier.resource.Request;
 import pier.resource.Resource;
@@ -105,6 +106,10 @@ public final class RestService implements HttpService {
             requireRead(method);
             ArrayNode list = JsonNodeFactory.instance.arrayNode();
             for (String name : resources.names()) {
+                // the listing shows what the caller may read
+                if (!resources.access().allows(request.principal(), name, Permission.READ)) {
+                    continue;
+                }
                 JsonNode description = resources.find(name).orElseThrow().describe(request);
                 list.add(description.isObject() ? ((ObjectNode) description.deepCopy()).put("path", "/" + name + "/")
                         : description);
