@@ -50,6 +50,8 @@ final class Observability {
                 b -> b.stats().messagesReceived()).description("PUBLISH packets received"));
         registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.sent", broker,
                 b -> b.stats().messagesSent()).description("PUBLISH packets sent"));
+        registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.denied", broker,
+                b -> b.stats().denied()).description("publishes and subscriptions refused for lack of permission"));
         registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.dropped", broker,
                 b -> b.stats().messagesDropped()).description("messages dropped from full session backlogs"));
         registry.getOrCreate(Gauge.builder("pier.mqtt.connections", broker, b -> b.stats().connections())

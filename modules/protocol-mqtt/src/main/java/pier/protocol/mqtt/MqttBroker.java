@@ -34,6 +34,7 @@ public final class MqttBroker implements AutoCloseable {
     final ScheduledExecutorService timers;
     final LongAdder received = new LongAdder();
     final LongAdder sent = new LongAdder();
+    final LongAdder denied = new LongAdder();
     final TableTopics tables;
     private final RetainedStore store;
     private final SessionStore sessionStore;
@@ -51,6 +52,8 @@ public final class MqttBroker implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-mqtt-timers")
                 .daemon().factory());
         restoreSessions();
+        // a change of users or roles is checked against every connection's subscriptions at once
+        tables.access().onChange(() -> connections.forEach(MqttConnection::recheckAccess));
         timers.scheduleWithFixedDelay(this::checkKeepAlives, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::publishStatistics, 0, 10, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(this::saveChangedSessions), 2, 2,
@@ -118,7 +121,7 @@ public final class MqttBroker implements AutoCloseable {
     public MqttStats stats() {
         long dropped = sessions.values().stream().mapToLong(Session::dropped).sum();
         return new MqttStats(connections.stream().filter(MqttConnection::established).count(), sessions.size(),
-                received.sum(), sent.sum(), dropped, retained.size());
+                received.sum(), sent.sum(), dropped, retained.size(), denied.sum());
     }
 
     /** Disconnects every client (v5: reason 0x8B, server shutting down) and stops the timers. */

@@ -377,7 +377,8 @@ public final class MqttConnection {
         }
         byte reason = NORMAL;
         Optional<TableTopics.Target> record = broker.tables.target(topic);
-        if (topic.startsWith("$SYS")) {
+        if (topic.startsWith("$SYS") || record.isEmpty()
+                && !broker.tables.access().mayPublish(principal, session.clientId, topic)) {
             reason = NOT_AUTHORIZED;
         } else if (record.isPresent()) {
             Optional<String> contentType = version == 5 ? Messages.string(properties, MqttProperties.CONTENT_TYPE)
@@ -399,6 +400,11 @@ public final class MqttConnection {
                 LOG.log(System.Logger.Level.WARNING, "publish to " + topic + " failed: " + e.getMessage(), e);
                 reason = UNSPECIFIED;
             }
+        }
+        if (reason == NOT_AUTHORIZED) {
+            // at QoS 0 the refusal has no answer: it is counted (pier_mqtt_denied_total) and logged
+            broker.denied.increment();
+            LOG.log(System.Logger.Level.DEBUG, "{0} may not publish to {1}", principal.name(), topic);
         }
         if (qos > 0) {
             unacknowledgedIn.decrementAndGet();
@@ -467,6 +473,13 @@ public final class MqttConnection {
                 codes.add(version == 5 ? TOPIC_FILTER_INVALID & 0xff : 0x80);
                 continue;
             }
+            Reach reach = reach(filter);
+            if (!reach.any() || filter.startsWith(SharedSubscriptions.PREFIX) && !reach.plainTopics()) {
+                broker.denied.increment();
+                LOG.log(System.Logger.Level.DEBUG, "{0} may not subscribe to {1}", principal.name(), filter);
+                codes.add(version == 5 ? NOT_AUTHORIZED & 0xff : 0x80);
+                continue;
+            }
             if (filter.startsWith(SharedSubscriptions.PREFIX)) {
                 Optional<String[]> share = SharedSubscriptions.parse(filter);
                 if (share.isEmpty()) {
@@ -489,7 +502,9 @@ public final class MqttConnection {
                     identifier);
             boolean isNew = session.subscribe(subscription);
             session.closeFeeds(filter);
-            broker.tree.add(session, subscription);
+            if (reach.plainTopics()) {
+                broker.tree.add(session, subscription);
+            }
             granted.add(Map.entry(subscription, isNew));
             codes.add(subscription.qos());
         }
@@ -504,6 +519,9 @@ public final class MqttConnection {
             if (subscription.retainHandling() == 2 || subscription.retainHandling() == 1 && !entry.getValue()) {
                 continue;
             }
+            if (!reach(subscription.filter()).plainTopics()) {
+                continue;
+            }
             List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
             for (Message message : broker.retainedMatching(subscription.filter())) {
                 session.offer(new Session.Pending(message, Math.min(message.qos(), subscription.qos()), true, ids, 0));
@@ -514,6 +532,49 @@ public final class MqttConnection {
             Subscription subscription = entry.getKey();
             startFeeds(subscription, subscription.retainHandling() == 0
                     || subscription.retainHandling() == 1 && entry.getValue());
+        }
+    }
+
+    /**
+     * What a filter may reach for this client: plain topics, when a role's topic filter covers it (a
+     * filter that names a resource reaches no plain topic), and resources it may read.
+     */
+    private record Reach(boolean plainTopics, boolean resources) {
+        boolean any() {
+            return plainTopics || resources;
+        }
+    }
+
+    private Reach reach(String filter) {
+        String inner = filter.startsWith(SharedSubscriptions.PREFIX)
+                ? SharedSubscriptions.parse(filter).map(share -> share[1]).orElse(filter) : filter;
+        pier.resource.Access access = broker.tables.access();
+        List<TableTopics.Scope> scopes = broker.tables.scopes(inner);
+        boolean namesResource = !inner.startsWith("+") && !inner.startsWith("#") && !scopes.isEmpty();
+        boolean readable = scopes.stream().anyMatch(scope -> access.allows(principal, scope.name(),
+                pier.resource.Permission.READ));
+        return new Reach(!namesResource && access.maySubscribe(principal, session.clientId, inner), readable);
+    }
+
+    /**
+     * After users or roles changed: a subscription that lost its plain topics stops receiving them, and
+     * one that reaches nothing any more ends the connection (v5: DISCONNECT 0x87 with the reason), as
+     * brokers with dynamic security do. Feeds of tables no longer readable are closed by the resources.
+     */
+    void recheckAccess() {
+        Session current = session;
+        if (current == null || !connected || ended.get()) {
+            return;
+        }
+        for (Subscription subscription : current.subscriptions()) {
+            Reach reach = reach(subscription.filter());
+            if (!reach.plainTopics()) {
+                broker.tree.remove(current, subscription.filter());
+            }
+            if (!reach.any() || subscription.filter().startsWith(SharedSubscriptions.PREFIX) && !reach.plainTopics()) {
+                disconnect(NOT_AUTHORIZED, principal.name() + " may no longer subscribe to " + subscription.filter());
+                return;
+            }
         }
     }
 

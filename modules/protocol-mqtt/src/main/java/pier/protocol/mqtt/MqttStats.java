@@ -9,7 +9,8 @@ package pier.protocol.mqtt;
  * @param messagesSent     PUBLISH packets sent
  * @param messagesDropped  messages dropped from full session backlogs
  * @param retained         retained messages
+ * @param denied           publishes and subscriptions refused for lack of permission
  */
 public record MqttStats(long connections, long sessions, long messagesReceived, long messagesSent,
-                        long messagesDropped, long retained) {
+                        long messagesDropped, long retained, long denied) {
 }

@@ -43,6 +43,11 @@ public final class TableTopics {
         this.codecs = codecs;
     }
 
+    /** Who may do what: the resources' access control, which also governs plain topics. */
+    pier.resource.Access access() {
+        return resources.access();
+    }
+
     /** A record a topic names, or the resource itself ({@code id} null) when the topic is its bare name. */
     record Target(String name, Resource resource, String id) {
 
