@@ -66,7 +66,9 @@ final class EventStream {
                 .header(HeaderNames.CACHE_CONTROL, "no-cache");
         try (StalledWrite stalled = new StalledWrite(); subscription; OutputStream out = response.outputStream()) {
             // a client that stopped reading leaves this thread blocked in a write while its queue overflows
-            subscription.onClose(() -> subscription.closeReason().ifPresent(reason -> stalled.interrupt()));
+            // (not at once: a thread that was only waiting for the next event still writes the error event)
+            subscription.onClose(() -> subscription.closeReason().ifPresent(reason -> stalled.interruptAfter(
+                    LAST_WRITE)));
             write(out, "retry: " + RETRY_MILLIS + "\n\n");
             relay(subscription, out, resumeAfter.isPresent(), keepAlive);
             if (subscription.closeReason().isPresent()) {

@@ -15,16 +15,17 @@ final class StalledWrite implements AutoCloseable {
     private final Thread writer = Thread.currentThread();
     private boolean armed = true;
 
-    /** Interrupts the writer now, if still armed (called by the overflow of its queue). */
-    synchronized void interrupt() {
+    private synchronized void interrupt() {
         if (armed) {
             writer.interrupt();
         }
     }
 
     /**
-     * Interrupts the writer unless it disarms within the deadline: for the last write (an error event,
-     * a close frame) to a client that may not take it.
+     * Interrupts the writer unless it disarms within the deadline: when its stream is cut off (a full
+     * queue, a withdrawn right) the writer may be stuck in a write to a client that stopped reading, or
+     * only waiting for the next event, in which case it writes the last event (an error event, a close
+     * frame) and disarms in time.
      *
      * @param deadline how long the writer may wait
      */

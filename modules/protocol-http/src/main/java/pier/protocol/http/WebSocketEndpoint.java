@@ -25,6 +25,7 @@ import pier.protocol.WebSocketSubProtocol;
 import pier.query.Query;
 import pier.query.QueryException;
 import pier.resource.Authenticator;
+import pier.resource.Permission;
 import pier.resource.Principal;
 import pier.resource.Request;
 import pier.resource.Resource;
@@ -124,6 +125,8 @@ public final class WebSocketEndpoint {
         Resource resource = resources.find(target.resource()).orElseThrow(() -> ResourceException.notFound(
                 "no resource /" + target.resource()));
         Principal principal = RestService.authenticate(headers.first(HeaderNames.AUTHORIZATION), authenticator);
+        // connecting reads: a caller who may not read is refused before the upgrade (401 or 403)
+        resources.access().require(principal, target.resource(), Permission.READ);
         Request request = new Request(principal, target.id(), Query.parse(prologue.query().rawValue()),
                 Optional.empty(), Optional.empty());
         Codec out = codecs.negotiate(headers.first(HeaderNames.ACCEPT).orElse(""));

@@ -28,6 +28,8 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
@@ -508,9 +510,10 @@ public final class MqttConnection {
             granted.add(Map.entry(subscription, isNew));
             codes.add(subscription.qos());
         }
-        MqttMessageBuilders.SubAckBuilder ack = MqttMessageBuilders.subAck().packetId(header.messageId());
-        codes.forEach(code -> ack.addGrantedQos(MqttQoS.valueOf(code)));
-        send(ack.build());
+        // built by hand: Netty's SubAckBuilder takes QoS values only, not v5 reason codes such as 0x87
+        send(new MqttSubAckMessage(new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttMessageIdAndPropertiesVariableHeader(header.messageId(), MqttProperties.NO_PROPERTIES),
+                new MqttSubAckPayload(codes)));
         transport.flush();
         broker.save(session);
         // MQTT-3.3.1-9: retained messages follow the SUBACK, with RETAIN set
