@@ -10,6 +10,8 @@ enum LaunchOption {
     SCHEMA("--schema", "PIER_SCHEMA", "schema.file", "FILE", "schema file (default: the sample schema)"),
     HTTP_HOST("--http-host", "PIER_HTTP_HOST", "http.host", "ADDRESS", "HTTP address (default: 127.0.0.1)"),
     HTTP_PORT("--http-port", "PIER_HTTP_PORT", "http.port", "N", "HTTP port, 0 for any free one (default: 9926)"),
+    HTTPS_PORT("--https-port", "PIER_HTTPS_PORT", "https.port", "N",
+            "HTTPS port (TLS 1.2/1.3, the certificate of MQTT over TLS), 0 turns it off (default: 0)"),
     HTTP_MAX_CONNECTIONS("--http-max-connections", "PIER_HTTP_MAX_CONNECTIONS", "http.maxConnections", "N",
             "HTTP connections open at once, more wait (default: 9/10 of the file limit - 256)"),
     MQTT_PORT("--mqtt-port", "PIER_MQTT_PORT", "mqtt.port", "N", "MQTT port, 0 turns MQTT off (default: 1883)"),

@@ -10,10 +10,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.cors.CorsFeature;
@@ -46,6 +50,7 @@ import pier.store.Stores;
 final class PierServer {
 
     private static final System.Logger LOG = System.getLogger(PierServer.class.getName());
+    private static final String HTTPS = "https";
 
     private final Store store;
     private final Database database;
@@ -126,27 +131,13 @@ final class PierServer {
             Plugins.load(config.plugins(), resources);
             LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                     config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
-            WebServerConfig.Builder builder = WebServer.builder()
+            WebServerConfig.Builder builder = listener(WebServer.builder(), config)
                     .host(config.httpHost())
                     .port(config.httpPort())
                     .shutdownHook(false)
-                    // the query language uses '|', '[' and ']' unencoded, as curl and browsers send them;
-                    // RestService parses and checks the query itself
-                    .addProtocol(Http1Config.builder().validatePrologue(false).build())
-                    // a streamed collection ends in a second small write; with Nagle's algorithm it waits
-                    // for the client's delayed ACK (~40 ms)
-                    .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
-                    // Helidon stops listening for good when accept() fails; waiting at a connection limit
-                    // below the file descriptor limit leaves new clients in the backlog instead
-                    .maxTcpConnections(config.httpMaxConnections())
                     .addFeature(Observability.feature(store, database));
             if (!config.corsOrigins().isEmpty()) {
                 builder.addFeature(cors(config.corsOrigins()));
-                // pages of the listed origins may open WebSockets; without a list Helidon allows only the
-                // server's own origin. "*" does not reach WebSockets: any site could open sockets with
-                // the user's credentials (cross-site WebSocket hijacking)
-                builder.addProtocol(WsConfig.builder().name("websocket").origins(Set.copyOf(
-                        config.corsOrigins().stream().filter(origin -> !origin.equals("*")).toList())).build());
             }
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                     : Optional.of(Mqtt.start(config, database, users, codecs, resources));
@@ -154,9 +145,18 @@ final class PierServer {
             List<WebSocketSubProtocol> subProtocols = mqtt.map(m -> List.<WebSocketSubProtocol>of(
                     new MqttWebSocket(m.broker()))).orElse(List.of());
             WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, resources, codecs, users);
-            builder.routing(routing -> routing.addFilter(webSockets.upgradeGate()).register("/", new RestService(
-                            resources, codecs, users, CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive())))
-                    .addRouting(webSockets.routing());
+            RestService rest = new RestService(resources, codecs, users, CodecLimits.DEFAULT.maxBytes(),
+                    config.sseKeepAlive());
+            Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(webSockets.upgradeGate())
+                    .register("/", rest);
+            builder.routing(routes).addRouting(webSockets.routing());
+            if (config.httpsPort() > 0) {
+                Tls tls = Tls.builder().sslContext(TlsKeys.context(TlsKeys.load(config.keystore(),
+                                config.keystorePassword(), config.dataFolder(), config.httpHost())))
+                        .enabledProtocols(TlsKeys.PROTOCOLS).build();
+                builder.putSocket(HTTPS, socket -> listener(socket, config).host(config.httpHost())
+                        .port(config.httpsPort()).tls(tls).routing(routes).addRouting(webSockets.routing()));
+            }
             try {
                 return new PierServer(store, database, builder.build().start(), mqtt);
             } catch (RuntimeException e) {
@@ -169,10 +169,32 @@ final class PierServer {
         }
     }
 
+    /** The settings every HTTP listener shares, plain or TLS. */
+    private static <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B listener, ServerConfig config) {
+        // the query language uses '|', '[' and ']' unencoded, as curl and browsers send them; RestService
+        // parses and checks the query itself
+        listener.addProtocol(Http1Config.builder().validatePrologue(false).build())
+                // a streamed collection ends in a second small write; with Nagle's algorithm it waits for the
+                // client's delayed ACK (~40 ms)
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                // Helidon stops listening for good when accept() fails; waiting at a connection limit below the
+                // file descriptor limit leaves new clients in the backlog instead
+                .maxTcpConnections(config.httpMaxConnections());
+        if (!config.corsOrigins().isEmpty()) {
+            // pages of the listed origins may open WebSockets; without a list Helidon allows only the
+            // server's own origin. "*" does not reach WebSockets: any site could open sockets with the user's
+            // credentials (cross-site WebSocket hijacking)
+            listener.addProtocol(WsConfig.builder().name("websocket").origins(Set.copyOf(config.corsOrigins()
+                    .stream().filter(origin -> !origin.equals("*")).toList())).build());
+        }
+        return listener;
+    }
+
     /** What the server listens on, as the ready line prints it: {@code http=HOST:PORT [mqtt=HOST:PORT]}. */
     String listeners() {
         String host = http.prototype().host();
         return "http=" + host + ":" + http.port()
+                + (http.port(HTTPS) > 0 ? " https=" + host + ":" + http.port(HTTPS) : "")
                 + mqtt.flatMap(Mqtt::listener).map(l -> " mqtt=" + host + ":" + l.port()).orElse("")
                 + mqtt.flatMap(Mqtt::tls).map(l -> " mqtts=" + host + ":" + l.port()).orElse("");
     }

@@ -27,6 +27,7 @@ import pier.engine.ChangeFeed;
  * @param corsOrigins    the origins CORS allows; empty turns CORS off
  * @param mqttPort       the MQTT port (on the HTTP address); 0 turns MQTT off
  * @param mqttsPort      the MQTT over TLS port; 0 turns it off
+ * @param httpsPort      the HTTPS port (same routes as HTTP, the MQTT over TLS certificate); 0 turns it off
  * @param keystore       a PKCS#12 keystore for TLS, or empty for a generated self-signed certificate
  * @param keystorePassword the keystore's password
  * @param sseKeepAlive   how long an event stream may stay silent before a keep-alive comment
@@ -36,7 +37,7 @@ import pier.engine.ChangeFeed;
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
                     Optional<String> anonymousRole, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
-                    int mqttPort, int mqttsPort, Optional<Path> keystore, String keystorePassword,
+                    int mqttPort, int mqttsPort, int httpsPort, Optional<Path> keystore, String keystorePassword,
                     Duration sseKeepAlive, Path plugins, int httpMaxConnections) {
 
     /**
@@ -49,6 +50,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         int port = port(config.get("http.port"), "9926", problems);
         int mqttPort = port(config.get("mqtt.port"), "1883", problems);
         int mqttsPort = port(config.get("mqtts.port"), "8883", problems);
+        int httpsPort = port(config.get("https.port"), "0", problems);
         Optional<Path> keystore = config.get("mqtts.keystore").asString().asOptional().map(Path::of);
         keystore.filter(file -> !Files.isReadable(file))
                 .ifPresent(file -> problems.add("mqtts.keystore: " + file.toAbsolutePath() + " cannot be read"));
@@ -71,7 +73,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
                 config.get("storage.backend").asString().orElse("mapdb"), schema, anonymousRole, retention,
-                list(config.get("http.cors.origins")), mqttPort, mqttsPort, keystore,
+                list(config.get("http.cors.origins")), mqttPort, mqttsPort, httpsPort, keystore,
                 config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
                 Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections);
     }

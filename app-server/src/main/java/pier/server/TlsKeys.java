@@ -24,6 +24,8 @@ final class TlsKeys {
 
     private static final System.Logger LOG = System.getLogger(TlsKeys.class.getName());
     static final String GENERATED = "pier-tls.p12";
+    /** Only modern protocol versions are offered. */
+    static final java.util.List<String> PROTOCOLS = java.util.List.of("TLSv1.3", "TLSv1.2");
     static final String CERTIFICATE = "pier-tls.pem";
     // keytool wants at least six characters; the file is only as secret as the data folder
     private static final char[] GENERATED_PASSWORD = "pier-tls".toCharArray();
@@ -61,6 +63,17 @@ final class TlsKeys {
             throw new UncheckedIOException("cannot read or write the TLS keystore: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot use the TLS keystore: " + e.getMessage(), e);
+        }
+    }
+
+    /** A TLS context serving these keys. */
+    static javax.net.ssl.SSLContext context(KeyManagerFactory keys) {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
 

@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?$");
+    private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)(?: https=([0-9.]+):(\\d+))?"
+            + "(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?$");
     private static final Path BUILD = Path.of(System.getProperty("pier.build", "target"));
 
     private final Process process;
@@ -84,19 +85,28 @@ public final class ServerProcess implements AutoCloseable {
     /** After {@link #awaitReady()}: the MQTT port of the ready line. */
     public int mqttPort() {
         Matcher ready = readyLine();
-        if (ready == null || ready.group(4) == null) {
+        if (ready == null || ready.group(6) == null) {
             throw new AssertionError("the ready line names no MQTT port: " + stdout());
         }
-        return Integer.parseInt(ready.group(4));
+        return Integer.parseInt(ready.group(6));
     }
 
     /** After {@link #awaitReady()}: the MQTT over TLS port of the ready line. */
     public int mqttsPort() {
         Matcher ready = readyLine();
-        if (ready == null || ready.group(6) == null) {
+        if (ready == null || ready.group(8) == null) {
             throw new AssertionError("the ready line names no MQTTS port: " + stdout());
         }
-        return Integer.parseInt(ready.group(6));
+        return Integer.parseInt(ready.group(8));
+    }
+
+    /** After {@link #awaitReady()}: the HTTPS port of the ready line. */
+    public int httpsPort() {
+        Matcher ready = readyLine();
+        if (ready == null || ready.group(4) == null) {
+            throw new AssertionError("the ready line names no HTTPS port: " + stdout());
+        }
+        return Integer.parseInt(ready.group(4));
     }
 
     /** A port that was free a moment ago, for listeners that take no 0. */
