@@ -11,6 +11,7 @@ module pier.server {
     requires pier.plugins;
     requires io.helidon.webserver;
     requires io.helidon.common.socket;
+    requires io.helidon.common.tls;
     requires io.helidon.webserver.cors;
     requires io.helidon.webserver.observe;
     requires io.helidon.webserver.observe.health;

@@ -11,6 +11,7 @@ module pier.protocol.http {
     requires io.helidon.websocket;
     requires transitive io.helidon.webserver;
     requires io.helidon.http;
+    requires com.nimbusds.jose.jwt;
 
     exports pier.protocol.http;
 }

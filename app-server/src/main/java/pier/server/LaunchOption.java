@@ -24,6 +24,12 @@ enum LaunchOption {
             "origins allowed by CORS, comma separated, * for any (default: CORS off)"),
     PLUGINS("--plugins", "PIER_PLUGINS", "plugins.folder", "DIR",
             "folder of resource modules (jars) to load (default: ./plugins, if present)"),
+    SESSION_LIFETIME("--session-lifetime", "PIER_SESSION_LIFETIME", "authentication.sessionLifetime", "DURATION",
+            "how long a login (cookie and bearer token) lasts, ISO-8601 (default: PT12H)"),
+    MAX_FAILED_LOGINS("--max-failed-logins", "PIER_MAX_FAILED_LOGINS", "authentication.maxFailedLogins", "N",
+            "failed logins of one client address that close it for a while (default: 10)"),
+    FAILED_LOGIN_WINDOW("--failed-login-window", "PIER_FAILED_LOGIN_WINDOW", "authentication.failedLoginWindow",
+            "DURATION", "how long failed logins count and a closed address waits, ISO-8601 (default: PT1M)"),
     ANONYMOUS_ROLE("--anonymous-role", "PIER_ANONYMOUS_ROLE", "authentication.anonymousRole", "ROLE",
             "the role of callers without credentials (default: none, they must log in)");
 

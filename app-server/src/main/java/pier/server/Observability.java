@@ -44,6 +44,15 @@ final class Observability {
     }
 
     /** Counters and gauges of the MQTT broker, registered when MQTT is on. */
+    static void registerLoginMeters(pier.resource.LoginThrottle logins) {
+        MeterRegistry registry = Metrics.globalRegistry();
+        registry.getOrCreate(FunctionalCounter.builder("pier.login.failures", logins,
+                pier.resource.LoginThrottle::failures).description("password checks that failed"));
+        registry.getOrCreate(FunctionalCounter.builder("pier.logins.throttled", logins,
+                pier.resource.LoginThrottle::throttled).description("password checks refused: their address "
+                + "failed too often"));
+    }
+
     static void registerMqttMeters(MqttBroker broker) {
         MeterRegistry registry = Metrics.globalRegistry();
         registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.received", broker,

@@ -32,6 +32,8 @@ import pier.engine.AccountResources;
 import pier.engine.Users;
 import pier.plugins.Plugins;
 import pier.protocol.WebSocketSubProtocol;
+import pier.protocol.http.LoginService;
+import pier.protocol.http.Logins;
 import pier.protocol.http.RestService;
 import pier.protocol.http.WebSocketEndpoint;
 import pier.protocol.mqtt.MqttBroker;
@@ -39,6 +41,8 @@ import pier.protocol.mqtt.MqttListener;
 import pier.protocol.mqtt.MqttSettings;
 import pier.protocol.mqtt.MqttWebSocket;
 import pier.protocol.mqtt.TableTopics;
+import pier.resource.Authenticator;
+import pier.resource.LoginThrottle;
 import pier.resource.ResourceRegistry;
 import pier.store.Store;
 import pier.store.Stores;
@@ -60,7 +64,7 @@ final class PierServer {
 
     /** The broker and its TCP and TLS listeners, when MQTT is on. */
     private record Mqtt(MqttBroker broker, Optional<MqttListener> listener, Optional<MqttListener> tls) {
-        static Mqtt start(ServerConfig config, Database database, Users users, CodecRegistry codecs,
+        static Mqtt start(ServerConfig config, Database database, Authenticator users, CodecRegistry codecs,
                           ResourceRegistry resources) {
             MqttBroker broker = MqttBroker.start(MqttSettings.DEFAULT, users,
                     new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)),
@@ -125,6 +129,9 @@ final class PierServer {
             users.createAdminIfNone(Optional.ofNullable(environment.get("PIER_ADMIN_PASSWORD")))
                     .ifPresent(password -> announce(config.dataFolder(), password));
             AccessControl access = AccessControl.open(store, codecs, users, config.anonymousRole());
+            // every protocol checks passwords through the throttle of failed logins per client address
+            LoginThrottle passwords = new LoginThrottle(users, config.maxFailedLogins(), config.failedLoginWindow());
+            Observability.registerLoginMeters(passwords);
             ResourceRegistry resources = new ResourceRegistry(access);
             database.exportTo(resources);
             AccountResources.registerIn(resources, access);
@@ -140,15 +147,17 @@ final class PierServer {
                 builder.addFeature(cors(config.corsOrigins()));
             }
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
-                    : Optional.of(Mqtt.start(config, database, users, codecs, resources));
+                    : Optional.of(Mqtt.start(config, database, passwords, codecs, resources));
             // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"
             List<WebSocketSubProtocol> subProtocols = mqtt.map(m -> List.<WebSocketSubProtocol>of(
                     new MqttWebSocket(m.broker()))).orElse(List.of());
-            WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, resources, codecs, users);
-            RestService rest = new RestService(resources, codecs, users, CodecLimits.DEFAULT.maxBytes(),
+            Logins logins = Logins.create(passwords, config.sessionLifetime());
+            WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, resources, codecs, logins);
+            RestService rest = new RestService(resources, codecs, logins, CodecLimits.DEFAULT.maxBytes(),
                     config.sseKeepAlive());
+            LoginService login = new LoginService(logins);
             Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(webSockets.upgradeGate())
-                    .register("/", rest);
+                    .register("/", login).register("/", rest);
             builder.routing(routes).addRouting(webSockets.routing());
             if (config.httpsPort() > 0) {
                 Tls tls = Tls.builder().sslContext(TlsKeys.context(TlsKeys.load(config.keystore(),

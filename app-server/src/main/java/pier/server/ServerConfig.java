@@ -23,6 +23,9 @@ import pier.engine.ChangeFeed;
  * @param storeBackend   the store provider's name
  * @param schema         the schema file, when one is configured (else the sample schema)
  * @param anonymousRole  the role of callers without credentials; empty: they must log in
+ * @param sessionLifetime how long a login's session cookie and bearer token last
+ * @param maxFailedLogins failed password checks of one client address that close it for the window
+ * @param failedLoginWindow how long failed logins count, and how long a closed address waits
  * @param retention      how long the change feed is kept
  * @param corsOrigins    the origins CORS allows; empty turns CORS off
  * @param mqttPort       the MQTT port (on the HTTP address); 0 turns MQTT off
@@ -36,7 +39,8 @@ import pier.engine.ChangeFeed;
  *                       open at once; more wait to be accepted
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
-                    Optional<String> anonymousRole, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
+                    Optional<String> anonymousRole, Duration sessionLifetime, int maxFailedLogins,
+                    Duration failedLoginWindow, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
                     int mqttPort, int mqttsPort, int httpsPort, Optional<Path> keystore, String keystorePassword,
                     Duration sseKeepAlive, Path plugins, int httpMaxConnections) {
 
@@ -61,18 +65,19 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 .filter(role -> !role.isBlank());
         int httpMaxConnections = count(config.get("http.maxConnections"), defaultMaxConnections(), problems);
         ChangeFeed.FeedRetention retention = retention(config.get("feed"), problems);
-        Duration sseKeepAlive = Duration.ofSeconds(15);
-        try {
-            sseKeepAlive = config.get("http.sse.keepAlive").as(Duration.class).orElse(sseKeepAlive);
-        } catch (ConfigException e) {
-            problems.add("http.sse.keepAlive: " + e.getMessage() + " (an ISO-8601 duration, e.g. PT15S)");
-        }
+        Duration sseKeepAlive = duration(config.get("http.sse.keepAlive"), Duration.ofSeconds(15), problems);
+        Duration sessionLifetime = duration(config.get("authentication.sessionLifetime"), Duration.ofHours(12),
+                problems);
+        int maxFailedLogins = count(config.get("authentication.maxFailedLogins"), 10, problems);
+        Duration failedLoginWindow = duration(config.get("authentication.failedLoginWindow"), Duration.ofMinutes(1),
+                problems);
         if (!problems.isEmpty()) {
             throw new UsageException(String.join("; ", problems));
         }
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
-                config.get("storage.backend").asString().orElse("mapdb"), schema, anonymousRole, retention,
+                config.get("storage.backend").asString().orElse("mapdb"), schema, anonymousRole, sessionLifetime, maxFailedLogins,
+                failedLoginWindow, retention,
                 list(config.get("http.cors.origins")), mqttPort, mqttsPort, httpsPort, keystore,
                 config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
                 Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections);
@@ -88,6 +93,15 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
             return (int) Math.max(64, Math.min(Integer.MAX_VALUE, unix.getMaxFileDescriptorCount() * 9 / 10 - 256));
         }
         return 10_000;
+    }
+
+    private static Duration duration(Config node, Duration otherwise, List<String> problems) {
+        try {
+            return node.as(Duration.class).orElse(otherwise);
+        } catch (ConfigException e) {
+            problems.add(node.key() + ": " + e.getMessage() + " (an ISO-8601 duration, e.g. PT1M)");
+            return otherwise;
+        }
     }
 
     // a YAML list, or one comma-separated string from a flag or the environment

@@ -2,7 +2,6 @@ package pier.server;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
 import java.io.File;
@@ -24,10 +23,12 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's headless chromium, driven by chromium-driver: a page from another origin opens
- * {@code new WebSocket(...)} and {@code new EventSource(..., {withCredentials: true})} on a record and
- * sees a change made over REST. The page's origin is listed in {@code --cors-origins}, which both CORS
- * (with credentials) and the WebSocket origin check follow.
+ * Debian's headless chromium, driven by chromium-driver: a page from another origin logs in
+ * ({@code fetch('/$login', {credentials: 'include'})} sets the HttpOnly session cookie), then opens
+ * {@code new WebSocket(...)} and {@code new EventSource(..., {withCredentials: true})} on a record (neither
+ * can send an {@code Authorization} header: the cookie authenticates them) and sees a change made over
+ * REST. The page's origin is listed in {@code --cors-origins}, which both CORS (with credentials) and the
+ * WebSocket origin check follow. Without the login the same page is refused.
  */
 class BrowserIT {
 
@@ -35,18 +36,30 @@ class BrowserIT {
             <!doctype html>
             <title>pier live</title>
             <script>
-              const server = new URL(location.href).searchParams.get('server');
+              const params = new URL(location.href).searchParams;
+              const server = params.get('server');
               window.seen = [];
-              const events = new EventSource('http://' + server + '/Dog/browser1', {withCredentials: true});
-              events.addEventListener('synced', () => seen.push('sse:synced'));
-              events.addEventListener('put', e => seen.push('sse:' + JSON.parse(e.data).value.name));
-              events.onerror = () => seen.push('sse:error');
-              const socket = new WebSocket('ws://' + server + '/Dog/browser1');
-              socket.onmessage = e => {
-                const event = JSON.parse(e.data);
-                seen.push('ws:' + (event.type === 'put' ? event.value.name : event.type));
-              };
-              socket.onclose = e => seen.push('ws:closed ' + e.code);
+              function watch() {
+                const events = new EventSource('http://' + server + '/Dog/browser1', {withCredentials: true});
+                events.addEventListener('synced', () => seen.push('sse:synced'));
+                events.addEventListener('put', e => seen.push('sse:' + JSON.parse(e.data).value.name));
+                events.onerror = () => { seen.push('sse:error'); events.close(); };
+                const socket = new WebSocket('ws://' + server + '/Dog/browser1');
+                socket.onmessage = e => {
+                  const event = JSON.parse(e.data);
+                  seen.push('ws:' + (event.type === 'put' ? event.value.name : event.type));
+                };
+                socket.onclose = e => seen.push('ws:closed ' + e.code);
+              }
+              if (params.get('password')) {
+                fetch('http://' + server + '/$login', {method: 'POST', credentials: 'include',
+                    headers: {'Content-Type': 'application/json'},
+                    body: JSON.stringify({user: 'admin', password: params.get('password')})})
+                  .then(r => { seen.push('login:' + r.status); return r.json(); })
+                  .then(login => { seen.push('token:' + (login.token ? 'yes' : 'no')); watch(); });
+              } else {
+                watch();
+              }
             </script>
             """;
 
@@ -68,11 +81,8 @@ class BrowserIT {
         });
         pages.start();
         server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data",
-                folder.resolve("data").toString(), "--anonymous-role", "public", "--cors-origins", pageOrigin());
+                folder.resolve("data").toString(), "--cors-origins", pageOrigin());
         port = server.awaitReady();
-        // the page is anonymous: its role may read dogs
-        assertThat(new RestClient(port, "admin", "s3cret").putJson("/$roles/public",
-                "{\"tables\": {\"Dog\": [\"read\"]}}").statusCode(), is(204));
     }
 
     @AfterAll
@@ -86,21 +96,39 @@ class BrowserIT {
     }
 
     @Test
-    void aPageSeesARestChangeOverWebSocketAndEventSource() {
+    void aPageThatLoggedInSeesARestChangeOverWebSocketAndEventSource() {
+        inBrowser("&password=s3cret", browser -> {
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen(browser).containsAll(List.of("login:200",
+                    "token:yes", "sse:synced", "ws:synced")));
+            RestClient admin = new RestClient(port, "admin", "s3cret");
+            assertThat(admin.putJson("/Dog/browser1", "{\"name\":\"Seen in a browser\"}").statusCode(), is(204));
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen(browser).containsAll(List.of(
+                    "sse:Seen in a browser", "ws:Seen in a browser")));
+            // the cookie is HttpOnly: the page's script cannot read it
+            assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie;"), is(""));
+        });
+    }
+
+    @Test
+    void aPageThatDidNotLogInIsRefused() {
+        inBrowser("", browser -> {
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen(browser).contains("ws:closed 1006"));
+            assertThat(new RestClient(port, "admin", "s3cret").putJson("/Dog/browser1", "{\"name\":\"Unseen\"}")
+                    .statusCode(), is(204));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> seen(browser).stream()
+                    .noneMatch(s -> s.endsWith("synced") || s.endsWith("Unseen")));
+        });
+    }
+
+    private void inBrowser(String query, java.util.function.Consumer<ChromeDriver> test) {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
         ChromeDriver browser = new ChromeDriver(service, options);
         try {
-            browser.get(pageOrigin() + "/live.html?server=127.0.0.1:" + port);
-            await().atMost(Duration.ofSeconds(20)).until(() -> seen(browser).containsAll(List.of("sse:synced",
-                    "ws:synced")));
-            RestClient admin = new RestClient(port, "admin", "s3cret");
-            assertThat(admin.putJson("/Dog/browser1", "{\"name\":\"Seen in a browser\"}").statusCode(), is(204));
-            await().atMost(Duration.ofSeconds(20)).until(() -> seen(browser).containsAll(List.of(
-                    "sse:Seen in a browser", "ws:Seen in a browser")));
-            assertThat(seen(browser), hasItems("sse:synced", "ws:synced"));
+            browser.get(pageOrigin() + "/live.html?server=127.0.0.1:" + port + query);
+            test.accept(browser);
         } finally {
             browser.quit();
             service.stop();

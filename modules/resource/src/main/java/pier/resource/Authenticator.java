@@ -15,7 +15,19 @@ public interface Authenticator {
     Optional<Principal> authenticate(String user, String password);
 
     /**
-     * Whether callers without credentials may act (as a full user, until roles exist).
+     * Checks a user name and password sent from a client address; what protocols call, so that a
+     * {@link LoginThrottle} can refuse an address after too many failures.
+     *
+     * @param client the client's address (host), or empty when unknown
+     * @return the principal, or empty when the credentials are wrong
+     * @throws ResourceException {@code TOO_MANY_REQUESTS} when the address is throttled
+     */
+    default Optional<Principal> authenticate(String user, String password, String client) {
+        return authenticate(user, password);
+    }
+
+    /**
+     * Whether callers without credentials may act (with the anonymous role).
      *
      * @return true when anonymous access is allowed
      */

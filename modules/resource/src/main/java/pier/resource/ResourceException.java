@@ -14,7 +14,7 @@ public final class ResourceException extends RuntimeException {
     public enum Kind {
         BAD_REQUEST(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), METHOD_NOT_ALLOWED(405),
         NOT_ACCEPTABLE(406), CONFLICT(409), PRECONDITION_FAILED(412), TOO_LARGE(413), UNSUPPORTED_MEDIA_TYPE(415),
-        UNAVAILABLE(503);
+        TOO_MANY_REQUESTS(429), UNAVAILABLE(503);
 
         private final int httpStatus;
 

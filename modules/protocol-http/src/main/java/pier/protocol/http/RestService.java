@@ -19,7 +19,6 @@ import io.helidon.webserver.http.ServerResponse;
 import pier.codec.CodecException;
 import pier.codec.CodecRegistry;
 import pier.query.QueryException;
-import pier.resource.Authenticator;
 import pier.resource.Permission;
 import pier.resource.Principal;
 import pier.resource.Request;
@@ -41,7 +40,7 @@ public final class RestService implements HttpService {
 
     private final ResourceRegistry resources;
     private final CodecRegistry codecs;
-    private final Authenticator authenticator;
+    private final Logins logins;
     private final int maxBodyBytes;
     private final java.time.Duration keepAlive;
 
@@ -50,15 +49,15 @@ public final class RestService implements HttpService {
      *
      * @param resources     what is served
      * @param codecs        the formats
-     * @param authenticator checks credentials
+     * @param logins        who a request comes from (Basic, bearer token, session cookie)
      * @param maxBodyBytes  the largest request body accepted
      * @param keepAlive     how long an event stream may stay silent before a keep-alive comment
      */
-    public RestService(ResourceRegistry resources, CodecRegistry codecs, Authenticator authenticator, int maxBodyBytes,
+    public RestService(ResourceRegistry resources, CodecRegistry codecs, Logins logins, int maxBodyBytes,
                        java.time.Duration keepAlive) {
         this.resources = resources;
         this.codecs = codecs;
-        this.authenticator = authenticator;
+        this.logins = logins;
         this.maxBodyBytes = maxBodyBytes;
         this.keepAlive = keepAlive;
     }
@@ -170,38 +169,9 @@ public final class RestService implements HttpService {
     }
 
     private Principal authenticate(ServerRequest request) {
-        return authenticate(request.headers().first(HeaderNames.AUTHORIZATION), authenticator);
+        return logins.authenticate(request.headers(), Logins.client(request.remotePeer()));
     }
 
-    /** The caller an {@code Authorization} header names (HTTP Basic), or the anonymous caller when allowed. */
-    static Principal authenticate(Optional<String> authorization, Authenticator authenticator) {
-        if (authorization.isEmpty()) {
-            if (authenticator.allowsAnonymous()) {
-                return Principal.ANONYMOUS;
-            }
-            throw unauthorized("authentication required");
-        }
-        String header = authorization.get();
-        if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            throw unauthorized("only Basic authentication is supported");
-        }
-        String credentials;
-        try {
-            credentials = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw unauthorized("malformed Basic credentials");
-        }
-        int colon = credentials.indexOf(':');
-        if (colon < 0) {
-            throw unauthorized("malformed Basic credentials");
-        }
-        return authenticator.authenticate(credentials.substring(0, colon), credentials.substring(colon + 1))
-                .orElseThrow(() -> unauthorized("login failed"));
-    }
-
-    private static ResourceException unauthorized(String message) {
-        return new ResourceException(ResourceException.Kind.UNAUTHORIZED, message, null, null);
-    }
 
     // only reads of collections and records, and deletes of collections, take a query
     private static void refuseQuery(Exchange exchange, Target target) {

@@ -24,7 +24,6 @@ import pier.codec.CodecRegistry;
 import pier.protocol.WebSocketSubProtocol;
 import pier.query.Query;
 import pier.query.QueryException;
-import pier.resource.Authenticator;
 import pier.resource.Permission;
 import pier.resource.Principal;
 import pier.resource.Request;
@@ -46,7 +45,7 @@ public final class WebSocketEndpoint {
     private final Map<String, WebSocketSubProtocol> subProtocols;
     private final ResourceRegistry resources;
     private final CodecRegistry codecs;
-    private final Authenticator authenticator;
+    private final Logins logins;
 
     /**
      * Creates the endpoint.
@@ -54,15 +53,15 @@ public final class WebSocketEndpoint {
      * @param subProtocols  the providers
      * @param resources     what plain WebSockets subscribe to
      * @param codecs        the formats of plain WebSockets
-     * @param authenticator checks the upgrade's credentials
+     * @param logins        who an upgrade comes from (Basic, bearer token, session cookie)
      */
     public WebSocketEndpoint(List<WebSocketSubProtocol> subProtocols, ResourceRegistry resources, CodecRegistry codecs,
-                             Authenticator authenticator) {
+                             Logins logins) {
         this.subProtocols = subProtocols.stream()
                 .collect(Collectors.toMap(WebSocketSubProtocol::name, Function.identity()));
         this.resources = resources;
         this.codecs = codecs;
-        this.authenticator = authenticator;
+        this.logins = logins;
     }
 
     /**
@@ -85,7 +84,8 @@ public final class WebSocketEndpoint {
             Headers headers = request.headers();
             boolean plainUpgrade = headers.first(HeaderNames.UPGRADE).filter("websocket"::equalsIgnoreCase)
                     .isPresent() && subProtocol(headers).isEmpty();
-            Optional<Problem> refusal = plainUpgrade ? refusal(request.prologue(), headers) : Optional.empty();
+            Optional<Problem> refusal = plainUpgrade ? refusal(request.prologue(), headers, Logins.client(request.remotePeer()))
+                    : Optional.empty();
             if (refusal.isPresent()) {
                 refusal.get().send(response);
             } else {
@@ -94,9 +94,9 @@ public final class WebSocketEndpoint {
         };
     }
 
-    private Optional<Problem> refusal(HttpPrologue prologue, Headers headers) {
+    private Optional<Problem> refusal(HttpPrologue prologue, Headers headers, String client) {
         try {
-            recordSocket(prologue, headers);
+            recordSocket(prologue, headers, client);
             return Optional.empty();
         } catch (ResourceException e) {
             return Optional.of(Problem.of(e));
@@ -116,7 +116,8 @@ public final class WebSocketEndpoint {
                 : List.of();
     }
 
-    private RecordSocket recordSocket(HttpPrologue prologue, Headers headers) {
+    /** @param client the client's address, or empty on the upgrade itself (the gate checked it already) */
+    private RecordSocket recordSocket(HttpPrologue prologue, Headers headers, String client) {
         Target target = Target.parse(prologue.uriPath().rawPath());
         if (target.kind() == Target.Kind.ROOT) {
             throw ResourceException.notFound("a WebSocket connects to a resource (/T), a record (/T/id), a "
@@ -124,7 +125,7 @@ public final class WebSocketEndpoint {
         }
         Resource resource = resources.find(target.resource()).orElseThrow(() -> ResourceException.notFound(
                 "no resource /" + target.resource()));
-        Principal principal = RestService.authenticate(headers.first(HeaderNames.AUTHORIZATION), authenticator);
+        Principal principal = logins.authenticate(headers, client);
         // connecting reads: a caller who may not read is refused before the upgrade (401 or 403)
         resources.access().require(principal, target.resource(), Permission.READ);
         Request request = new Request(principal, target.id(), Query.parse(prologue.query().rawValue()),
@@ -151,7 +152,7 @@ public final class WebSocketEndpoint {
                 return Optional.of(WritableHeaders.create().set(PROTOCOL, chosen.name()));
             }
             try {
-                plain = recordSocket(prologue, headers);
+                plain = recordSocket(prologue, headers, "");
             } catch (ResourceException | QueryException | CodecException e) {
                 // upgradeGate answered these already; a failure here means the resource changed meanwhile
                 throw new WsUpgradeException(e.getMessage(), e);

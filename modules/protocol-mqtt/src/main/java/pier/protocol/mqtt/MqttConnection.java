@@ -263,7 +263,16 @@ public final class MqttConnection {
         if (connect.variableHeader().hasUserName()) {
             String password = connect.variableHeader().hasPassword()
                     ? new String(connect.payload().passwordInBytes(), StandardCharsets.UTF_8) : "";
-            Optional<Principal> principal = broker.authenticator.authenticate(connect.payload().userName(), password);
+            Optional<Principal> principal;
+            try {
+                principal = broker.authenticator.authenticate(connect.payload().userName(), password,
+                        host(transport.remoteAddress()));
+            } catch (pier.resource.ResourceException e) {
+                // the address failed too often (a login throttle)
+                refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CONNECTION_RATE_EXCEEDED
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, e.getMessage());
+                return Optional.empty();
+            }
             if (principal.isEmpty()) {
                 refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
                         : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, "login failed");
@@ -276,6 +285,13 @@ public final class MqttConnection {
             return Optional.empty();
         }
         return Optional.of(Principal.ANONYMOUS);
+    }
+
+    /** The host of a transport's address ({@code /127.0.0.1:41984} → {@code 127.0.0.1}). */
+    private static String host(String address) {
+        String host = address.startsWith("/") ? address.substring(1) : address;
+        int colon = host.lastIndexOf(':');
+        return colon > 0 && host.indexOf(':') == colon ? host.substring(0, colon) : host;
     }
 
     private boolean willFrom(MqttConnectMessage connect, String clientId) {
