@@ -30,6 +30,10 @@ enum LaunchOption {
             "failed logins of one client address that close it for a while (default: 10)"),
     FAILED_LOGIN_WINDOW("--failed-login-window", "PIER_FAILED_LOGIN_WINDOW", "authentication.failedLoginWindow",
             "DURATION", "how long failed logins count and a closed address waits, ISO-8601 (default: PT1M)"),
+    MAX_CONNECTIONS_PER_USER("--max-connections-per-user", "PIER_MAX_CONNECTIONS_PER_USER", "limits.connectionsPerUser",
+            "N", "MQTT, WebSocket and event stream connections one user may hold (default: 1000; super users: any)"),
+    MAX_SUBSCRIPTIONS_PER_USER("--max-subscriptions-per-user", "PIER_MAX_SUBSCRIPTIONS_PER_USER",
+            "limits.subscriptionsPerUser", "N", "MQTT subscriptions one user may hold (default: 10000; super users: any)"),
     ANONYMOUS_ROLE("--anonymous-role", "PIER_ANONYMOUS_ROLE", "authentication.anonymousRole", "ROLE",
             "the role of callers without credentials (default: none, they must log in)");
 

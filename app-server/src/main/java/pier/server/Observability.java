@@ -53,6 +53,12 @@ final class Observability {
                 + "failed too often"));
     }
 
+    static void registerQuotaMeters(pier.resource.UserQuota quota) {
+        Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder("pier.quota.refused", quota,
+                pier.resource.UserQuota::refused).description("connections and subscriptions refused: the user "
+                + "held the most allowed"));
+    }
+
     static void registerMqttMeters(MqttBroker broker) {
         MeterRegistry registry = Metrics.globalRegistry();
         registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.received", broker,

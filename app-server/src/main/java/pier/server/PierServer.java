@@ -44,6 +44,7 @@ import pier.protocol.mqtt.TableTopics;
 import pier.resource.Authenticator;
 import pier.resource.LoginThrottle;
 import pier.resource.ResourceRegistry;
+import pier.resource.UserQuota;
 import pier.store.Store;
 import pier.store.Stores;
 
@@ -132,7 +133,10 @@ final class PierServer {
             // every protocol checks passwords through the throttle of failed logins per client address
             LoginThrottle passwords = new LoginThrottle(users, config.maxFailedLogins(), config.failedLoginWindow());
             Observability.registerLoginMeters(passwords);
-            ResourceRegistry resources = new ResourceRegistry(access);
+            UserQuota quota = new UserQuota(config.maxConnectionsPerUser(), config.maxSubscriptionsPerUser(),
+                    access::isSuperUser);
+            Observability.registerQuotaMeters(quota);
+            ResourceRegistry resources = new ResourceRegistry(access, quota);
             database.exportTo(resources);
             AccountResources.registerIn(resources, access);
             Plugins.load(config.plugins(), resources);

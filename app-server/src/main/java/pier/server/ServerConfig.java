@@ -26,6 +26,8 @@ import pier.engine.ChangeFeed;
  * @param sessionLifetime how long a login's session cookie and bearer token last
  * @param maxFailedLogins failed password checks of one client address that close it for the window
  * @param failedLoginWindow how long failed logins count, and how long a closed address waits
+ * @param maxConnectionsPerUser connections (MQTT, WebSocket, event stream) one user may hold; super users are exempt
+ * @param maxSubscriptionsPerUser MQTT subscriptions one user may hold over its connections
  * @param retention      how long the change feed is kept
  * @param corsOrigins    the origins CORS allows; empty turns CORS off
  * @param mqttPort       the MQTT port (on the HTTP address); 0 turns MQTT off
@@ -40,7 +42,8 @@ import pier.engine.ChangeFeed;
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
                     Optional<String> anonymousRole, Duration sessionLifetime, int maxFailedLogins,
-                    Duration failedLoginWindow, ChangeFeed.FeedRetention retention, List<String> corsOrigins,
+                    Duration failedLoginWindow, int maxConnectionsPerUser, int maxSubscriptionsPerUser,
+                    ChangeFeed.FeedRetention retention, List<String> corsOrigins,
                     int mqttPort, int mqttsPort, int httpsPort, Optional<Path> keystore, String keystorePassword,
                     Duration sseKeepAlive, Path plugins, int httpMaxConnections) {
 
@@ -71,13 +74,15 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         int maxFailedLogins = count(config.get("authentication.maxFailedLogins"), 10, problems);
         Duration failedLoginWindow = duration(config.get("authentication.failedLoginWindow"), Duration.ofMinutes(1),
                 problems);
+        int maxConnectionsPerUser = count(config.get("limits.connectionsPerUser"), 1_000, problems);
+        int maxSubscriptionsPerUser = count(config.get("limits.subscriptionsPerUser"), 10_000, problems);
         if (!problems.isEmpty()) {
             throw new UsageException(String.join("; ", problems));
         }
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
                 config.get("storage.backend").asString().orElse("mapdb"), schema, anonymousRole, sessionLifetime, maxFailedLogins,
-                failedLoginWindow, retention,
+                failedLoginWindow, maxConnectionsPerUser, maxSubscriptionsPerUser, retention,
                 list(config.get("http.cors.origins")), mqttPort, mqttsPort, httpsPort, keystore,
                 config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
                 Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections);

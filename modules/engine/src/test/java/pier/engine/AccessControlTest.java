@@ -162,7 +162,7 @@ class AccessControlTest {
     }
 
     private static Resource guarded(TestDatabase db, AccessControl access) {
-        ResourceRegistry registry = new ResourceRegistry(access);
+        ResourceRegistry registry = new ResourceRegistry(access, pier.resource.UserQuota.NONE);
         db.database.exportTo(registry);
         return registry.find("Dog").orElseThrow();
     }

@@ -15,19 +15,27 @@ public final class ResourceRegistry {
 
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     private final Access access;
+    private final UserQuota quota;
 
-    /** A registry where everything is allowed to everyone (tests, embedded use). */
+    /** A registry where everything is allowed to everyone, without limits (tests, embedded use). */
     public ResourceRegistry() {
-        this(Access.ALL);
+        this(Access.ALL, UserQuota.NONE);
     }
 
     /**
      * A registry whose resources check {@code access}.
      *
      * @param access who may do what
+     * @param quota  how many connections and subscriptions each user may hold
      */
-    public ResourceRegistry(Access access) {
+    public ResourceRegistry(Access access, UserQuota quota) {
         this.access = access;
+        this.quota = quota;
+    }
+
+    /** How many connections and subscriptions each user may hold, for the protocols that open them. */
+    public UserQuota quota() {
+        return quota;
     }
 
     /** Who may do what, for protocols that check plain topics themselves. */

@@ -14,7 +14,9 @@ import pier.resource.Content;
 import pier.resource.Event;
 import pier.resource.Request;
 import pier.resource.Resource;
+import pier.resource.ResourceException;
 import pier.resource.Subscription;
+import pier.resource.UserQuota;
 
 /**
  * A plain WebSocket on a record, a collection or a live query: the resource's {@code connect} stream
@@ -31,17 +33,28 @@ final class RecordSocket {
     private final ReceivedMessages received = new ReceivedMessages();
     private static final Duration LAST_WRITE = Duration.ofSeconds(5);
 
+    private final UserQuota quota;
+
     private volatile Subscription stream;
     private volatile boolean clientGone;
+    private volatile Runnable releaseConnection = () -> { };
 
-    RecordSocket(Resource resource, Request request, Codec outgoing, Codec incoming) {
+    RecordSocket(Resource resource, Request request, Codec outgoing, Codec incoming, UserQuota quota) {
         this.resource = resource;
         this.request = request;
         this.outgoing = outgoing;
         this.incoming = incoming;
+        this.quota = quota;
     }
 
     void open(WsSession session) {
+        try {
+            releaseConnection = quota.openConnection(request.principal());
+        } catch (ResourceException e) {
+            // another connection of the user opened since the upgrade was let through
+            session.close(1008, e.getMessage());
+            return;
+        }
         stream = resource.connect(request, received);
         Thread.ofVirtual().name("ws-" + request.id().orElse("*")).start(() -> forward(session));
     }
@@ -106,6 +119,7 @@ final class RecordSocket {
     }
 
     void closed() {
+        releaseConnection.run();
         clientGone = true;
         received.end();
         if (stream != null) {

@@ -122,7 +122,7 @@ public final class RestService implements HttpService {
             case RESOURCE -> {
                 requireRead(method);
                 if (method == Method.GET && EventStream.wanted(exchange.request())) {
-                    EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
+                    stream(resource, exchange, request);
                 } else {
                     exchange.sendRecord(resource.get(request));
                 }
@@ -134,7 +134,7 @@ public final class RestService implements HttpService {
 
     private void collection(Exchange exchange, Resource resource, Request request, Method method) {
         if (method == Method.GET && EventStream.wanted(exchange.request())) {
-            EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
+            stream(resource, exchange, request);
         } else if (method == Method.GET || method == Method.HEAD) {
             var listing = resource.list(request);
             exchange.sendCollection(listing.position(), listing.records());
@@ -153,7 +153,7 @@ public final class RestService implements HttpService {
 
     private void record(Exchange exchange, Resource resource, Request request, Method method) {
         if (method == Method.GET && EventStream.wanted(exchange.request())) {
-            EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
+            stream(resource, exchange, request);
         } else if (method == Method.GET || method == Method.HEAD) {
             exchange.sendRecord(resource.get(request));
         } else if (method == Method.PUT) {
@@ -165,6 +165,16 @@ public final class RestService implements HttpService {
             exchange.sendValue(Status.OK_200, JsonNodeFactory.instance.booleanNode(true));
         } else {
             throw ResourceException.methodNotAllowed(method.text() + " on a record");
+        }
+    }
+
+    /** An event stream, counted against the user's connections while it lasts. */
+    private void stream(Resource resource, Exchange exchange, Request request) {
+        Runnable release = resources.quota().openConnection(request.principal());
+        try {
+            EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
+        } finally {
+            release.run();
         }
     }
 

@@ -128,12 +128,14 @@ public final class WebSocketEndpoint {
         Principal principal = logins.authenticate(headers, client);
         // connecting reads: a caller who may not read is refused before the upgrade (401 or 403)
         resources.access().require(principal, target.resource(), Permission.READ);
+        // and one holding the most connections allowed is refused before it too (429)
+        resources.quota().checkConnection(principal);
         Request request = new Request(principal, target.id(), Query.parse(prologue.query().rawValue()),
                 Optional.empty(), Optional.empty());
         Codec out = codecs.negotiate(headers.first(HeaderNames.ACCEPT).orElse(""));
         Codec in = headers.first(HeaderNames.CONTENT_TYPE).flatMap(codecs::forContentType)
                 .filter(Codec::decodes).orElse(codecs.json());
-        return new RecordSocket(resource, request, out, in);
+        return new RecordSocket(resource, request, out, in, resources.quota());
     }
 
     /** One connection: picks the sub-protocol on upgrade, then hands frames over. */

@@ -72,6 +72,10 @@ public final class MqttConnection {
     private volatile long willDelayMillis;
     private volatile long expiryMillis;
     private Principal principal;
+    /** Ends this connection's place in its user's quota; the subscriptions it counted there. */
+    private volatile Runnable releaseConnection = () -> { };
+    private final java.util.concurrent.atomic.AtomicInteger countedSubscriptions =
+            new java.util.concurrent.atomic.AtomicInteger();
     private pier.codec.Codec outgoing;
     // inbound topic aliases (index = alias); outbound ones are Outbound's
     private final String[] aliasesIn = new String[TOPIC_ALIASES + 1];
@@ -203,6 +207,13 @@ public final class MqttConnection {
             return;
         }
         principal = authenticated.get();
+        try {
+            releaseConnection = broker.tables.quota().openConnection(principal);
+        } catch (pier.resource.ResourceException e) {
+            refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, e.getMessage());
+            return;
+        }
         Optional<String> accept = (v5 ? Messages.userProperty(properties, "accept") : Optional.<String>empty())
                 .or(transport::accept);
         outgoing = accept.flatMap(broker.tables::outgoing).orElse(broker.tables.json());
@@ -515,6 +526,13 @@ public final class MqttConnection {
                 codes.add(member.qos());
                 continue;
             }
+            if (!session.hasSubscription(filter)) {
+                if (!broker.tables.quota().addSubscription(principal)) {
+                    codes.add(version == 5 ? QUOTA_EXCEEDED & 0xff : 0x80);
+                    continue;
+                }
+                countedSubscriptions.incrementAndGet();
+            }
             Subscription subscription = new Subscription(filter, option.qos().value(), version == 5 && option.isNoLocal(),
                     version == 5 && option.isRetainAsPublished(), version == 5 ? option.retainHandling().value() : 0,
                     identifier);
@@ -602,6 +620,9 @@ public final class MqttConnection {
                 .packetId(unsubscribe.idAndPropertiesVariableHeader().messageId());
         for (String filter : unsubscribe.payload().topics()) {
             boolean existed = session.unsubscribe(filter);
+            if (existed && countedSubscriptions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                broker.tables.quota().removeSubscriptions(principal, 1);
+            }
             broker.tree.remove(session, filter);
             if (filter.startsWith(SharedSubscriptions.PREFIX)) {
                 SharedSubscriptions.parse(filter).ifPresent(g -> broker.shared.remove(g[0], g[1], session));
@@ -705,6 +726,10 @@ public final class MqttConnection {
         }
         inbox.add(STOP);
         broker.closed(this);
+        releaseConnection.run();
+        if (principal != null) {
+            broker.tables.quota().removeSubscriptions(principal, countedSubscriptions.getAndSet(0));
+        }
         Session current = session;
         if (current == null || !current.detach(this)) {
             return;

@@ -43,6 +43,11 @@ public final class TableTopics {
         this.codecs = codecs;
     }
 
+    /** How many connections and subscriptions each user may hold. */
+    pier.resource.UserQuota quota() {
+        return resources.quota();
+    }
+
     /** Who may do what: the resources' access control, which also governs plain topics. */
     pier.resource.Access access() {
         return resources.access();
