@@ -145,6 +145,39 @@ class AccessIT {
     }
 
     @Test
+    void webSocketMessagesNeedUpdateAndMqtt311RefusalsUse0x80() throws Exception {
+        try (MqttProbe watcher = MqttProbe.connect("tcp://127.0.0.1:" + mqttPort, "admin", "s3cret")) {
+            assertThat(watcher.subscribe("Dog/frames"), is(1));
+            WebSocket reader = (WebSocket) openWebSocket(Who.ANN, "/Dog/frames", new CopyOnWriteArrayList<>());
+            WebSocket writer = (WebSocket) openWebSocket(Who.WES, "/Dog/frames", new CopyOnWriteArrayList<>());
+            try {
+                reader.sendText("{\"from\": \"ann\"}", true).get(10, TimeUnit.SECONDS);
+                writer.sendText("{\"from\": \"wes\"}", true).get(10, TimeUnit.SECONDS);
+                MqttProbe.Received received = watcher.next(10_000);
+                assertThat(received.payload(), containsString("wes"));
+                // the reader's frame was dropped, not delayed
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> watcher.next(0) == null);
+            } finally {
+                reader.abort();
+                writer.abort();
+            }
+        }
+        org.eclipse.paho.client.mqttv3.MqttClient v311 = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + mqttPort, "v311-" + java.util.UUID.randomUUID(),
+                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        options.setUserName("nox");
+        options.setPassword("pw-nox".toCharArray());
+        v311.connect(options);
+        try {
+            assertThat(v311.subscribeWithResponse("Dog/m1", 1).getGrantedQos()[0], is(0x80));
+        } finally {
+            v311.disconnect();
+            v311.close();
+        }
+    }
+
+    @Test
     void aWildcardSubscriberReceivesOnlyWhatItMayRead() throws Exception {
         try (MqttProbe ann = MqttProbe.connect("tcp://127.0.0.1:" + mqttPort, "ann", "pw-ann")) {
             assertThat(ann.subscribe("#"), is(1));
