@@ -277,7 +277,7 @@ public final class MqttConnection {
             Optional<Principal> principal;
             try {
                 principal = broker.authenticator.authenticate(connect.payload().userName(), password,
-                        host(transport.remoteAddress()));
+                        transport.remoteHost());
             } catch (pier.resource.ResourceException e) {
                 // the address failed too often (a login throttle)
                 refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CONNECTION_RATE_EXCEEDED
@@ -296,13 +296,6 @@ public final class MqttConnection {
             return Optional.empty();
         }
         return Optional.of(Principal.ANONYMOUS);
-    }
-
-    /** The host of a transport's address ({@code /127.0.0.1:41984} → {@code 127.0.0.1}). */
-    private static String host(String address) {
-        String host = address.startsWith("/") ? address.substring(1) : address;
-        int colon = host.lastIndexOf(':');
-        return colon > 0 && host.indexOf(':') == colon ? host.substring(0, colon) : host;
     }
 
     private boolean willFrom(MqttConnectMessage connect, String clientId) {
@@ -502,7 +495,7 @@ public final class MqttConnection {
                 codes.add(version == 5 ? TOPIC_FILTER_INVALID & 0xff : 0x80);
                 continue;
             }
-            Reach reach = reach(filter);
+            TopicAccess.Reach reach = reach(filter);
             if (!reach.any() || filter.startsWith(SharedSubscriptions.PREFIX) && !reach.plainTopics()) {
                 broker.denied.increment();
                 LOG.log(System.Logger.Level.DEBUG, "{0} may not subscribe to {1}", principal.name(), filter);
@@ -572,25 +565,8 @@ public final class MqttConnection {
         }
     }
 
-    /**
-     * What a filter may reach for this client: plain topics, when a role's topic filter covers it (a
-     * filter that names a resource reaches no plain topic), and resources it may read.
-     */
-    private record Reach(boolean plainTopics, boolean resources) {
-        boolean any() {
-            return plainTopics || resources;
-        }
-    }
-
-    private Reach reach(String filter) {
-        String inner = filter.startsWith(SharedSubscriptions.PREFIX)
-                ? SharedSubscriptions.parse(filter).map(share -> share[1]).orElse(filter) : filter;
-        pier.resource.Access access = broker.tables.access();
-        List<TableTopics.Scope> scopes = broker.tables.scopes(inner);
-        boolean namesResource = !inner.startsWith("+") && !inner.startsWith("#") && !scopes.isEmpty();
-        boolean readable = scopes.stream().anyMatch(scope -> access.allows(principal, scope.name(),
-                pier.resource.Permission.READ));
-        return new Reach(!namesResource && access.maySubscribe(principal, session.clientId, inner), readable);
+    private TopicAccess.Reach reach(String filter) {
+        return TopicAccess.reach(broker.tables, principal, session.clientId, filter);
     }
 
     /**
@@ -604,7 +580,7 @@ public final class MqttConnection {
             return;
         }
         for (Subscription subscription : current.subscriptions()) {
-            Reach reach = reach(subscription.filter());
+            TopicAccess.Reach reach = reach(subscription.filter());
             if (!reach.plainTopics()) {
                 broker.tree.remove(current, subscription.filter());
             }

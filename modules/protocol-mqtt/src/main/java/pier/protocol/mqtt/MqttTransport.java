@@ -26,6 +26,14 @@ public interface MqttTransport {
     /** The peer, for logs. */
     String remoteAddress();
 
+    /** The peer's host ({@code /127.0.0.1:41984} gives {@code 127.0.0.1}), as the failed-login throttle counts it. */
+    default String remoteHost() {
+        String address = remoteAddress();
+        String host = address.startsWith("/") ? address.substring(1) : address;
+        int colon = host.lastIndexOf(':');
+        return colon > 0 && host.indexOf(':') == colon ? host.substring(0, colon) : host;
+    }
+
     /** The format the transport's own handshake asked for (a WebSocket upgrade's {@code Accept}), if any. */
     default java.util.Optional<String> accept() {
         return java.util.Optional.empty();
