@@ -14,7 +14,6 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
@@ -60,13 +59,7 @@ final class BrowseView extends SplitPane {
         this.exportBar = new ExportBar(session, this::currentTable, this::viewQuery, this::columns);
         tables.setId("tables");
         tables.setItems(session.tables());
-        tables.setCellFactory(list -> new ListCell<>() {
-            @Override
-            protected void updateItem(TableInfo table, boolean empty) {
-                super.updateItem(table, empty);
-                setText(empty || table == null ? null : table.name() + "  (" + table.records() + ")");
-            }
-        });
+        tables.setCellFactory(Controls.cells(table -> table.name() + "  (" + table.records() + ")"));
         tables.getSelectionModel().selectedItemProperty().addListener((seen, was, table) -> {
             if (table != null && (open == null || !open.name().equals(table.name()))) {
                 openTable(table);

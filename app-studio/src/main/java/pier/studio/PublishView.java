@@ -6,7 +6,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
@@ -70,13 +69,7 @@ final class PublishView extends SplitPane {
         userProperties.textProperty().addListener((seen, was, text) -> validate());
         topic.textProperty().addListener((seen, was, text) -> validate());
         history.setId("publishHistory");
-        history.setCellFactory(list -> new ListCell<>() {
-            @Override
-            protected void updateItem(Sent sent, boolean empty) {
-                super.updateItem(sent, empty);
-                setText(empty || sent == null ? null : sent.label());
-            }
-        });
+        history.setCellFactory(Controls.cells(Sent::label));
         history.getSelectionModel().selectedItemProperty().addListener((seen, was, sent) -> {
             if (sent != null) {
                 load(sent);

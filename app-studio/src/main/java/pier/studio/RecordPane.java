@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Alert;
-import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.ChoiceBox;
@@ -56,9 +55,9 @@ final class RecordPane extends VBox {
         HBox idRow = new HBox(6, new Label("Id"), id, new Label("Read as"), format);
         idRow.setAlignment(Pos.CENTER_LEFT);
         HBox.setHgrow(id, Priority.ALWAYS);
-        HBox actions = new HBox(6, button("New", "newRecord", this::startNewInOpenTable),
-                button("Save (PUT)", "saveRecord", this::save), button("Patch", "patchRecord", this::patch),
-                button("Delete", "deleteRecord", this::delete), button("Reload", "reloadRecord", this::reload));
+        HBox actions = new HBox(6, Controls.button("New", "newRecord", this::startNewInOpenTable),
+                Controls.button("Save (PUT)", "saveRecord", this::save), Controls.button("Patch", "patchRecord", this::patch),
+                Controls.button("Delete", "deleteRecord", this::delete), Controls.button("Reload", "reloadRecord", this::reload));
         getChildren().addAll(idRow, info, body, actions);
         setPadding(new Insets(6));
         setMinWidth(260);
@@ -223,12 +222,5 @@ final class RecordPane extends VBox {
         } else {
             session.error("pick a table first");
         }
-    }
-
-    private static Button button(String text, String buttonId, Runnable action) {
-        Button button = new Button(text);
-        button.setId(buttonId);
-        button.setOnAction(event -> action.run());
-        return button;
     }
 }

@@ -15,7 +15,7 @@ import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 
 /**
- * The studio's window: the connection bar, the Browse, Live and Publish tabs, and a notice line that shows
+ * The studio's window: the connection bar, the Browse, Live, Publish and Users tabs, and a notice line that shows
  * the last result or error. Keyboard: Ctrl+1/2/3 switch tabs, Ctrl+R (F5) reloads the records, Ctrl+N
  * starts a new record, Ctrl+S saves it, Ctrl+L goes to the subscription box, Ctrl+P pauses the shown
  * log, Ctrl+Enter publishes.
@@ -48,7 +48,9 @@ public final class Studio extends Application {
         BrowseView browse = new BrowseView(session);
         LiveView live = new LiveView(session);
         PublishView publish = new PublishView(session);
-        TabPane tabs = new TabPane(tab("Browse", browse), tab("Live", live), tab("Publish", publish));
+        AccountsView accounts = new AccountsView(session);
+        TabPane tabs = new TabPane(tab("Browse", browse), tab("Live", live), tab("Publish", publish),
+                tab("Users", accounts));
         tabs.setId("tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         Label notice = new Label();

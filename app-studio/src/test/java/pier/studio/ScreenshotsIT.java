@@ -50,6 +50,15 @@ class ScreenshotsIT extends StudioTestBase {
         robot.clickOn("#publishTopic").eraseText("sensors/kitchen".length()).write("Dog/7");
         robot.interact(() -> robot.lookup("#publishPayload").queryAs(TextArea.class).setText("{\"name\": \"Max\", \"age\": 4"));
         Screenshots.save(robot, scene, "publish");
+
+        robot.clickOn("#tabUsers");
+        javafx.scene.control.ListView<?> users = robot.lookup("#users").queryListView();
+        await().atMost(PATIENCE).until(() -> !users.getItems().isEmpty());
+        robot.interact(() -> users.getSelectionModel().select(0));
+        javafx.scene.control.ListView<?> roles = robot.lookup("#roles").queryListView();
+        await().atMost(PATIENCE).until(() -> !roles.getItems().isEmpty());
+        robot.interact(() -> roles.getSelectionModel().select(0));
+        Screenshots.save(robot, scene, "users");
         assertThat(Files.size(Screenshots.FOLDER.resolve("live.png")), greaterThan(10_000L));
     }
 }
