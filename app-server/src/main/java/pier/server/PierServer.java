@@ -10,8 +10,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+import javax.net.ssl.KeyManagerFactory;
 
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.common.tls.Tls;
@@ -66,7 +68,7 @@ final class PierServer {
     /** The broker and its TCP and TLS listeners, when MQTT is on. */
     private record Mqtt(MqttBroker broker, Optional<MqttListener> listener, Optional<MqttListener> tls) {
         static Mqtt start(ServerConfig config, Database database, Authenticator users, CodecRegistry codecs,
-                          ResourceRegistry resources) {
+                          ResourceRegistry resources, Optional<KeyManagerFactory> tlsKeys) {
             MqttBroker broker = MqttBroker.start(MqttSettings.DEFAULT, users,
                     new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)),
                     new TableSessionStore(database, codecs.forContentType("application/cbor").orElseThrow()),
@@ -79,8 +81,8 @@ final class PierServer {
                 }
                 Optional<MqttListener> tls = Optional.empty();
                 if (config.mqttsPort() > 0) {
-                    tls = Optional.of(MqttListener.start(config.httpHost(), config.mqttsPort(), broker, TlsKeys.load(
-                            config.keystore(), config.keystorePassword(), config.dataFolder(), config.httpHost())));
+                    tls = Optional.of(MqttListener.start(config.httpHost(), config.mqttsPort(), broker,
+                            tlsKeys.orElseThrow()));
                 }
                 return new Mqtt(broker, plain, tls);
             } catch (javax.net.ssl.SSLException e) {
@@ -150,8 +152,12 @@ final class PierServer {
             if (!config.corsOrigins().isEmpty()) {
                 builder.addFeature(cors(config.corsOrigins()));
             }
+            // one keystore (given, or the certificate made on the first start) serves MQTT over TLS and HTTPS
+            Optional<KeyManagerFactory> tlsKeys = config.mqttsPort() > 0 || config.httpsPort() > 0
+                    ? Optional.of(TlsKeys.load(config.keystore(), config.keystorePassword(), config.dataFolder(),
+                    config.httpHost())) : Optional.empty();
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
-                    : Optional.of(Mqtt.start(config, database, passwords, codecs, resources));
+                    : Optional.of(Mqtt.start(config, database, passwords, codecs, resources, tlsKeys));
             // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"
             List<WebSocketSubProtocol> subProtocols = mqtt.map(m -> List.<WebSocketSubProtocol>of(
                     new MqttWebSocket(m.broker()))).orElse(List.of());
@@ -164,8 +170,7 @@ final class PierServer {
                     .register("/", login).register("/", rest);
             builder.routing(routes).addRouting(webSockets.routing());
             if (config.httpsPort() > 0) {
-                Tls tls = Tls.builder().sslContext(TlsKeys.context(TlsKeys.load(config.keystore(),
-                                config.keystorePassword(), config.dataFolder(), config.httpHost())))
+                Tls tls = Tls.builder().sslContext(TlsKeys.context(tlsKeys.orElseThrow()))
                         .enabledProtocols(TlsKeys.PROTOCOLS).build();
                 builder.putSocket(HTTPS, socket -> listener(socket, config).host(config.httpHost())
                         .port(config.httpsPort()).tls(tls).routing(routes).addRouting(webSockets.routing()));

@@ -12,8 +12,8 @@ class StudioOptionsTest {
 
     @Test
     void readsTheOptionsAndThePasswordFromTheEnvironment() {
-        StudioOptions options = StudioOptions.parse(List.of("--url", "localhost:9926", "--user", "ann"), "pw");
-        assertThat(options.url(), is("localhost:9926"));
+        StudioOptions options = StudioOptions.parse(List.of("--url", "db.example:7000", "--user", "ann"), "pw");
+        assertThat(options.url(), is("db.example:7000"));
         assertThat(options.password(), is("pw"));
         assertThat(options.connectAtStart(), is(true));
         assertThat(StudioOptions.parse(List.of(), null).connectAtStart(), is(false));

@@ -24,19 +24,19 @@ final class GuardedResource implements Resource {
 
     @Override
     public JsonNode describe(Request request) {
-        access.require(request.principal(), name, Permission.READ);
+        require(request, Permission.READ);
         return resource.describe(request);
     }
 
     @Override
     public Record get(Request request) {
-        access.require(request.principal(), name, Permission.READ);
+        require(request, Permission.READ);
         return resource.get(request);
     }
 
     @Override
     public Listing list(Request request) {
-        access.require(request.principal(), name, Permission.READ);
+        require(request, Permission.READ);
         return resource.list(request);
     }
 
@@ -60,46 +60,50 @@ final class GuardedResource implements Resource {
 
     @Override
     public Record post(Request request) {
-        access.require(request.principal(), name, Permission.INSERT);
+        require(request, Permission.INSERT);
         return resource.post(request);
     }
 
     @Override
     public boolean delete(Request request) {
-        access.require(request.principal(), name, Permission.DELETE);
+        require(request, Permission.DELETE);
         return resource.delete(request);
     }
 
     @Override
     public long deleteAll(Request request) {
-        access.require(request.principal(), name, Permission.DELETE);
+        require(request, Permission.DELETE);
         return resource.deleteAll(request);
     }
 
     @Override
     public void publish(Request request) {
-        access.require(request.principal(), name, Permission.UPDATE);
+        require(request, Permission.UPDATE);
         resource.publish(request);
     }
 
     @Override
     public Subscription subscribe(Request request, SubscribeOptions options) {
-        access.require(request.principal(), name, Permission.READ);
+        require(request, Permission.READ);
         return resource.subscribe(request, options);
     }
 
     @Override
     public Outgoing connect(Request request, Incoming incoming) {
-        access.require(request.principal(), name, Permission.READ);
+        require(request, Permission.READ);
         // the resource's default connect subscribes and publishes through itself, not through this guard:
         // messages the client sends are checked here
         return resource.connect(request, new GuardedIncoming(incoming, () -> access.allows(request.principal(),
                 name, Permission.UPDATE)));
     }
 
+    private void require(Request request, Permission permission) {
+        access.require(request.principal(), name, permission);
+    }
+
     private void requireInsertOrUpdate(Request request) {
         if (!access.allows(request.principal(), name, Permission.INSERT)) {
-            access.require(request.principal(), name, Permission.UPDATE);
+            require(request, Permission.UPDATE);
         }
     }
 }
