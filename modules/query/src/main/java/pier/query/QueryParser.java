@@ -29,8 +29,12 @@ final class QueryParser {
     private static final Map<String, Operator> NAMED = Map.of("gt", Operator.GREATER, "ge",
             Operator.GREATER_OR_EQUAL, "lt", Operator.LESS, "le", Operator.LESS_OR_EQUAL, "ne", Operator.NOT_EQUAL,
             "sw", Operator.STARTS_WITH, "ew", Operator.ENDS_WITH, "ct", Operator.CONTAINS);
-    private static final String OPERATORS = "=, ==, ===, !=, !== or =gt= =ge= =lt= =le= =ne= =sw= =ew= =ct=";
-    private static final String NAME_STOPS = "=!()&|,[]*";
+    private static final String OPERATORS = "=, ==, ===, !=, !==, <, <=, >, >= or =gt= =ge= =lt= =le= =ne= =sw= "
+            + "=ew= =ct=";
+    private static final String NAME_STOPS = "=!<>()&|,[]*";
+    // a raw operator character where a value starts (or a raw < > anywhere in it) is a misspelt operator
+    // (age=>3, age=<=3, age=gt==3), never data: data spells them %3D %21 %3C %3E
+    private static final String VALUE_STARTS_REFUSED = "=!<>";
 
     private final String in;
     private int pos;
@@ -147,6 +151,8 @@ final class QueryParser {
             operator = Operator.EQUAL;
             wildcard = true;
             pos += 2;
+        } else if (at('<') || at('>')) {
+            operator = comparison();
         } else if (at('=')) {
             pos++;
             operator = namedOperator().orElse(Operator.EQUAL);
@@ -157,6 +163,18 @@ final class QueryParser {
             return new Filter.Comparison(path, Operator.STARTS_WITH, value(Operator.STARTS_WITH, true));
         }
         return new Filter.Comparison(path, operator, value(operator, false));
+    }
+
+    // < <= > >=, the reference's synonyms of =lt= =le= =gt= =ge=
+    private Operator comparison() {
+        boolean less = at('<');
+        pos++;
+        boolean orEqual = at('=');
+        if (orEqual) {
+            pos++;
+        }
+        return less ? orEqual ? Operator.LESS_OR_EQUAL : Operator.LESS
+                : orEqual ? Operator.GREATER_OR_EQUAL : Operator.GREATER;
     }
 
     // =gt= and friends; the leading '=' is consumed
@@ -194,6 +212,16 @@ final class QueryParser {
         int paren = in.indexOf('(', start);
         if (paren >= 0 && paren < end) {
             throw new QueryException("a '(' in a value must be percent-encoded as %28", paren);
+        }
+        if (end > start && VALUE_STARTS_REFUSED.indexOf(in.charAt(start)) >= 0) {
+            throw new QueryException("unexpected '" + in.charAt(start) + "' where a value starts: an operator is one "
+                    + "of " + OPERATORS + "; a value spells = ! < > as %3D %21 %3C %3E", start);
+        }
+        for (int i = start; i < end; i++) {
+            if (in.charAt(i) == '<' || in.charAt(i) == '>') {
+                throw new QueryException("a '" + in.charAt(i) + "' in a value must be percent-encoded as "
+                        + (in.charAt(i) == '<' ? "%3C" : "%3E"), i);
+            }
         }
         pos = end;
         String text = decode(in.substring(start, trailingStar ? end - 1 : end), start);
