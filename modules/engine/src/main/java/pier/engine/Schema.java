@@ -2,9 +2,11 @@ package pier.engine;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import graphql.language.Argument;
 import graphql.language.Directive;
@@ -70,9 +72,16 @@ public final class Schema {
 
     /** Interprets one parsed schema, collecting problems. */
     private static final class Reader {
+        // what Pier implements, with the arguments each directive takes; anything else is refused, never ignored
+        private static final Map<String, Set<String>> TYPE_DIRECTIVES = Map.of("table", Set.of("table"),
+                "export", Set.of("name"), "sealed", Set.of());
+        private static final Map<String, Set<String>> ATTRIBUTE_DIRECTIVES = Map.of("primaryKey", Set.of(),
+                "indexed", Set.of(), "createdTime", Set.of(), "updatedTime", Set.of());
+
         private final String source;
         private final TypeDefinitionRegistry registry;
-        private final List<String> problems = new ArrayList<>();
+        // a nested type is read once per attribute that uses it: each problem is said once
+        private final Set<String> problems = new LinkedHashSet<>();
 
         Reader(String source, TypeDefinitionRegistry registry) {
             this.source = source;
@@ -82,14 +91,43 @@ public final class Schema {
         Schema read() {
             List<TableDefinition> tables = new ArrayList<>();
             for (ObjectTypeDefinition type : registry.getTypes(ObjectTypeDefinition.class)) {
+                supported(type, TYPE_DIRECTIVES, "types");
+                type.getFieldDefinitions().forEach(field -> supported(field, ATTRIBUTE_DIRECTIVES, "attributes"));
+            }
+            for (ObjectTypeDefinition type : registry.getTypes(ObjectTypeDefinition.class)) {
                 if (type.hasDirective("table")) {
                     table(type).ifPresent(tables::add);
                 }
             }
             if (!problems.isEmpty()) {
-                throw new SchemaException(source, problems);
+                throw new SchemaException(source, List.copyOf(problems));
             }
             return new Schema(tables);
+        }
+
+        private void supported(DirectivesContainer<?> node, Map<String, Set<String>> known, String where) {
+            for (Directive directive : node.getDirectives()) {
+                Set<String> arguments = known.get(directive.getName());
+                if (arguments == null) {
+                    problem(directive, "@" + directive.getName() + " is not supported on " + where + "; Pier "
+                            + "implements " + describe(known));
+                    continue;
+                }
+                for (Argument argument : directive.getArguments()) {
+                    if (!arguments.contains(argument.getName())) {
+                        problem(argument, "@" + directive.getName() + "(" + argument.getName() + ":) is not supported; "
+                                + (arguments.isEmpty() ? "@" + directive.getName() + " takes no arguments"
+                                : "it takes " + arguments.stream().sorted().map(a -> a + ":").toList()));
+                    }
+                }
+            }
+        }
+
+        private static String describe(Map<String, Set<String>> known) {
+            return known.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> "@" + e.getKey() + (e.getValue().isEmpty() ? ""
+                            : "(" + String.join(", ", e.getValue().stream().sorted().map(a -> a + ":").toList()) + ")"))
+                    .collect(java.util.stream.Collectors.joining(", "));
         }
 
         private Optional<TableDefinition> table(ObjectTypeDefinition type) {

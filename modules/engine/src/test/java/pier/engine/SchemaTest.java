@@ -55,4 +55,47 @@ class SchemaTest {
         assertThat(e.getMessage(), containsString("7:3: attribute owner has unknown type Nobody"));
         assertThat(e.getMessage(), containsString("the primary key of Cat must be ID, String, Int or Long"));
     }
+
+    @Test
+    void directivesAndArgumentsPierDoesNotImplementAreRefusedWithTheirPosition() {
+        SchemaException e = assertThrows(SchemaException.class, () -> Schema.parse("reference.graphql", """
+                type Dog @table(expiration: 3600, audit: true) @export(mqtt: false) {
+                  id: ID @primaryKey
+                  expires: Float @expiresAt
+                  owner: Owner @relationship(from: "ownerId")
+                  secret: String @allow(role: "admin")
+                  size: Int @computed(from: "age * 2") @indexed(type: "vector")
+                }
+                type Owner {
+                  name: String @indexed
+                }
+                """));
+        assertThat(e.getMessage(), containsString("9 problems"));
+        assertThat(e.getMessage(), containsString("1:17: @table(expiration:) is not supported; it takes [table:]"));
+        assertThat(e.getMessage(), containsString("1:35: @table(audit:) is not supported"));
+        assertThat(e.getMessage(), containsString("1:56: @export(mqtt:) is not supported; it takes [name:]"));
+        assertThat(e.getMessage(), containsString("3:18: @expiresAt is not supported on attributes; Pier implements "
+                + "@createdTime, @indexed, @primaryKey, @updatedTime"));
+        assertThat(e.getMessage(), containsString("4:16: @relationship is not supported on attributes"));
+        assertThat(e.getMessage(), containsString("5:18: @allow is not supported on attributes"));
+        assertThat(e.getMessage(), containsString("6:13: @computed is not supported on attributes"));
+        assertThat(e.getMessage(), containsString("6:49: @indexed(type:) is not supported; @indexed takes no arguments"));
+    }
+
+    @Test
+    void aProblemOfANestedTypeUsedManyTimesIsSaidOnce() {
+        SchemaException e = assertThrows(SchemaException.class, () -> Schema.parse("nested.graphql", """
+                type Dog @table {
+                  id: ID @primaryKey
+                  home: Place
+                  work: Place
+                  holidays: [Place]
+                }
+                type Place {
+                  city: Town
+                }
+                """));
+        assertThat(e.getMessage(), containsString("1 problem:"));
+        assertThat(e.getMessage().lines().filter(line -> line.contains("unknown type Town")).count(), is(1L));
+    }
 }
