@@ -3,5 +3,7 @@
  * module serves on upgrade and another module provides, so that neither requires the other.
  */
 module pier.protocol {
+    requires transitive pier.resource;
+
     exports pier.protocol;
 }

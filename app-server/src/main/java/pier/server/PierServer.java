@@ -34,13 +34,14 @@ import pier.engine.AccountResources;
 import pier.engine.Users;
 import pier.plugins.Plugins;
 import pier.protocol.WebSocketSubProtocol;
+import pier.protocol.http.ConnectionClose;
 import pier.protocol.http.LoginService;
 import pier.protocol.http.Logins;
+import pier.protocol.http.RequestLineGuard;
 import pier.protocol.http.RestService;
 import pier.protocol.http.WebSocketEndpoint;
 import pier.protocol.mqtt.MqttBroker;
 import pier.protocol.mqtt.MqttListener;
-import pier.protocol.mqtt.MqttSettings;
 import pier.protocol.mqtt.MqttWebSocket;
 import pier.protocol.mqtt.TableTopics;
 import pier.resource.Authenticator;
@@ -58,6 +59,7 @@ final class PierServer {
 
     private static final System.Logger LOG = System.getLogger(PierServer.class.getName());
     private static final String HTTPS = "https";
+    private static final int MAX_REQUEST_LINE = 8 << 10;
 
     private final Store store;
     private final Database database;
@@ -69,7 +71,7 @@ final class PierServer {
     private record Mqtt(MqttBroker broker, Optional<MqttListener> listener, Optional<MqttListener> tls) {
         static Mqtt start(ServerConfig config, Database database, Authenticator users, CodecRegistry codecs,
                           ResourceRegistry resources, Optional<KeyManagerFactory> tlsKeys) {
-            MqttBroker broker = MqttBroker.start(MqttSettings.DEFAULT, users,
+            MqttBroker broker = MqttBroker.start(config.mqtt(), users,
                     new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)),
                     new TableSessionStore(database, codecs.forContentType("application/cbor").orElseThrow()),
                     new TableTopics(resources, codecs));
@@ -166,7 +168,8 @@ final class PierServer {
             RestService rest = new RestService(resources, codecs, logins, CodecLimits.DEFAULT.maxBytes(),
                     config.sseKeepAlive());
             LoginService login = new LoginService(logins);
-            Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(webSockets.upgradeGate())
+            Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())
+                    .addFilter(webSockets.upgradeGate())
                     .register("/", login).register("/", rest);
             builder.routing(routes).addRouting(webSockets.routing());
             if (config.httpsPort() > 0) {
@@ -191,7 +194,10 @@ final class PierServer {
     private static <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B listener, ServerConfig config) {
         // the query language uses '|', '[' and ']' unencoded, as curl and browsers send them; RestService
         // parses and checks the query itself
-        listener.addProtocol(Http1Config.builder().validatePrologue(false).build())
+        listener.addProtocol(Http1Config.builder().validatePrologue(false).maxPrologueLength(MAX_REQUEST_LINE).build())
+                // what Helidon's HTTP/1 selector turns down (HTTP/1.0, HTTP/2.0 as text, a NUL in the method, a
+                // request line over the limit) gets an answer instead of a silent close
+                .addConnectionSelector(new RequestLineGuard(MAX_REQUEST_LINE))
                 // a streamed collection ends in a second small write; with Nagle's algorithm it waits for the
                 // client's delayed ACK (~40 ms)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
@@ -226,12 +232,21 @@ final class PierServer {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "stopping");
-        mqtt.ifPresent(Mqtt::stop);
-        http.stop();
-        database.close();
-        store.close();
+        // each step runs whatever the one before did: a failing listener never keeps the store open
+        step("MQTT", () -> mqtt.ifPresent(Mqtt::stop));
+        step("HTTP", http::stop);
+        step("the database", database::close);
+        step("the store", store::close);
         LOG.log(System.Logger.Level.INFO, "stopped; store closed");
         stopped.countDown();
+    }
+
+    private static void step(String what, Runnable stop) {
+        try {
+            stop.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "stopping " + what + " failed: " + e);
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 
 import pier.engine.ChangeFeed;
+import pier.protocol.mqtt.MqttSettings;
 
 /**
  * The validated settings the server starts with.
@@ -32,6 +33,7 @@ import pier.engine.ChangeFeed;
  * @param corsOrigins    the origins CORS allows; empty turns CORS off
  * @param mqttPort       the MQTT port (on the HTTP address); 0 turns MQTT off
  * @param mqttsPort      the MQTT over TLS port; 0 turns it off
+ * @param mqtt           the broker's limits
  * @param httpsPort      the HTTPS port (same routes as HTTP, the MQTT over TLS certificate); 0 turns it off
  * @param keystore       a PKCS#12 keystore for TLS, or empty for a generated self-signed certificate
  * @param keystorePassword the keystore's password
@@ -44,7 +46,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                     Optional<String> anonymousRole, Duration sessionLifetime, int maxFailedLogins,
                     Duration failedLoginWindow, int maxConnectionsPerUser, int maxSubscriptionsPerUser,
                     ChangeFeed.FeedRetention retention, List<String> corsOrigins,
-                    int mqttPort, int mqttsPort, int httpsPort, Optional<Path> keystore, String keystorePassword,
+                    int mqttPort, int mqttsPort, MqttSettings mqtt, int httpsPort, Optional<Path> keystore, String keystorePassword,
                     Duration sseKeepAlive, Path plugins, int httpMaxConnections) {
 
     /**
@@ -76,6 +78,10 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 problems);
         int maxConnectionsPerUser = count(config.get("limits.connectionsPerUser"), 1_000, problems);
         int maxSubscriptionsPerUser = count(config.get("limits.subscriptionsPerUser"), 10_000, problems);
+        int maxKeepAlive = count(config.get("mqtt.maxKeepAlive"), 3_600, problems);
+        if (maxKeepAlive > 65_535) {
+            problems.add("mqtt.maxKeepAlive: " + maxKeepAlive + " is more than MQTT's largest keep-alive, 65535 seconds");
+        }
         if (!problems.isEmpty()) {
             throw new UsageException(String.join("; ", problems));
         }
@@ -83,7 +89,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
                 config.get("storage.backend").asString().orElse("mapdb"), schema, anonymousRole, sessionLifetime, maxFailedLogins,
                 failedLoginWindow, maxConnectionsPerUser, maxSubscriptionsPerUser, retention,
-                list(config.get("http.cors.origins")), mqttPort, mqttsPort, httpsPort, keystore,
+                list(config.get("http.cors.origins")), mqttPort, mqttsPort,
+                MqttSettings.DEFAULT.withMaxKeepAlive(Duration.ofSeconds(maxKeepAlive)), httpsPort, keystore,
                 config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
                 Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections);
     }

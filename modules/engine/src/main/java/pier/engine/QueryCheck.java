@@ -17,6 +17,8 @@ import pier.resource.ResourceException;
  */
 final class QueryCheck {
 
+    private static final java.util.Set<String> HISTORY_PARAMETERS = java.util.Set.of("previousCount", "startTime");
+
     private final TableDefinition table;
 
     QueryCheck(TableDefinition table) {
@@ -46,6 +48,22 @@ final class QueryCheck {
                     + query, "query");
         }
         return attributes(query);
+    }
+
+    /**
+     * The condition of a live query. The reference's history parameters ({@code previousCount},
+     * {@code startTime}) would otherwise be read as conditions on attributes that no record has, and match
+     * nothing in silence: unless the table declares such an attribute, they are refused.
+     */
+    Query liveQuery(Query query) {
+        for (Path path : query.attributes()) {
+            if (path.names().size() == 1 && HISTORY_PARAMETERS.contains(path.text())
+                    && !table.attributes().containsKey(path.text())) {
+                throw ResourceException.badRequest(path.text() + " (a replay of history) is not supported; resume "
+                        + "an event stream with Last-Event-ID", "query");
+            }
+        }
+        return conditionOnly(query, "a live query");
     }
 
     private Optional<Attribute> declared(Path path) {

@@ -38,24 +38,34 @@ final class RecordBodies {
         return finish(id, body, previous, now);
     }
 
-    /** The stored form of bytes of an undecoded media type. */
-    ObjectNode opaque(Content.Opaque content) {
+    /**
+     * The stored form of bytes of an undecoded media type: the bytes and their type, with the primary key
+     * and the timestamps, so that in a collection (and a query on the key) it is a record like any other.
+     */
+    ObjectNode opaque(String id, Content.Opaque content, JsonNode previous, long now) {
         if (table.sealed()) {
             throw new ResourceException(ResourceException.Kind.UNSUPPORTED_MEDIA_TYPE, "table " + table.name()
                     + " is @sealed and stores only structured records, not " + content.contentType(), null, null);
         }
-        return JsonNodeFactory.instance.objectNode().put("contentType", content.contentType())
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("contentType", content.contentType())
                 .put("data", content.data());
+        stamp(id, body, previous, now);
+        return body;
     }
 
     private ObjectNode finish(String id, ObjectNode body, JsonNode previous, long now) {
+        stamp(id, body, previous, now);
+        RecordValidator.validate(table, body);
+        return body;
+    }
+
+    // the attributes the server sets: the primary key and the creation and update times
+    private void stamp(String id, ObjectNode body, JsonNode previous, long now) {
         body.set(table.primaryKey().name(), keys.value(id));
         table.withRole(Attribute.Role.CREATED_TIME).ifPresent(created -> body.set(created.name(),
                 previous != null && previous.has(created.name()) ? previous.get(created.name())
                         : JsonNodeFactory.instance.numberNode(now)));
         table.withRole(Attribute.Role.UPDATED_TIME).ifPresent(updated -> body.put(updated.name(), now));
-        RecordValidator.validate(table, body);
-        return body;
     }
 
     static ObjectNode structured(Content content) {

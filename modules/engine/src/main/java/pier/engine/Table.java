@@ -91,7 +91,8 @@ final class Table implements Resource {
             Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
             requireWrite(request, current);
             return List.of(content instanceof Content.Opaque opaque
-                    ? Mutation.put(definition, id, keys.encode(id), bodies.opaque(opaque), true)
+                    ? Mutation.put(definition, id, keys.encode(id), bodies.opaque(id, opaque,
+                    current.map(this::body).orElse(null), view.now()), true)
                     : Mutation.put(definition, id, keys.encode(id), bodies.replace(id, content,
                     current.map(this::body).orElse(null), view.now()), false));
         })));
@@ -179,10 +180,14 @@ final class Table implements Resource {
 
     @Override
     public void publish(Request request) {
-        String id = request.requiredId();
-        keys.encode(id);
         Content message = request.content().orElseThrow(() -> ResourceException.badRequest(
                 "a message needs a body", null));
+        // without an id the message is the table's own (MQTT topic T): its id is empty, and it reaches the
+        // subscribers of the whole table
+        String id = request.id().orElse("");
+        if (!id.isEmpty()) {
+            keys.encode(id);
+        }
         database.fanout().deliver(definition.name(), id, new Event(Event.Type.MESSAGE, id,
                 Optional.of(Record.message(id, message)), 0, database.sequencer().position()));
     }
@@ -205,16 +210,24 @@ final class Table implements Resource {
         return subscription;
     }
 
-    private QueueSubscription open(Request request, SubscribeOptions options) {
-        String id = request.id().orElse(null);
-        if (id != null) {
-            keys.encode(id);
+    @Override
+    public void checkConnect(Request request) {
+        if (request.id().isPresent()) {
+            keys.encode(request.id().get());
             if (!request.query().isEmpty()) {
                 throw ResourceException.badRequest("a live query subscribes to the collection (T/?query), not a "
                         + "record", "query");
             }
         } else if (!request.query().isEmpty()) {
-            return liveQuery(check.conditionOnly(request.query(), "a live query"), options);
+            check.liveQuery(request.query());
+        }
+    }
+
+    private QueueSubscription open(Request request, SubscribeOptions options) {
+        checkConnect(request);
+        String id = request.id().orElse(null);
+        if (id == null && !request.query().isEmpty()) {
+            return liveQuery(check.liveQuery(request.query()), options);
         }
         if (options.resumeAfter() >= 0) {
             Optional<QueueSubscription> resumed = resume(id, options);

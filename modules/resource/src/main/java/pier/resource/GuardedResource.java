@@ -89,6 +89,12 @@ final class GuardedResource implements Resource {
     }
 
     @Override
+    public void checkConnect(Request request) {
+        require(request, Permission.READ);
+        resource.checkConnect(request);
+    }
+
+    @Override
     public Outgoing connect(Request request, Incoming incoming) {
         require(request, Permission.READ);
         // the resource's default connect subscribes and publishes through itself, not through this guard:

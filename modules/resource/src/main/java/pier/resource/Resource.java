@@ -70,6 +70,17 @@ public interface Resource {
     }
 
     /**
+     * Checks, without subscribing, that {@link #connect} would accept the request (its id and query), so
+     * that a WebSocket upgrade is refused before it happens rather than opened and closed at once. The
+     * default accepts everything; a resource with rules of its own states them here and in {@code connect}.
+     *
+     * @param request the connection's request
+     * @throws ResourceException what {@code connect} would throw for it
+     */
+    default void checkConnect(Request request) {
+    }
+
+    /**
      * Opens a connection: a WebSocket with the client's {@code incoming} messages, a Server-Sent Events
      * stream with {@link Incoming#NONE}. The default returns an {@link Outgoing} that carries the
      * resource's subscription (when it has one) and whatever the caller {@code send}s on it, so an

@@ -3,9 +3,16 @@ package pier.codec.msgpack;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
@@ -20,7 +27,8 @@ import pier.codec.spi.JacksonCodec;
 /**
  * MessagePack through Jackson, with two additions the format needs: input is walked once with
  * msgpack-core before decoding, so a header announcing gigabytes in a short message fails fast instead
- * of allocating; and collections are arrays with their length up front, as the format requires.
+ * of allocating, an invalid UTF-8 string or an extension type is refused as JSON and CBOR refuse theirs;
+ * and collections are arrays with their length up front, as the format requires.
  */
 final class MessagePackCodec implements Codec {
 
@@ -65,14 +73,59 @@ final class MessagePackCodec implements Codec {
     private void checkStructure(byte[] bytes) {
         boolean trailing;
         try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
-            // skipping validates every length against the bytes present, without allocating payloads
-            unpacker.skipValue();
+            checkValue(unpacker, bytes.length);
             trailing = unpacker.hasNext();
         } catch (IOException | RuntimeException e) {
+            if (e instanceof CodecException codecException) {
+                throw codecException;
+            }
             throw CodecException.malformed("malformed application/x-msgpack: " + e.getMessage(), -1, e);
         }
         if (trailing) {
             throw CodecException.malformed("unexpected data after the value", -1, null);
+        }
+    }
+
+    /**
+     * Walks one value, checking every length against the bytes present before anything is allocated, every
+     * string for valid UTF-8 (as JSON and CBOR are checked), and refusing extension types, which have no
+     * structured value to store.
+     */
+    private static void checkValue(MessageUnpacker unpacker, long size) throws IOException {
+        Deque<Long> levels = new ArrayDeque<>();
+        levels.push(1L);
+        while (!levels.isEmpty()) {
+            long left = levels.pop();
+            if (left == 0) {
+                continue;
+            }
+            levels.push(left - 1);
+            long offset = unpacker.getTotalReadBytes();
+            MessageFormat format = unpacker.getNextFormat();
+            switch (format.getValueType()) {
+                case EXTENSION -> throw CodecException.malformed("MessagePack extension type "
+                        + unpacker.unpackExtensionTypeHeader().getType() + " is not supported", offset, null);
+                case STRING -> {
+                    int length = unpacker.unpackRawStringHeader();
+                    if (length > size - unpacker.getTotalReadBytes()) {
+                        throw CodecException.malformed("a string of " + length + " bytes runs past the end", offset,
+                                null);
+                    }
+                    strictUtf8(unpacker.readPayload(length), offset);
+                }
+                case ARRAY -> levels.push((long) unpacker.unpackArrayHeader());
+                case MAP -> levels.push(2L * unpacker.unpackMapHeader());
+                default -> unpacker.skipValue();
+            }
+        }
+    }
+
+    private static void strictUtf8(byte[] bytes, long offset) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            throw CodecException.malformed("a string is not valid UTF-8", offset, e);
         }
     }
 

@@ -23,7 +23,12 @@ class MessagePackCodecTest extends CodecContract {
         return List.of(
                 bytes(0xc1),                              // the one byte MessagePack never uses
                 bytes(0x81, 0xa1, 0x61),                  // map entry without its value
-                bytes(0x92, 0x01));                       // array missing an element
+                bytes(0x92, 0x01),                        // array missing an element
+                bytes(0x81, 0xa3, 'a', 'g', 'e', 0xd4, 0x05, 0x01), // an extension type (fixext1, type 5)
+                bytes(0xc7, 0x01, 0xff, 0x00),            // the timestamp extension (ext8, type -1)
+                bytes(0xa2, 0xff, 0xfe),                  // a string that is not UTF-8
+                bytes(0x81, 0xa2, 0xc0, 0xaf, 0x01),      // an overlong UTF-8 '/' as a map key
+                bytes(0x91, 0xa1, 0x80));                 // a lone continuation byte inside an array
     }
 
     @Override

@@ -28,6 +28,7 @@ import pier.resource.Subscription;
  */
 final class EventStream {
 
+    private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
     private static final int RETRY_MILLIS = 3_000;
     private static final Duration LAST_WRITE = Duration.ofSeconds(5);
     private static final SubscribeOptions RESUMING = new SubscribeOptions(10_000, SubscribeOptions.Overflow.CLOSE,
@@ -76,8 +77,9 @@ final class EventStream {
                 write(out, "event: error\ndata: " + JsonNodeFactory.instance.objectNode().put("type", "error")
                         .put("reason", subscription.closeReason().get()) + "\n\n");
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // the client went away, or the socket was closed under a stalled write
+        } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException e) {
+            // the client went away, or the socket was closed under a stalled write: ordinary, one debug line
+            LOG.log(System.Logger.Level.DEBUG, "event stream {0} ended: {1}", http.path().rawPath(), e.toString());
         }
     }
 

@@ -118,8 +118,8 @@ final class Exchange {
              CollectionWriter writer = codec.collectionWriter(out, CollectionWriter.UNKNOWN_COUNT)) {
             Query selecting = query();
             records.forEach(record -> writer.write(selecting.project(record.value())));
-        } catch (IOException e) {
-            throw new UncheckedIOException("the client went away", e);
+        } catch (IOException | UncheckedIOException | io.helidon.webserver.ServerConnectionException e) {
+            throw new ClientGone(e);
         }
     }
 
@@ -209,7 +209,12 @@ final class Exchange {
                         + maxBodyBytes + " bytes", null, null);
             }
             return body;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ResourceException resourceException) {
+                throw resourceException;
+            }
+            // a chunk size that is not hex, or does not fit: the framing of what follows is unknown
+            response.header(HeaderNames.CONNECTION, "close");
             throw new ResourceException(ResourceException.Kind.BAD_REQUEST, "the body could not be read: "
                     + e.getMessage(), null, e);
         }

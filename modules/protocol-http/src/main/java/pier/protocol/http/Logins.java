@@ -91,27 +91,43 @@ public final class Logins {
      *                           the address failed too often
      */
     public Principal authenticate(Headers headers, String client) {
-        Optional<String> authorization = headers.first(HeaderNames.AUTHORIZATION);
-        if (authorization.isPresent()) {
-            String header = authorization.get();
-            if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
-                return basic(header.substring(6).strip(), client);
-            }
-            if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return bearer(header.substring(7).strip());
-            }
-            throw unauthorized("use Basic credentials or a Bearer token from POST /$login");
-        }
-        Optional<String> session = cookie(headers);
-        if (session.isPresent()) {
-            return Optional.ofNullable(sessions.get(session.get())).filter(s -> s.until().isAfter(clock.instant()))
-                    .map(s -> new Principal(s.user(), false))
-                    .orElseThrow(() -> unauthorized("the session has ended: log in again"));
+        Optional<Principal> presented = presented(headers, client);
+        if (presented.isPresent()) {
+            return presented.get();
         }
         if (authenticator.allowsAnonymous()) {
             return Principal.ANONYMOUS;
         }
         throw unauthorized("authentication required");
+    }
+
+    /**
+     * Who the credentials a request carries (Basic, bearer token, session cookie) name; empty when it carries
+     * none. A protocol that has logins of its own (MQTT's CONNECT) uses this to let an authenticated upgrade in.
+     *
+     * @param client the client's address, for the failed-login throttle
+     * @throws ResourceException as {@link #authenticate}, for wrong, expired or revoked credentials
+     */
+    public Optional<Principal> presented(Headers headers, String client) {
+        Optional<String> authorization = headers.first(HeaderNames.AUTHORIZATION);
+        if (authorization.isPresent()) {
+            String header = authorization.get();
+            if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                return Optional.of(basic(header.substring(6).strip(), client));
+            }
+            if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return Optional.of(bearer(header.substring(7).strip()));
+            }
+            throw unauthorized("use Basic credentials or a Bearer token from POST /$login");
+        }
+        Optional<String> session = cookie(headers);
+        if (session.isPresent()) {
+            return Optional.of(Optional.ofNullable(sessions.get(session.get()))
+                    .filter(s -> s.until().isAfter(clock.instant()))
+                    .map(s -> new Principal(s.user(), false))
+                    .orElseThrow(() -> unauthorized("the session has ended: log in again")));
+        }
+        return Optional.empty();
     }
 
     /** Opens a session for the Basic credentials of a request's {@code Authorization} header. */

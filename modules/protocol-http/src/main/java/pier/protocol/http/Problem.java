@@ -45,15 +45,20 @@ record Problem(int status, String detail, Optional<String> pointer) {
         };
     }
 
+    /** The problem as its JSON document. */
+    String json() {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("type", "about:blank")
+                .put("title", Status.create(status).reasonPhrase()).put("status", status).put("detail", detail);
+        pointer.ifPresent(p -> body.put("pointer", p));
+        return body.toString();
+    }
+
     void send(ServerResponse response) {
         Status code = Status.create(status);
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("type", "about:blank")
-                .put("title", code.reasonPhrase()).put("status", status).put("detail", detail);
-        pointer.ifPresent(p -> body.put("pointer", p));
         if (status == 401) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"pier\", charset=\"UTF-8\"");
         }
         response.status(code).header(HeaderNames.CONTENT_TYPE, "application/problem+json")
-                .send(body.toString().getBytes(StandardCharsets.UTF_8));
+                .send(json().getBytes(StandardCharsets.UTF_8));
     }
 }

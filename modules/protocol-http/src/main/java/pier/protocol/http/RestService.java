@@ -91,6 +91,16 @@ public final class RestService implements HttpService {
             Problem.of(e).send(response);
         } catch (CodecException e) {
             Problem.of(e).send(response);
+        } catch (io.helidon.http.HttpException e) {
+            // Helidon's own parsing of what the request carries (an Accept that is no media type list)
+            if (e.status().code() >= 500) {
+                throw e;
+            }
+            Problem.of(e.status().code(), e.getMessage()).send(response);
+        } catch (ClientGone | io.helidon.webserver.ServerConnectionException e) {
+            // the client went away in the middle of the answer: ordinary, one debug line
+            LOG.log(System.Logger.Level.DEBUG, "{0} {1}: the client went away: {2}", exchange.method(),
+                    request.path().rawPath(), e.toString());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "failed " + exchange.method() + " " + request.path().rawPath(), e);
             if (!response.isSent()) {

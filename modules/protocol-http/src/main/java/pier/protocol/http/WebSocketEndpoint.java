@@ -1,8 +1,10 @@
 package pier.protocol.http;
 
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -41,6 +43,7 @@ import pier.resource.ResourceRegistry;
 public final class WebSocketEndpoint {
 
     private static final HeaderName PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
+    private static final HeaderName KEY = HeaderNames.create("Sec-WebSocket-Key");
 
     private final Map<String, WebSocketSubProtocol> subProtocols;
     private final ResourceRegistry resources;
@@ -82,10 +85,9 @@ public final class WebSocketEndpoint {
     public Filter upgradeGate() {
         return (chain, request, response) -> {
             Headers headers = request.headers();
-            boolean plainUpgrade = headers.first(HeaderNames.UPGRADE).filter("websocket"::equalsIgnoreCase)
-                    .isPresent() && subProtocol(headers).isEmpty();
-            Optional<Problem> refusal = plainUpgrade ? refusal(request.prologue(), headers, Logins.client(request.remotePeer()))
-                    : Optional.empty();
+            boolean upgrade = headers.first(HeaderNames.UPGRADE).filter("websocket"::equalsIgnoreCase).isPresent();
+            Optional<Problem> refusal = upgrade ? refusal(request.prologue(), headers,
+                    Logins.client(request.remotePeer())) : Optional.empty();
             if (refusal.isPresent()) {
                 refusal.get().send(response);
             } else {
@@ -95,8 +97,17 @@ public final class WebSocketEndpoint {
     }
 
     private Optional<Problem> refusal(HttpPrologue prologue, Headers headers, String client) {
+        if (!validKey(headers)) {
+            // Helidon's upgrade would fail on it with a 500
+            return Optional.of(Problem.of(400, "Sec-WebSocket-Key must be 16 bytes in base64 (RFC 6455 4.1)"));
+        }
         try {
-            recordSocket(prologue, headers, client);
+            if (subProtocol(headers).isPresent()) {
+                // a sub-protocol has logins of its own; credentials on the upgrade must still be right
+                logins.presented(headers, client);
+            } else {
+                recordSocket(prologue, headers, client);
+            }
             return Optional.empty();
         } catch (ResourceException e) {
             return Optional.of(Problem.of(e));
@@ -104,6 +115,15 @@ public final class WebSocketEndpoint {
             return Optional.of(Problem.of(e));
         } catch (CodecException e) {
             return Optional.of(Problem.of(e));
+        }
+    }
+
+    private static boolean validKey(Headers headers) {
+        Optional<String> key = headers.first(KEY);
+        try {
+            return key.isPresent() && Base64.getDecoder().decode(key.get().strip()).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -132,28 +152,39 @@ public final class WebSocketEndpoint {
         resources.quota().checkConnection(principal);
         Request request = new Request(principal, target.id(), Query.parse(prologue.query().rawValue()),
                 Optional.empty(), Optional.empty());
+        // what connect would refuse (a query on a record, a live query with sort()) is refused before the upgrade
+        resource.checkConnect(request);
         Codec out = codecs.negotiate(headers.first(HeaderNames.ACCEPT).orElse(""));
         Codec in = headers.first(HeaderNames.CONTENT_TYPE).flatMap(codecs::forContentType)
                 .filter(Codec::decodes).orElse(codecs.json());
         return new RecordSocket(resource, request, out, in, resources.quota());
     }
 
-    /** One connection: picks the sub-protocol on upgrade, then hands frames over. */
+    /**
+     * One connection: picks the sub-protocol on upgrade, then hands frames over. Helidon 4.5 tells a listener
+     * nothing when the socket ends without a close frame (its frame read is outside the try that calls
+     * {@code onError}), but the connection's own thread, which opens the listener, ends then: a watcher
+     * joins it, so every connection is reaped once, however it ends.
+     */
     private final class Listener implements WsListener {
 
         private WebSocketSubProtocol chosen;
+        private WebSocketSubProtocol.Handshake handshake = WebSocketSubProtocol.Handshake.NONE;
         private RecordSocket plain;
-        private Optional<String> accept = Optional.empty();
+        private OutgoingFrames outgoing;
         private WebSocketSubProtocol.Connection connection;
+        private final AtomicBoolean ended = new AtomicBoolean();
 
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-            accept = headers.first(HeaderNames.ACCEPT);
             chosen = subProtocol(headers).orElse(null);
-            if (chosen != null) {
-                return Optional.of(WritableHeaders.create().set(PROTOCOL, chosen.name()));
-            }
             try {
+                if (chosen != null) {
+                    // the gate checked these credentials already
+                    handshake = new WebSocketSubProtocol.Handshake(headers.first(HeaderNames.ACCEPT),
+                            headers.first(HeaderNames.CONTENT_TYPE), logins.presented(headers, ""));
+                    return Optional.of(WritableHeaders.create().set(PROTOCOL, chosen.name()));
+                }
                 plain = recordSocket(prologue, headers, "");
             } catch (ResourceException | QueryException | CodecException e) {
                 // upgradeGate answered these already; a failure here means the resource changed meanwhile
@@ -167,30 +198,22 @@ public final class WebSocketEndpoint {
 
         @Override
         public void onOpen(WsSession session) {
+            Thread handler = Thread.currentThread();
+            Thread.ofVirtual().name("ws-watch").start(() -> {
+                try {
+                    handler.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ended();
+            });
             if (plain != null) {
                 plain.open(session);
                 return;
             }
-            connection = chosen.open(new WebSocketSubProtocol.Peer() {
-                @Override
-                public void send(byte[] frame) {
-                    synchronized (session) {
-                        session.send(BufferData.create(frame), true);
-                    }
-                }
-
-                @Override
-                public void close(int code, String reason) {
-                    synchronized (session) {
-                        session.close(code, reason);
-                    }
-                }
-
-                @Override
-                public String remoteAddress() {
-                    return session.socketContext().remotePeer().address().toString();
-                }
-            }, accept);
+            outgoing = new OutgoingFrames(session, remoteAddress(session), this::ended);
+            connection = chosen.open(outgoing, handshake);
+            outgoing.connection(connection);
         }
 
         @Override
@@ -207,7 +230,7 @@ public final class WebSocketEndpoint {
             if (plain != null) {
                 plain.receive(session, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } else {
-                session.close(1003, "binary frames only");
+                outgoing.close(1003, "binary frames only");
             }
         }
 
@@ -222,11 +245,23 @@ public final class WebSocketEndpoint {
         }
 
         private void ended() {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
             if (plain != null) {
                 plain.closed();
             } else if (connection != null) {
+                outgoing.stop();
                 connection.closed();
             }
+        }
+    }
+
+    private static String remoteAddress(WsSession session) {
+        try {
+            return String.valueOf(session.socketContext().remotePeer().address());
+        } catch (RuntimeException e) {
+            return "(gone)";
         }
     }
 }

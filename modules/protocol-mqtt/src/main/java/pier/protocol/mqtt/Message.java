@@ -48,6 +48,11 @@ public record Message(String topic, byte[] payload, int qos, boolean retain, Opt
                 userProperties, expiresAt, publisher);
     }
 
+    Message withContentType(Optional<String> type) {
+        return new Message(topic, payload, qos, retain, type, utf8, responseTopic, correlationData,
+                userProperties, expiresAt, publisher);
+    }
+
     boolean expired(long now) {
         return expiresAt != 0 && now >= expiresAt;
     }

@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
+import java.util.Optional;
+
 import pier.resource.Authenticator;
+import pier.resource.Principal;
 
 /**
  * The broker: sessions by client id, the subscription tree, retained messages and the timers for
@@ -53,7 +56,7 @@ public final class MqttBroker implements AutoCloseable {
                 .daemon().factory());
         restoreSessions();
         // a change of users or roles is checked against every connection's subscriptions at once
-        tables.access().onChange(() -> connections.forEach(MqttConnection::recheckAccess));
+        tables.access().onChange(() -> forEachConnection(MqttConnection::recheckAccess, "access check"));
         timers.scheduleWithFixedDelay(this::checkKeepAlives, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::publishStatistics, 0, 10, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(this::saveChangedSessions), 2, 2,
@@ -127,9 +130,20 @@ public final class MqttBroker implements AutoCloseable {
     /** Disconnects every client (v5: reason 0x8B, server shutting down) and stops the timers. */
     @Override
     public void close() {
-        connections.forEach(MqttConnection::serverShutdown);
+        forEachConnection(MqttConnection::serverShutdown, "shutdown");
         timers.shutdownNow();
         sessions.values().forEach(this::save);
+    }
+
+    // one connection's failure never keeps the others from their turn (a stop, an access change)
+    private void forEachConnection(java.util.function.Consumer<MqttConnection> action, String what) {
+        for (MqttConnection connection : connections) {
+            try {
+                action.accept(connection);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "mqtt " + what + " of a connection failed: " + e);
+            }
+        }
     }
 
     /**
@@ -239,7 +253,7 @@ public final class MqttBroker implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "session " + session.clientId + " could not be removed: " + e);
             }
         }
-        publishWill(session.end());
+        publishWill(session.end(), session);
     }
 
     void expire(Session session) {
@@ -253,18 +267,71 @@ public final class MqttBroker implements AutoCloseable {
         }
     }
 
-    void publishWill(Message will) {
+    /**
+     * A message from a client, a PUBLISH or its will: to a record topic it writes the record (retained) or
+     * notifies its subscribers, through the resource and its guard; to a plain topic it needs a publish
+     * grant, and is kept (retained) and routed.
+     *
+     * @param message     the message
+     * @param principal   the client's user
+     * @param contentType the payload's format: the message's own, else what the transport declared
+     * @param session     the publishing session, for No Local on records
+     * @return the v5 reason code of the acknowledgement
+     */
+    byte publish(Message message, Principal principal, Optional<String> contentType, Session session) {
+        String topic = message.topic();
+        if (topic.startsWith("$SYS")) {
+            return ReasonCodes.NOT_AUTHORIZED;
+        }
+        Optional<TableTopics.Target> record = tables.target(topic);
+        if (record.isPresent()) {
+            return tables.write(record.get(), message.payload(), message.retain(), contentType, principal, session);
+        }
+        if (tables.namesNoRecord(topic)) {
+            return ReasonCodes.TOPIC_NAME_INVALID;
+        }
+        if (!tables.access().mayPublish(principal, message.publisher(), topic)) {
+            return ReasonCodes.NOT_AUTHORIZED;
+        }
+        try {
+            if (message.retain()) {
+                retain(message);
+            }
+            return route(message) == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.NORMAL;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "publish to " + topic + " failed: " + e.getMessage());
+            return ReasonCodes.UNSPECIFIED;
+        }
+    }
+
+    /** Whether a client's user may publish a message (a will is checked when it is set and again when sent). */
+    boolean mayPublish(Message message, Principal principal) {
+        String topic = message.topic();
+        Optional<TableTopics.Target> record = tables.target(topic);
+        if (record.isPresent()) {
+            String name = record.get().name();
+            pier.resource.Access access = tables.access();
+            if (!message.retain()) {
+                return access.allows(principal, name, pier.resource.Permission.UPDATE);
+            }
+            return record.get().id() != null && (message.payload().length == 0
+                    ? access.allows(principal, name, pier.resource.Permission.DELETE)
+                    : access.allows(principal, name, pier.resource.Permission.INSERT)
+                    || access.allows(principal, name, pier.resource.Permission.UPDATE));
+        }
+        return !topic.startsWith("$SYS") && !tables.namesNoRecord(topic)
+                && tables.access().mayPublish(principal, message.publisher(), topic);
+    }
+
+    void publishWill(Will will, Session session) {
         if (will == null) {
             return;
         }
         Thread.ofVirtual().start(() -> {
-            try {
-                if (will.retain()) {
-                    retain(will);
-                }
-                route(will);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "will of " + will.publisher() + " failed: " + e.getMessage());
+            byte reason = publish(will.message(), will.principal(), will.message().contentType(), session);
+            if ((reason & 0x80) != 0) {
+                LOG.log(System.Logger.Level.INFO, "will of {0} to {1} not published: reason 0x{2}",
+                        will.message().publisher(), will.message().topic(), Integer.toHexString(reason & 0xff));
             }
         });
     }
@@ -336,13 +403,7 @@ public final class MqttBroker implements AutoCloseable {
 
     private void checkKeepAlives() {
         long now = System.nanoTime();
-        for (MqttConnection connection : connections) {
-            try {
-                connection.checkKeepAlive(now);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "keep-alive check failed", e);
-            }
-        }
+        forEachConnection(connection -> connection.checkKeepAlive(now), "keep-alive check");
     }
 
     // $SYS topics are retained in memory only, and never reached by wildcards that start a filter

@@ -68,7 +68,7 @@ public final class MqttConnection {
     private int version;
     private Session session;
     // read by whichever thread ends the connection
-    private volatile Message will;
+    private volatile Will will;
     private volatile long willDelayMillis;
     private volatile long expiryMillis;
     private Principal principal;
@@ -79,8 +79,6 @@ public final class MqttConnection {
     private pier.codec.Codec outgoing;
     // inbound topic aliases (index = alias); outbound ones are Outbound's
     private final String[] aliasesIn = new String[TOPIC_ALIASES + 1];
-    // QoS 1 and 2 publishes received and not yet acknowledged, against our Receive Maximum
-    private final java.util.concurrent.atomic.AtomicInteger unacknowledgedIn = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Outbound outbound;
 
     MqttConnection(MqttBroker broker, MqttTransport transport) {
@@ -96,10 +94,6 @@ public final class MqttConnection {
      */
     public void receive(MqttMessage message) {
         lastReceived = System.nanoTime();
-        if (message.fixedHeader() != null && message.fixedHeader().messageType() == MqttMessageType.PUBLISH
-                && message.fixedHeader().qosLevel().value() > 0) {
-            unacknowledgedIn.incrementAndGet();
-        }
         inbox.add(message);
         if (inbox.size() > INBOX_HIGH && !paused) {
             paused = true;
@@ -129,7 +123,10 @@ public final class MqttConnection {
                     return;
                 }
                 if (message == LOST) {
-                    end(true);
+                    if (end(true)) {
+                        LOG.log(System.Logger.Level.DEBUG, "mqtt {0} ({1}): connection lost", transport.remoteAddress(),
+                                clientId());
+                    }
                     return;
                 }
                 if (paused && inbox.size() < INBOX_HIGH / 2) {
@@ -226,8 +223,9 @@ public final class MqttConnection {
         expiryMillis = Math.min(requestedExpiry, broker.settings.maxSessionExpiry().toMillis());
         int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
         int maxKeepAlive = (int) broker.settings.maxKeepAlive().toSeconds();
-        int granted = v5 && (keepAlive == 0 || keepAlive > maxKeepAlive) ? maxKeepAlive : keepAlive;
-        keepAliveNanos = granted == 0 ? 0 : TimeUnit.SECONDS.toNanos(granted) * 3 / 2;
+        // v5 clients are told the server's keep-alive; older ones cannot be, but are held to it all the same
+        int granted = keepAlive == 0 || keepAlive > maxKeepAlive ? maxKeepAlive : keepAlive;
+        keepAliveNanos = TimeUnit.SECONDS.toNanos(granted) * 3 / 2;
 
         boolean present = open(clientId, cleanStart || version < 5 && cleanStart);
         MqttProperties ack = new MqttProperties();
@@ -290,6 +288,10 @@ public final class MqttConnection {
             }
             return principal;
         }
+        Optional<Principal> upgrade = transport.authenticated();
+        if (upgrade.isPresent()) {
+            return upgrade; // the WebSocket upgrade carried the user's credentials, cookie or token
+        }
         if (!broker.authenticator.allowsAnonymous()) {
             refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "authentication required");
@@ -309,9 +311,19 @@ public final class MqttConnection {
             return false;
         }
         MqttProperties properties = connect.payload().willProperties();
-        will = Messages.fromProperties(topic, connect.payload().willMessageInBytes(),
+        Message message = Messages.fromProperties(topic, connect.payload().willMessageInBytes(),
                 connect.variableHeader().willQos(), connect.variableHeader().isWillRetain(),
                 properties == null ? MqttProperties.NO_PROPERTIES : properties, clientId);
+        if (message.contentType().isEmpty() && transport.contentType().isPresent()) {
+            message = message.withContentType(transport.contentType());
+        }
+        if (!broker.mayPublish(message, principal)) {
+            // a will the client could not publish itself is refused at CONNECT, as brokers with ACLs do
+            refuse(version == 5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "may not publish the will to " + topic);
+            return false;
+        }
+        will = new Will(message, principal);
         willDelayMillis = properties == null ? 0
                 : Integer.toUnsignedLong(Messages.intProperty(properties, MqttProperties.WILL_DELAY_INTERVAL, 0)) * 1000;
         return true;
@@ -367,7 +379,14 @@ public final class MqttConnection {
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = publish.variableHeader().packetId();
         MqttProperties properties = publish.variableHeader().properties();
-        if (qos > 0 && unacknowledgedIn.get() + session.unreleasedQos2() > broker.settings.receiveMaximum()) {
+        if (qos == 2 && session.hasUnreleasedQos2(packetId)) {
+            send(reply(MqttMessageType.PUBREC, packetId, NORMAL)); // a duplicate: delivered already
+            return;
+        }
+        // packets are handled in order and QoS 1 is acknowledged as it is handled, so what the client still
+        // has outstanding here is its QoS 2 publishes whose PUBREL has not come: the PUBRECs owed for the
+        // publishes before this one went out before the DISCONNECT does
+        if (qos > 0 && session.unreleasedQos2() >= broker.settings.receiveMaximum()) {
             disconnect(RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.settings.receiveMaximum() + " unacknowledged");
             return;
         }
@@ -392,44 +411,16 @@ public final class MqttConnection {
             disconnect(TOPIC_NAME_INVALID, "invalid topic name");
             return;
         }
-        if (qos == 2 && !session.receiveQos2(packetId)) {
-            unacknowledgedIn.decrementAndGet();
-            send(reply(MqttMessageType.PUBREC, packetId, NORMAL)); // a duplicate: delivered already
-            return;
+        if (qos == 2) {
+            session.receiveQos2(packetId);
         }
-        byte reason = NORMAL;
-        Optional<TableTopics.Target> record = broker.tables.target(topic);
-        if (topic.startsWith("$SYS") || record.isEmpty()
-                && !broker.tables.access().mayPublish(principal, session.clientId, topic)) {
-            reason = NOT_AUTHORIZED;
-        } else if (record.isPresent()) {
-            Optional<String> contentType = version == 5 ? Messages.string(properties, MqttProperties.CONTENT_TYPE)
-                    : Optional.empty();
-            reason = broker.tables.write(record.get(), ByteBufUtil.getBytes(publish.content()),
-                    publish.fixedHeader().isRetain(), contentType, principal, session);
-        } else {
-            byte[] payload = ByteBufUtil.getBytes(publish.content());
-            Message message = Messages.fromProperties(topic, payload, qos, publish.fixedHeader().isRetain(),
-                    properties, session.clientId);
-            try {
-                if (message.retain()) {
-                    broker.retain(message);
-                }
-                if (broker.route(message) == 0) {
-                    reason = NO_MATCHING_SUBSCRIBERS;
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "publish to " + topic + " failed: " + e.getMessage(), e);
-                reason = UNSPECIFIED;
-            }
-        }
+        Message message = Messages.fromProperties(topic, ByteBufUtil.getBytes(publish.content()), qos,
+                publish.fixedHeader().isRetain(), properties, session.clientId);
+        byte reason = broker.publish(message, principal, message.contentType().or(transport::contentType), session);
         if (reason == NOT_AUTHORIZED) {
             // at QoS 0 the refusal has no answer: it is counted (pier_mqtt_denied_total) and logged
             broker.denied.increment();
             LOG.log(System.Logger.Level.DEBUG, "{0} may not publish to {1}", principal.name(), topic);
-        }
-        if (qos > 0) {
-            unacknowledgedIn.decrementAndGet();
         }
         if (qos == 1) {
             send(MqttMessageBuilders.pubAck().packetId(packetId).reasonCode(version == 5 ? reason : NORMAL)
@@ -632,8 +623,11 @@ public final class MqttConnection {
         if (reason != WITH_WILL) {
             will = null; // before the socket closes: the transport's own end may come first
         }
-        transport.close();
-        end(reason == WITH_WILL);
+        try {
+            closeTransport();
+        } finally {
+            end(reason == WITH_WILL);
+        }
     }
 
     void takenOver() {
@@ -641,12 +635,14 @@ public final class MqttConnection {
     }
 
     void serverShutdown() {
-        if (version == 5 && connected) {
-            send(MqttMessageBuilders.disconnect().reasonCode(SERVER_SHUTTING_DOWN).build());
+        try {
+            if (version == 5 && connected) {
+                send(MqttMessageBuilders.disconnect().reasonCode(SERVER_SHUTTING_DOWN).build());
+            }
+            closeTransport();
+        } finally {
+            end(false);
         }
-        transport.flush();
-        transport.close();
-        end(false);
     }
 
     void checkKeepAlive(long now) {
@@ -657,17 +653,41 @@ public final class MqttConnection {
         }
     }
 
-    /** Closes because of a problem: v5 clients get a DISCONNECT with the reason; the will is published. */
+    /**
+     * Closes because of a problem: v5 clients get a DISCONNECT with the reason, after everything sent before
+     * it (acknowledgements owed); the will is published. Says so once in the log, without a stack trace.
+     */
     private void disconnect(byte reason, String why) {
-        if (version == 5 && connected) {
-            MqttProperties properties = new MqttProperties();
-            properties.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, why));
-            send(MqttMessageBuilders.disconnect().reasonCode(reason).properties(properties).build());
+        try {
+            if (version == 5 && connected) {
+                MqttProperties properties = new MqttProperties();
+                properties.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, why));
+                send(MqttMessageBuilders.disconnect().reasonCode(reason).properties(properties).build());
+            }
+            closeTransport();
+        } finally {
+            if (end(true)) {
+                // a client going away is ordinary: one line, at debug level, however many go
+                LOG.log(System.Logger.Level.DEBUG, "mqtt {0} ({1}): disconnected, {2}", transport.remoteAddress(),
+                        clientId(), why);
+            }
         }
-        LOG.log(System.Logger.Level.DEBUG, "mqtt {0}: disconnecting, {1}", transport.remoteAddress(), why);
-        transport.flush();
-        transport.close();
-        end(true);
+    }
+
+    private String clientId() {
+        Session current = session;
+        return current == null ? "no CONNECT" : current.clientId;
+    }
+
+    // a transport that is already gone may fail to write or close: the connection ends all the same
+    private void closeTransport() {
+        try {
+            transport.flush();
+            transport.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "mqtt {0}: closing a broken transport: {1}", transport.remoteAddress(),
+                    e.toString());
+        }
     }
 
     private void malformed(MqttMessage message, Throwable cause) {
@@ -690,15 +710,17 @@ public final class MqttConnection {
     }
 
     private void close() {
-        transport.flush();
-        transport.close();
-        end(false);
+        try {
+            closeTransport();
+        } finally {
+            end(false);
+        }
     }
 
-    // runs once, from whichever thread sees the end first
-    private void end(boolean abnormal) {
+    // runs once, from whichever thread sees the end first; returns whether this call ended the connection
+    private boolean end(boolean abnormal) {
         if (!ended.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         inbox.add(STOP);
         broker.closed(this);
@@ -708,20 +730,20 @@ public final class MqttConnection {
         }
         Session current = session;
         if (current == null || !current.detach(this)) {
-            return;
+            return true;
         }
-        Message lastWill = abnormal ? will : null;
+        Will lastWill = abnormal ? will : null;
         broker.sessionLock.lock();
         try {
             if (expiryMillis == 0) {
                 broker.discard(current);
-                broker.publishWill(lastWill);
-                return;
+                broker.publishWill(lastWill, current);
+                return true;
             }
             var willTask = lastWill == null || willDelayMillis == 0 ? null
-                    : schedule(() -> broker.publishWill(lastWill), Math.min(willDelayMillis, expiryMillis));
+                    : schedule(() -> broker.publishWill(lastWill, current), Math.min(willDelayMillis, expiryMillis));
             if (lastWill != null && willDelayMillis == 0) {
-                broker.publishWill(lastWill);
+                broker.publishWill(lastWill, current);
             }
             var expiryTask = expiryMillis >= NEVER / 2 ? null : schedule(() -> broker.expire(current), expiryMillis);
             current.timers(expiryTask, willTask, lastWill);
@@ -730,6 +752,7 @@ public final class MqttConnection {
             broker.sessionLock.unlock();
         }
         broker.save(current);
+        return true;
     }
 
     // null once the broker is closing: sessions then end with the process

@@ -122,6 +122,7 @@ public final class MqttListener implements AutoCloseable {
 
         private final MqttBroker broker;
         private Channel channel;
+        private String remoteAddress;
         private MqttConnection connection;
 
         Bridge(MqttBroker broker) {
@@ -131,6 +132,7 @@ public final class MqttListener implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext context) {
             channel = context.channel();
+            remoteAddress = String.valueOf(channel.remoteAddress());
             connection = broker.connect(this);
         }
 
@@ -188,7 +190,7 @@ public final class MqttListener implements AutoCloseable {
 
         @Override
         public String remoteAddress() {
-            return String.valueOf(channel.remoteAddress());
+            return remoteAddress;
         }
     }
 }

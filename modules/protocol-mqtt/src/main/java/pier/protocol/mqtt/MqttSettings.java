@@ -18,4 +18,15 @@ public record MqttSettings(int maxPacketSize, int receiveMaximum, Duration maxKe
     /** 1 MiB packets, 1024 in flight, keep-alive up to an hour, 10,000 queued, 1,000 subscriptions, a week. */
     public static final MqttSettings DEFAULT = new MqttSettings(1 << 20, 1024, Duration.ofHours(1), 10_000, 1_000,
             Duration.ofDays(7));
+
+    /**
+     * These limits with another longest keep-alive.
+     *
+     * @param longest the longest keep-alive granted
+     * @return the new limits
+     */
+    public MqttSettings withMaxKeepAlive(Duration longest) {
+        return new MqttSettings(maxPacketSize, receiveMaximum, longest, sessionBacklog, maxSubscriptions,
+                maxSessionExpiry);
+    }
 }

@@ -23,7 +23,7 @@ public interface MqttTransport {
     /** Closes the connection after what was sent is written. */
     void close();
 
-    /** The peer, for logs. */
+    /** The peer, for logs; known even after the connection ended. */
     String remoteAddress();
 
     /** The peer's host ({@code /127.0.0.1:41984} gives {@code 127.0.0.1}), as the failed-login throttle counts it. */
@@ -36,6 +36,19 @@ public interface MqttTransport {
 
     /** The format the transport's own handshake asked for (a WebSocket upgrade's {@code Accept}), if any. */
     default java.util.Optional<String> accept() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The format of payloads that name none, as the transport's own handshake declared it (a WebSocket
+     * upgrade's {@code Content-Type}), if any.
+     */
+    default java.util.Optional<String> contentType() {
+        return java.util.Optional.empty();
+    }
+
+    /** Who the transport's own handshake authenticated (a WebSocket upgrade's credentials), if anyone. */
+    default java.util.Optional<pier.resource.Principal> authenticated() {
         return java.util.Optional.empty();
     }
 }

@@ -12,11 +12,13 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 
 import pier.protocol.WebSocketSubProtocol;
+import pier.resource.Principal;
 
 /**
  * MQTT over WebSocket (sub-protocol {@code mqtt}): the same broker and session engine as TCP, with
  * Netty's codec run in an embedded channel per connection. The upgrade's {@code Accept} is the
- * connection's outgoing format unless a v5 CONNECT asks for another.
+ * connection's outgoing format unless a v5 CONNECT asks for another, its {@code Content-Type} the format
+ * of payloads that name none, and its credentials the user of a CONNECT that names none.
  */
 public final class MqttWebSocket implements WebSocketSubProtocol {
 
@@ -37,8 +39,8 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
     }
 
     @Override
-    public Connection open(Peer peer, Optional<String> accept) {
-        Transport transport = new Transport(peer, accept, broker.settings.maxPacketSize());
+    public Connection open(Peer peer, Handshake handshake) {
+        Transport transport = new Transport(peer, handshake, broker.settings.maxPacketSize());
         transport.connection = broker.connect(transport);
         return transport;
     }
@@ -47,13 +49,13 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
     private static final class Transport implements MqttTransport, Connection {
 
         private final Peer peer;
-        private final Optional<String> accept;
+        private final Handshake handshake;
         private final EmbeddedChannel codec;
         private MqttConnection connection;
 
-        Transport(Peer peer, Optional<String> accept, int maxPacketSize) {
+        Transport(Peer peer, Handshake handshake, int maxPacketSize) {
             this.peer = peer;
-            this.accept = accept;
+            this.handshake = handshake;
             this.codec = new EmbeddedChannel(new MqttDecoder(maxPacketSize, 65_535, true), MqttEncoder.INSTANCE);
         }
 
@@ -75,6 +77,11 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
                 }
             }
             decoded.forEach(connection::receive);
+        }
+
+        @Override
+        public void drained() {
+            connection.writable();
         }
 
         @Override
@@ -102,12 +109,12 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
 
         @Override
         public void flush() {
-            // every frame goes out when sent
+            // every frame is queued for the client when sent
         }
 
         @Override
         public boolean writable() {
-            return true;
+            return peer.writable();
         }
 
         @Override
@@ -127,7 +134,17 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
 
         @Override
         public Optional<String> accept() {
-            return accept;
+            return handshake.accept();
+        }
+
+        @Override
+        public Optional<String> contentType() {
+            return handshake.contentType();
+        }
+
+        @Override
+        public Optional<Principal> authenticated() {
+            return handshake.principal();
         }
     }
 }

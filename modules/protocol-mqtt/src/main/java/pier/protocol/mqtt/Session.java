@@ -53,7 +53,7 @@ final class Session {
     private boolean dropping;
     private ScheduledFuture<?> expiry;
     private ScheduledFuture<?> will;
-    private Message delayedWill;
+    private Will delayedWill;
     // durability: kept across restarts when expiryMillis > 0
     private long expiryMillis;
     private long cursor;
@@ -241,7 +241,7 @@ final class Session {
         return connection;
     }
 
-    synchronized void timers(ScheduledFuture<?> expiryTask, ScheduledFuture<?> willTask, Message willMessage) {
+    synchronized void timers(ScheduledFuture<?> expiryTask, ScheduledFuture<?> willTask, Will willMessage) {
         cancelTimers();
         expiry = expiryTask;
         will = willTask;
@@ -256,8 +256,8 @@ final class Session {
     }
 
     /** Ends the session's timers; returns a will still waiting for its delay, which the end of the session sends. */
-    synchronized Message end() {
-        Message pending = will != null && !will.isDone() ? delayedWill : null;
+    synchronized Will end() {
+        Will pending = will != null && !will.isDone() ? delayedWill : null;
         cancelTimers();
         return pending;
     }
@@ -302,6 +302,10 @@ final class Session {
 
     synchronized boolean releaseQos2(int packetId) {
         return receivedQos2.remove(packetId);
+    }
+
+    synchronized boolean hasUnreleasedQos2(int packetId) {
+        return receivedQos2.contains(packetId);
     }
 
     synchronized int unreleasedQos2() {

@@ -99,6 +99,12 @@ public final class TableTopics {
         return resources.find(name).map(resource -> new Target(name, resource, topic.substring(slash + 1)));
     }
 
+    /** Whether a topic is {@code T/} of a served resource {@code T}: a record id that is empty, which no record has. */
+    boolean namesNoRecord(String topic) {
+        return topic.endsWith("/") && topic.indexOf('/') == topic.length() - 1
+                && resources.find(topic.substring(0, topic.length() - 1)).isPresent();
+    }
+
     List<Scope> scopes(String filter) {
         String first = filter.split("/", 2)[0];
         List<Scope> scopes = new ArrayList<>();
@@ -162,13 +168,18 @@ public final class TableTopics {
 
     /**
      * A publish to a record topic: a retained one replaces the record (an empty one deletes it), durably
-     * before the ack; a plain one notifies the record's subscribers.
+     * before the ack; a plain one notifies the record's subscribers. To the resource's own topic {@code T}
+     * only plain messages go, to the subscribers of the whole resource.
      *
      * @return the v5 reason code for the ack
      */
     byte write(Target target, byte[] payload, boolean retain, Optional<String> contentType, Principal principal,
                Session session) {
         String topic = target.topic();
+        if (retain && target.id() == null) {
+            // T is the resource, not a record: it takes messages, and holds no retained value of its own
+            return ReasonCodes.TOPIC_NAME_INVALID;
+        }
         try {
             if (retain && payload.length == 0) {
                 target.resource().delete(Request.of(principal, target.id()));

@@ -1,0 +1,160 @@
+package pier.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * MQTT 3.1.1 packets written byte by byte, over TCP, TLS or a WebSocket, for the ways a client ends that
+ * no library offers: vanishing without DISCONNECT, falling silent, or stopping reading.
+ */
+final class RawMqtt implements AutoCloseable {
+
+    enum Transport { TCP, TLS, WEBSOCKET }
+
+    private final Socket socket;
+    private final WebSocket webSocket;
+
+    private RawMqtt(Socket socket, WebSocket webSocket) {
+        this.socket = socket;
+        this.webSocket = webSocket;
+    }
+
+    /** Opens a connection and sends CONNECT (clean session, user admin) with a retained will. */
+    static RawMqtt connect(Transport transport, int port, String clientId, int keepAlive, String willTopic,
+                           String willPayload) throws Exception {
+        RawMqtt client = switch (transport) {
+            case TCP -> new RawMqtt(new Socket("127.0.0.1", port), null);
+            case TLS -> new RawMqtt(trustingAll().getSocketFactory().createSocket("127.0.0.1", port), null);
+            case WEBSOCKET -> new RawMqtt(null, HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("mqtt")
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/"), new WebSocket.Listener() { })
+                    .get(10, TimeUnit.SECONDS));
+        };
+        client.send(connectPacket(clientId, keepAlive, willTopic, willPayload));
+        return client;
+    }
+
+    /** Reads the CONNACK's return code (TCP and TLS only). */
+    int connack() throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] packet = in.readNBytes(4);
+        if (packet.length < 4 || (packet[0] & 0xff) != 0x20) {
+            throw new IOException("no CONNACK: " + java.util.Arrays.toString(packet));
+        }
+        return packet[3];
+    }
+
+    void subscribe(String filter) throws IOException {
+        ByteArrayOutputStream variable = new ByteArrayOutputStream();
+        variable.writeBytes(new byte[] {0, 1});
+        string(variable, filter);
+        variable.write(1);
+        send(packet(0x82, variable.toByteArray()));
+    }
+
+    void disconnect() throws IOException {
+        send(new byte[] {(byte) 0xe0, 0});
+    }
+
+    /** Ends without DISCONNECT: the socket is closed (TCP, TLS) or the WebSocket aborted. */
+    void vanish() throws IOException {
+        if (socket != null) {
+            socket.setSoLinger(true, 0); // a reset, as a killed process or a lost network leaves
+            socket.close();
+        } else {
+            webSocket.abort();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        vanish();
+    }
+
+    private void send(byte[] bytes) throws IOException {
+        if (socket != null) {
+            OutputStream out = socket.getOutputStream();
+            out.write(bytes);
+            out.flush();
+        } else {
+            CompletableFuture<WebSocket> sent = webSocket.sendBinary(ByteBuffer.wrap(bytes), true);
+            try {
+                sent.get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
+    }
+
+    static byte[] connectPacket(String clientId, int keepAlive, String willTopic, String willPayload) {
+        ByteArrayOutputStream variable = new ByteArrayOutputStream();
+        string(variable, "MQTT");
+        variable.write(4);
+        int flags = 0x80 | 0x40 | 0x02 | (willTopic == null ? 0 : 0x04 | 0x20 | 0x08); // user, password, clean, will QoS 1 retained
+        variable.write(flags);
+        variable.write(keepAlive >> 8);
+        variable.write(keepAlive & 0xff);
+        string(variable, clientId);
+        if (willTopic != null) {
+            string(variable, willTopic);
+            string(variable, willPayload);
+        }
+        string(variable, "admin");
+        string(variable, "s3cret");
+        return packet(0x10, variable.toByteArray());
+    }
+
+    static byte[] packet(int type, byte[] rest) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(type);
+        int length = rest.length;
+        do {
+            int digit = length % 128;
+            length /= 128;
+            out.write(length > 0 ? digit | 0x80 : digit);
+        } while (length > 0);
+        out.writeBytes(rest);
+        return out.toByteArray();
+    }
+
+    static void string(ByteArrayOutputStream out, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes.length >> 8);
+        out.write(bytes.length & 0xff);
+        out.writeBytes(bytes);
+    }
+
+    static SSLContext trustingAll() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String type) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, new SecureRandom());
+        return context;
+    }
+}
