@@ -74,8 +74,10 @@ final class RawMqtt implements AutoCloseable {
     /** Ends without DISCONNECT: the socket is closed (TCP, TLS) or the WebSocket aborted. */
     void vanish() throws IOException {
         if (socket != null) {
-            socket.setSoLinger(true, 0); // a reset, as a killed process or a lost network leaves
-            socket.close();
+            if (!socket.isClosed()) {
+                socket.setSoLinger(true, 0); // a reset, as a killed process or a lost network leaves
+                socket.close();
+            }
         } else {
             webSocket.abort();
         }

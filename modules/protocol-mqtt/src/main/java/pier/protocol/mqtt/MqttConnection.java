@@ -135,7 +135,8 @@ public final class MqttConnection {
                 }
                 try {
                     handle(message);
-                } catch (RuntimeException e) {
+                } catch (Exception e) {
+                    // Netty rethrows checked exceptions unchecked; none may end this thread without a goodbye
                     LOG.log(System.Logger.Level.WARNING, "mqtt " + transport.remoteAddress() + ": " + e, e);
                     disconnect(UNSPECIFIED, "internal error");
                 }

@@ -52,6 +52,7 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
         private final Handshake handshake;
         private final EmbeddedChannel codec;
         private MqttConnection connection;
+        private boolean ended;
 
         Transport(Peer peer, Handshake handshake, int maxPacketSize) {
             this.peer = peer;
@@ -88,6 +89,7 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
         public void closed() {
             connection.transportClosed();
             synchronized (codec) {
+                ended = true;
                 codec.finishAndReleaseAll();
             }
         }
@@ -96,6 +98,11 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
         public void send(MqttMessage message) {
             // encoded and sent under one lock, so that frames leave in the order they were encoded
             synchronized (codec) {
+                if (ended) {
+                    // the socket is gone; what the connection still says goes nowhere
+                    io.netty.util.ReferenceCountUtil.release(message);
+                    return;
+                }
                 codec.writeOutbound(message);
                 ByteBuf encoded = codec.readOutbound();
                 if (encoded == null) {
