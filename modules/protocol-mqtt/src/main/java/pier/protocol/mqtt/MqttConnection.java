@@ -692,6 +692,18 @@ public final class MqttConnection {
     }
 
     private void malformed(MqttMessage message, Throwable cause) {
+        if (cause instanceof PacketCheck.Violation violation) {
+            if (connected) {
+                disconnect(violation.reason(), "malformed packet: " + violation.getMessage());
+            } else if (violation.version5()) {
+                version = 5;
+                refuse(violation.reason() == MALFORMED ? MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET
+                        : MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, violation.getMessage());
+            } else {
+                close();
+            }
+            return;
+        }
         if (!connected) {
             if (cause instanceof MqttUnacceptableProtocolVersionException) {
                 send(MqttMessageBuilders.connAck().returnCode(

@@ -87,7 +87,8 @@ public final class MqttListener implements AutoCloseable {
                             if (tls != null) {
                                 channel.pipeline().addLast(tls.newHandler(channel.alloc()));
                             }
-                            channel.pipeline().addLast(new MqttDecoder(maxPacket, 65_535, true), MqttEncoder.INSTANCE,
+                            channel.pipeline().addLast(new PacketCheck(maxPacket),
+                                    new MqttDecoder(maxPacket, 65_535, true), MqttEncoder.INSTANCE,
                                     new Bridge(broker));
                         }
                     }).bind(host, port).sync().channel();

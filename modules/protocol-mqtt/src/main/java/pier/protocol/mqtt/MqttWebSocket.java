@@ -57,7 +57,8 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
         Transport(Peer peer, Handshake handshake, int maxPacketSize) {
             this.peer = peer;
             this.handshake = handshake;
-            this.codec = new EmbeddedChannel(new MqttDecoder(maxPacketSize, 65_535, true), MqttEncoder.INSTANCE);
+            this.codec = new EmbeddedChannel(new PacketCheck(maxPacketSize), new MqttDecoder(maxPacketSize, 65_535, true),
+                    MqttEncoder.INSTANCE);
         }
 
         @Override
