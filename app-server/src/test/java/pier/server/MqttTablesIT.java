@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static pier.server.RestClient.json;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ class MqttTablesIT {
     static ServerProcess server;
     static RestClient admin;
     static String uri;
+    static int httpPort;
     final List<MqttClient> clients = new ArrayList<>();
     final List<MqttAsyncClient> publishers = new ArrayList<>();
 
@@ -48,7 +50,8 @@ class MqttTablesIT {
     static void start() throws Exception {
         server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString());
-        admin = new RestClient(server.awaitReady(), "admin", "s3cret");
+        httpPort = server.awaitReady();
+        admin = new RestClient(httpPort, "admin", "s3cret");
         uri = "tcp://127.0.0.1:" + server.mqttPort();
     }
 
@@ -265,6 +268,90 @@ class MqttTablesIT {
         assertThat(left.payload().length, is(0));
         admin.putJson("/Dog/lq1", "{\"name\":\"Big\",\"age\":4}");
         assertThat(live.poll(300, TimeUnit.MILLISECONDS), nullValue());
+    }
+
+    @Test
+    void aPublishToTheTablesOwnTopicIsAMessageToItsSubscribersAndTheEmptyIdIsRefused() throws Exception {
+        BlockingQueue<Received> table = subscribe("sub-table", null, "Dog");
+        BlockingQueue<Received> everything = subscribe("sub-all", null, "Dog/#");
+        assertThat(admin.putJson("/Dog/msg1", "{\"name\":\"Old\"}").statusCode(), is(204));
+        next(everything); // the record just written
+        MqttAsyncClient publisher = publisher();
+        IMqttToken sent = publisher.publish("Dog", message(bytes("{\"note\":\"to all\"}"), false, null));
+        sent.waitForCompletion(5000);
+        assertThat(sent.getReasonCodes()[0], is(0));
+        Received toTable = next(table);
+        assertThat(toTable.topic(), is("Dog"));
+        assertThat(toTable.text(), is("{\"note\":\"to all\"}"));
+        assertThat(next(everything).topic(), is("Dog"));
+        // a table holds no value of its own, and no record has an empty id
+        IMqttToken retained = publisher.publish("Dog", message(bytes("{\"x\":1}"), true, null));
+        retained.waitForCompletion(5000);
+        assertThat(retained.getReasonCodes()[0], is(0x90));
+        for (boolean retain : new boolean[] {true, false}) {
+            IMqttToken empty = publisher.publish("Dog/", message(bytes("{\"x\":1}"), retain, null));
+            empty.waitForCompletion(5000);
+            assertThat(empty.getReasonCodes()[0], is(0x90));
+        }
+        // nothing was kept under Dog/: a late wildcard subscriber gets no stray retained message
+        BlockingQueue<Received> late = subscribe("sub-late", null, "#");
+        for (Received received = late.poll(1, TimeUnit.SECONDS); received != null;
+             received = late.poll(1, TimeUnit.SECONDS)) {
+            assertThat(received.topic().equals("Dog/"), is(false));
+        }
+    }
+
+    @Test
+    void overWebSocketTheUpgradesCredentialsAndContentTypeServeTheConnection() throws Exception {
+        java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .subprotocols("mqtt").header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString("admin:s3cret".getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/cbor")
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + httpPort + "/"), new java.net.http.WebSocket.Listener() {
+                }).get(10, TimeUnit.SECONDS);
+        try {
+            // CONNECT without a user name: the upgrade's credentials are the connection's user
+            ByteArrayOutputStream connect = new ByteArrayOutputStream();
+            RawMqtt.string(connect, "MQTT");
+            connect.writeBytes(new byte[] {4, 0x02, 0, 60});
+            RawMqtt.string(connect, "ws-upgrade-user");
+            socket.sendBinary(java.nio.ByteBuffer.wrap(RawMqtt.packet(0x10, connect.toByteArray())), true)
+                    .get(5, TimeUnit.SECONDS);
+            // a retained QoS 0 PUBLISH of CBOR, which names no content type of its own
+            byte[] cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(
+                    Map.of("name", "Cbor", "age", 4));
+            ByteArrayOutputStream publish = new ByteArrayOutputStream();
+            RawMqtt.string(publish, "Dog/ws-cbor");
+            publish.writeBytes(cbor);
+            socket.sendBinary(java.nio.ByteBuffer.wrap(RawMqtt.packet(0x31, publish.toByteArray())), true)
+                    .get(5, TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    admin.get("/Dog/ws-cbor", "application/json").statusCode() == 200);
+            JsonNode stored = json(admin.get("/Dog/ws-cbor", "application/json"));
+            assertThat(stored.get("name").asText(), is("Cbor"));
+            assertThat(stored.get("age").asInt(), is(4));
+        } finally {
+            socket.abort();
+        }
+    }
+
+    @Test
+    void aWillTheUserMayNotPublishIsRefusedAtConnect() throws Exception {
+        assertThat(admin.putJson("/$roles/dog-reader", "{\"tables\": {\"Dog\": [\"read\"]}}").statusCode(), is(204));
+        assertThat(admin.putJson("/$users/wil", "{\"password\": \"pw\", \"roles\": [\"dog-reader\"]}")
+                .statusCode(), is(204));
+        MqttClient client = new MqttClient(uri, "wil-1", new MemoryPersistence());
+        clients.add(client);
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName("wil");
+        options.setPassword("pw".getBytes(StandardCharsets.UTF_8));
+        options.setWill("Dog/wil", new MqttMessage(bytes("{\"name\":\"w\"}"), 1, true, null));
+        MqttException refused = org.junit.jupiter.api.Assertions.assertThrows(MqttException.class,
+                () -> client.connect(options));
+        assertThat(refused.getReasonCode(), is(0x87));
+        options.setWill("Dog/wil", new MqttMessage(bytes("{\"name\":\"w\"}"), 1, false, null));
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(MqttException.class, () -> client.connect(options))
+                .getReasonCode(), is(0x87));
     }
 
     private static JsonNode parse(byte[] body) {

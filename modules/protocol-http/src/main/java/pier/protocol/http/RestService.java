@@ -72,7 +72,13 @@ public final class RestService implements HttpService {
             response.next();
             return;
         }
-        Target target = Target.parse(request.path().rawPath());
+        Target target;
+        try {
+            target = Target.parse(request.path().rawPath());
+        } catch (ResourceException e) {
+            Problem.of(e).send(response);
+            return;
+        }
         Exchange exchange = new Exchange(request, response, target, codecs, maxBodyBytes);
         try {
             if (exchange.method() == Method.OPTIONS) {
