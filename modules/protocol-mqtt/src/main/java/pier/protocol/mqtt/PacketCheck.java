@@ -29,6 +29,7 @@ final class PacketCheck extends ByteToMessageDecoder {
 
     private final int maxPacketSize;
     private int version = 4;
+    private boolean connected;
     private boolean failed;
 
     PacketCheck(int maxPacketSize) {
@@ -147,9 +148,10 @@ final class PacketCheck extends ByteToMessageDecoder {
         requireFlags(flags, 0, "CONNECT");
         body.string("protocol name");
         int level = body.u8();
-        if (level == 3 || level == 4 || level == 5) {
-            version = level;
+        if (!connected && (level == 3 || level == 4 || level == 5)) {
+            version = level; // a second CONNECT is the connection's to refuse, in the version of the first
         }
+        connected = true;
         int connectFlags = body.u8();
         body.u16();
         if ((connectFlags & 0x01) != 0) {
