@@ -3,6 +3,7 @@ module pier.codec.testing {
     requires transitive pier.codec;
     requires transitive org.junit.jupiter.api;
     requires org.hamcrest;
+    requires jazzer.junit;
 
     exports pier.codec.testing;
 }

@@ -37,6 +37,7 @@ import pier.protocol.WebSocketSubProtocol;
 import pier.protocol.http.ConnectionClose;
 import pier.protocol.http.LoginService;
 import pier.protocol.http.Logins;
+import pier.protocol.http.DirectProblems;
 import pier.protocol.http.RequestLineGuard;
 import pier.protocol.http.RestService;
 import pier.protocol.http.WebSocketEndpoint;
@@ -198,6 +199,7 @@ final class PierServer {
                 // what Helidon's HTTP/1 selector turns down (HTTP/1.0, HTTP/2.0 as text, a NUL in the method, a
                 // request line over the limit) gets an answer instead of a silent close
                 .addConnectionSelector(new RequestLineGuard(MAX_REQUEST_LINE))
+                .directHandlers(DirectProblems.handlers())
                 // a streamed collection ends in a second small write; with Nagle's algorithm it waits for the
                 // client's delayed ACK (~40 ms)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())

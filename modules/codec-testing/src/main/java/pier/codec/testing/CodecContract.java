@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Test;
 
 import pier.codec.Codec;
@@ -54,6 +55,42 @@ public abstract class CodecContract {
      * @return the inputs
      */
     protected abstract List<byte[]> lyingLengthInputs();
+
+    /**
+     * Any bytes either decode to a value of the value model that encodes back to itself, or fail with a
+     * {@link CodecException}. {@code ./pier test} replays the inputs in the concrete test's
+     * {@code <Test>Inputs/decodesOrRefusesAnyBytes} resources; {@code ./pier fuzz} searches for new ones.
+     *
+     * @param input the fuzzer's bytes
+     */
+    @FuzzTest(maxDuration = "10s")
+    void decodesOrRefusesAnyBytes(byte[] input) {
+        Codec codec = codec(SMALL);
+        JsonNode value;
+        try {
+            value = codec.decode(input);
+        } catch (CodecException e) {
+            return;
+        }
+        assertPlainValues(value);
+        JsonNode again = codec.decode(codec.encode(value));
+        // a number may come back in another width (a uint64 that fits a long): equal values are what count
+        assertThat(value + " and " + again, value.equals(SAME_VALUE, again), is(true));
+    }
+
+    private static final java.util.Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.isFloatingPointNumber() || b.isFloatingPointNumber()
+                    ? Double.compare(a.doubleValue(), b.doubleValue()) : a.bigIntegerValue().compareTo(b.bigIntegerValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
+    // a value the store can keep: no node that stands for a format's own type (an extension, an object)
+    private static void assertPlainValues(JsonNode value) {
+        assertThat(value.getNodeType().name(), value.isPojo(), is(false));
+        value.forEach(CodecContract::assertPlainValues);
+    }
 
     /** A record with every kind of value the value model holds. */
     protected static ObjectNode sampleRecord() {

@@ -138,17 +138,50 @@ class ConformanceTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
-        "3.1.2.11.3 Receive Maximum 0; 21 00 00",
-        "3.1.2.11.4 Maximum Packet Size 0; 27 00 00 00 00",
-        "3.1.2.11.2 Session Expiry Interval twice; 11 00 00 00 05 11 00 00 00 06",
-        "3.1.2.11.6 Request Problem Information 2; 17 02",
+        "3.1.2.11.3 Receive Maximum 0; 21 00 00; 0x82",
+        "3.1.2.11.4 Maximum Packet Size 0; 27 00 00 00 00; 0x82",
+        "3.1.2.11.2 Session Expiry Interval twice; 11 00 00 00 05 11 00 00 00 06; 0x82",
+        "3.1.2.11.6 Request Problem Information 2; 17 02; 0x82",
+        "3.1.3 enhanced authentication (Authentication Method); 15 00 01 78; 0x8c",
     })
-    void aVersion5ConnectWithABrokenPropertyIsAProtocolError(String rule, String hex) throws IOException {
+    void aVersion5ConnectWithABrokenPropertyIsRefused(String rule, String hex, String reason) throws IOException {
         try (RawClient client = new RawClient(server.port())) {
             client.send(connect5("props", java.util.HexFormat.ofDelimiter(" ").parseHex(hex)));
             List<RawClient.Packet> answer = client.untilClosed();
             assertThat(rule, answer.getFirst().type(), is(2));
-            assertThat(rule, answer.getFirst().body()[1] & 0xff, is(0x82));
+            assertThat(rule, answer.getFirst().body()[1] & 0xff, is(Integer.decode(reason)));
+        }
+    }
+
+    /** Rules of MQTT 5 alone, sent in its framing by a connected v5 client (session expiry 0). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+        "3.8.3.1 Retain Handling 3; 82 07 00 01 00 00 01 61 31; 0x82",
+        "3.3.4-6 a Subscription Identifier in a PUBLISH; 30 07 00 01 61 02 0b 01 78; 0x82",
+        "3.12 PINGREQ with a body; c0 01 00; 0x81",
+        "3.8.3-4 No Local on a shared subscription; 82 10 00 01 00 00 0a 24 73 68 61 72 65 2f 67 2f 74 05; 0x82",
+        "3.14.2.2.2 Session Expiry set by DISCONNECT after 0; e0 07 00 05 11 00 00 00 05; 0x82",
+        "3.3.2 a property that does not exist; 30 06 00 01 61 01 7f 78; 0x81",
+    })
+    void aVersion5ClientsBrokenPacketEndsItsConnection(String rule, String hex, String reason) throws IOException {
+        try (RawClient client = connected(5)) {
+            client.send(java.util.HexFormat.ofDelimiter(" ").parseHex(hex));
+            List<RawClient.Packet> answer = client.untilClosed();
+            assertThat(rule, answer.getLast().type(), is(14));
+            assertThat(rule, answer.getLast().body()[0] & 0xff, is(Integer.decode(reason)));
+        }
+    }
+
+    @Test
+    void aVersion311PasswordWithoutAUserNameIsRefused() throws IOException {
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        RawClient.string(v, "MQTT");
+        v.writeBytes(bytes(4, 0x42, 0, 60));
+        RawClient.string(v, "no-user");
+        RawClient.string(v, "secret");
+        try (RawClient client = new RawClient(server.port())) {
+            client.send(packet(0x10, v.toByteArray()));
+            assertThat(client.untilClosed(), empty());
         }
     }
 
