@@ -111,6 +111,20 @@ class AbruptEndsIT {
                 socket[0].abort();
                 await().atMost(Duration.ofSeconds(10)).until(() -> eventStreamOpens(http, "ann:pw"));
             }
+            // a REST client that reads the first bytes of a large collection and vanishes
+            String big = "{\"name\":\"" + "x".repeat(4_000) + "\"}";
+            for (int i = 0; i < 1_000; i++) {
+                assertThat(admin.putJson("/Dog/big" + i, big).statusCode(), is(204));
+            }
+            for (int i = 0; i < 10; i++) {
+                try (Socket socket = new Socket("127.0.0.1", http)) {
+                    socket.getOutputStream().write(("GET /Dog/ HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                            + basic("admin:s3cret") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    assertThat(socket.getInputStream().readNBytes(100).length, is(100));
+                    socket.setSoLinger(true, 0);
+                }
+            }
+            assertThat(admin.get("/Dog/big1", "application/json").statusCode(), is(200));
             assertQuietLog(server);
         }
     }

@@ -19,6 +19,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import pier.protocol.mqtt.RawClient;
+
 /**
  * MQTT 3.1.1 packets written byte by byte, over TCP, TLS or a WebSocket, for the ways a client ends that
  * no library offers: vanishing without DISCONNECT, falling silent, or stopping reading.
@@ -62,9 +64,9 @@ final class RawMqtt implements AutoCloseable {
     void subscribe(String filter) throws IOException {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         variable.writeBytes(new byte[] {0, 1});
-        string(variable, filter);
+        RawClient.string(variable, filter);
         variable.write(1);
-        send(packet(0x82, variable.toByteArray()));
+        send(RawClient.packet(0x82, variable.toByteArray()));
     }
 
     void disconnect() throws IOException {
@@ -105,40 +107,20 @@ final class RawMqtt implements AutoCloseable {
 
     static byte[] connectPacket(String clientId, int keepAlive, String willTopic, String willPayload) {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
-        string(variable, "MQTT");
+        RawClient.string(variable, "MQTT");
         variable.write(4);
         int flags = 0x80 | 0x40 | 0x02 | (willTopic == null ? 0 : 0x04 | 0x20 | 0x08); // user, password, clean, will QoS 1 retained
         variable.write(flags);
         variable.write(keepAlive >> 8);
         variable.write(keepAlive & 0xff);
-        string(variable, clientId);
+        RawClient.string(variable, clientId);
         if (willTopic != null) {
-            string(variable, willTopic);
-            string(variable, willPayload);
+            RawClient.string(variable, willTopic);
+            RawClient.string(variable, willPayload);
         }
-        string(variable, "admin");
-        string(variable, "s3cret");
-        return packet(0x10, variable.toByteArray());
-    }
-
-    static byte[] packet(int type, byte[] rest) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(type);
-        int length = rest.length;
-        do {
-            int digit = length % 128;
-            length /= 128;
-            out.write(length > 0 ? digit | 0x80 : digit);
-        } while (length > 0);
-        out.writeBytes(rest);
-        return out.toByteArray();
-    }
-
-    static void string(ByteArrayOutputStream out, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        out.write(bytes.length >> 8);
-        out.write(bytes.length & 0xff);
-        out.writeBytes(bytes);
+        RawClient.string(variable, "admin");
+        RawClient.string(variable, "s3cret");
+        return RawClient.packet(0x10, variable.toByteArray());
     }
 
     static SSLContext trustingAll() throws Exception {

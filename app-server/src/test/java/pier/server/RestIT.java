@@ -165,6 +165,24 @@ class RestIT {
     }
 
     @Test
+    void anOpaqueRecordIsIdentifiableInACollectionInEveryFormat() throws Exception {
+        assertThat(admin.put("/Dog/plain1", "text/plain", bytes("just text")).statusCode(), is(204));
+        JsonNode found = json(admin.get("/Dog/?id=plain1", "application/json"));
+        assertThat(found.size(), is(1));
+        assertThat(found.get(0).get("id").asText(), is("plain1"));
+        assertThat(found.get(0).get("contentType").asText(), is("text/plain"));
+        JsonNode cbor = RestClient.read(RestClient.CBOR, admin.get("/Dog/?id=plain1", "application/cbor").body());
+        assertThat(cbor.get(0).get("id").asText(), is("plain1"));
+        JsonNode msgpack = RestClient.read(RestClient.MSGPACK, admin.get("/Dog/?id=plain1", "application/x-msgpack")
+                .body());
+        assertThat(msgpack.get(0).get("id").asText(), is("plain1"));
+        String csv = new String(admin.get("/Dog/.csv?id=plain1", "text/csv").body(), StandardCharsets.UTF_8);
+        assertThat(csv, org.hamcrest.Matchers.containsString("plain1"));
+        // and it still reads back as the very bytes it was written as
+        assertThat(new String(admin.get("/Dog/plain1", "").body(), StandardCharsets.UTF_8), is("just text"));
+    }
+
+    @Test
     void authenticationIsRequired() {
         RestClient anonymous = new RestClient(port, null, null);
         HttpResponse<byte[]> refused = anonymous.get("/Dog/1", "");

@@ -25,7 +25,9 @@ class CborCodecTest extends CodecContract {
                 bytes(0x1c),                              // reserved additional information
                 bytes(0x62, 0xc3, 0x28),                  // text string that is not UTF-8
                 bytes(0xa1, 0x61, 0x61),                  // map entry without its value
-                bytes(0x9f, 0x01, 0x02));                 // indefinite array never closed
+                bytes(0x9f, 0x01, 0x02),                  // indefinite array never closed
+                bytes(0xa1, 0x61, 0x61, 0xf9, 0x7c, 0x00),  // an infinity (half float), which JSON cannot carry
+                bytes(0xfb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0)); // NaN (double)
     }
 
     @Override

@@ -28,7 +28,8 @@ class MessagePackCodecTest extends CodecContract {
                 bytes(0xc7, 0x01, 0xff, 0x00),            // the timestamp extension (ext8, type -1)
                 bytes(0xa2, 0xff, 0xfe),                  // a string that is not UTF-8
                 bytes(0x81, 0xa2, 0xc0, 0xaf, 0x01),      // an overlong UTF-8 '/' as a map key
-                bytes(0x91, 0xa1, 0x80));                 // a lone continuation byte inside an array
+                bytes(0x91, 0xa1, 0x80),                  // a lone continuation byte inside an array
+                bytes(0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0)); // an infinity (float 64), which JSON cannot carry
     }
 
     @Override

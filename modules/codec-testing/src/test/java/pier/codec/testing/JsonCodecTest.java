@@ -27,7 +27,8 @@ class JsonCodecTest extends CodecContract {
     @Override
     protected List<byte[]> malformedInputs() {
         return List.of(bytes("{\"a\":}"), bytes("{'a':1}"), bytes("[1,2,,]"), bytes("{\"a\":1,\"a\":2}"),
-                bytes("tru"), bytes("\"unterminated"), bytes("{\"a\":1}}"), bytes("NaN"),
+                bytes("tru"), bytes("\"unterminated"), bytes("{\"a\":1}}"), bytes("NaN"), bytes("{\"a\":1e999}"),
+                bytes("[-6.7e7787]"),
                 new byte[] {'"', (byte) 0xc3, (byte) 0x28, '"'});
     }
 

@@ -48,9 +48,20 @@ final class LimitedParser extends JsonParserDelegate {
             }
             case END_ARRAY, END_OBJECT -> depth--;
             case VALUE_STRING, FIELD_NAME -> checkLength(getTextLength());
+            case VALUE_NUMBER_FLOAT -> checkFinite();
             default -> { }
         }
         return token;
+    }
+
+    // NaN, an infinity, or a JSON number beyond a double's range (1e999) has no form in every format: JSON
+    // would serve it as the string "Infinity"; stored values stay what every client can read back
+    private void checkFinite() throws IOException {
+        NumberType type = getNumberType();
+        if ((type == NumberType.DOUBLE || type == NumberType.FLOAT) && !Double.isFinite(getDoubleValue())) {
+            throw CodecException.malformed("a number that is not finite (NaN, an infinity, or beyond the range of a "
+                    + "double) cannot be stored", -1, null);
+        }
     }
 
     private void checkLength(int length) {

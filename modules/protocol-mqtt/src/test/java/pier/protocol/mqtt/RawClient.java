@@ -8,7 +8,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** A socket that speaks MQTT byte by byte, for packets no well-behaved client would send. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
     /** A packet read back: first byte and body. */
     record Packet(int header, byte[] body) {
@@ -109,7 +109,7 @@ final class RawClient implements AutoCloseable {
         return packet(0x10, v.toByteArray());
     }
 
-    static byte[] packet(int header, byte[] body) {
+    public static byte[] packet(int header, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(header);
         int length = body.length;
@@ -122,7 +122,7 @@ final class RawClient implements AutoCloseable {
         return out.toByteArray();
     }
 
-    static void string(ByteArrayOutputStream out, String text) {
+    public static void string(ByteArrayOutputStream out, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         out.write(bytes.length >> 8);
         out.write(bytes.length & 0xff);
