@@ -314,18 +314,18 @@ class MqttTablesIT {
         try {
             // CONNECT without a user name: the upgrade's credentials are the connection's user
             ByteArrayOutputStream connect = new ByteArrayOutputStream();
-            pier.protocol.mqtt.RawClient.string(connect, "MQTT");
+            pier.protocol.mqtt.raw.RawClient.string(connect, "MQTT");
             connect.writeBytes(new byte[] {4, 0x02, 0, 60});
-            pier.protocol.mqtt.RawClient.string(connect, "ws-upgrade-user");
-            socket.sendBinary(java.nio.ByteBuffer.wrap(pier.protocol.mqtt.RawClient.packet(0x10, connect.toByteArray())), true)
+            pier.protocol.mqtt.raw.RawClient.string(connect, "ws-upgrade-user");
+            socket.sendBinary(java.nio.ByteBuffer.wrap(pier.protocol.mqtt.raw.RawClient.packet(0x10, connect.toByteArray())), true)
                     .get(5, TimeUnit.SECONDS);
             // a retained QoS 0 PUBLISH of CBOR, which names no content type of its own
             byte[] cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(
                     Map.of("name", "Cbor", "age", 4));
             ByteArrayOutputStream publish = new ByteArrayOutputStream();
-            pier.protocol.mqtt.RawClient.string(publish, "Dog/ws-cbor");
+            pier.protocol.mqtt.raw.RawClient.string(publish, "Dog/ws-cbor");
             publish.writeBytes(cbor);
-            socket.sendBinary(java.nio.ByteBuffer.wrap(pier.protocol.mqtt.RawClient.packet(0x31, publish.toByteArray())), true)
+            socket.sendBinary(java.nio.ByteBuffer.wrap(pier.protocol.mqtt.raw.RawClient.packet(0x31, publish.toByteArray())), true)
                     .get(5, TimeUnit.SECONDS);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
                     admin.get("/Dog/ws-cbor", "application/json").statusCode() == 200);

@@ -19,7 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
-import pier.protocol.mqtt.RawClient;
+import pier.protocol.mqtt.raw.RawClient;
 
 /**
  * MQTT 3.1.1 packets written byte by byte, over TCP, TLS or a WebSocket, for the ways a client ends that

@@ -1,12 +1,14 @@
 package pier.protocol.mqtt;
 
+import pier.protocol.mqtt.raw.RawClient;
+
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
-import static pier.protocol.mqtt.RawClient.bytes;
-import static pier.protocol.mqtt.RawClient.connect;
-import static pier.protocol.mqtt.RawClient.connect5;
-import static pier.protocol.mqtt.RawClient.packet;
+import static pier.protocol.mqtt.raw.RawClient.bytes;
+import static pier.protocol.mqtt.raw.RawClient.connect;
+import static pier.protocol.mqtt.raw.RawClient.connect5;
+import static pier.protocol.mqtt.raw.RawClient.packet;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

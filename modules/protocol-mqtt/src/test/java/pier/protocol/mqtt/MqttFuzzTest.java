@@ -1,5 +1,7 @@
 package pier.protocol.mqtt;
 
+import pier.protocol.mqtt.raw.RawClient;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,4 @@
-package pier.protocol.mqtt;
+package pier.protocol.mqtt.raw;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 public final class RawClient implements AutoCloseable {
 
     /** A packet read back: first byte and body. */
-    record Packet(int header, byte[] body) {
-        int type() {
+    public record Packet(int header, byte[] body) {
+        public int type() {
             return header >> 4;
         }
     }
@@ -20,18 +20,18 @@ public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(5_000);
         in = new DataInputStream(socket.getInputStream());
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
     }
 
-    Packet read() throws IOException {
+    public Packet read() throws IOException {
         int header = in.read();
         if (header < 0) {
             throw new IOException("closed");
@@ -50,7 +50,7 @@ public final class RawClient implements AutoCloseable {
     }
 
     /** Reads until the server closes; returns the packets it sent before. */
-    java.util.List<Packet> untilClosed() throws IOException {
+    public java.util.List<Packet> untilClosed() throws IOException {
         java.util.List<Packet> packets = new java.util.ArrayList<>();
         try {
             while (true) {
@@ -69,7 +69,7 @@ public final class RawClient implements AutoCloseable {
     }
 
     /** A CONNECT of protocol level 4 or 5 with user u / p. */
-    static byte[] connect(int level, String clientId, int keepAlive, String willTopic, String will) {
+    public static byte[] connect(int level, String clientId, int keepAlive, String willTopic, String will) {
         ByteArrayOutputStream v = new ByteArrayOutputStream();
         string(v, "MQTT");
         v.write(level);
@@ -94,7 +94,7 @@ public final class RawClient implements AutoCloseable {
     }
 
     /** A v5 CONNECT with user u / p, clean start, and the given properties. */
-    static byte[] connect5(String clientId, byte[] properties) {
+    public static byte[] connect5(String clientId, byte[] properties) {
         ByteArrayOutputStream v = new ByteArrayOutputStream();
         string(v, "MQTT");
         v.write(5);
@@ -129,7 +129,7 @@ public final class RawClient implements AutoCloseable {
         out.writeBytes(bytes);
     }
 
-    static byte[] bytes(int... values) {
+    public static byte[] bytes(int... values) {
         byte[] bytes = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             bytes[i] = (byte) values[i];
