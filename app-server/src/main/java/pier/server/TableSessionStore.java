@@ -47,7 +47,8 @@ final class TableSessionStore implements SessionStore {
     @Override
     public void save(Stored session) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
-        ObjectNode state = body.putObject("session").put("expiryMillis", session.expiryMillis())
+        ObjectNode state = body.putObject("session").put("owner", session.owner())
+                .put("expiryMillis", session.expiryMillis())
                 .put("cursor", session.cursor()).put("disconnectedAt", session.disconnectedAt());
         var subscriptions = state.putArray("subscriptions");
         session.subscriptions().forEach(s -> subscriptions.addObject().put("filter", s.filter()).put("qos", s.qos())
@@ -83,7 +84,7 @@ final class TableSessionStore implements SessionStore {
         state.path("subscriptions").forEach(s -> subscriptions.add(new Subscription(s.path("filter").asText(),
                 s.path("qos").asInt(), s.path("noLocal").asBoolean(), s.path("retainAsPublished").asBoolean(),
                 s.path("retainHandling").asInt(), s.path("identifier").asInt())));
-        return new Stored(clientId, subscriptions, state.path("expiryMillis").asLong(), state.path("cursor").asLong(),
+        return new Stored(clientId, state.path("owner").asText(""), subscriptions, state.path("expiryMillis").asLong(), state.path("cursor").asLong(),
                 state.path("disconnectedAt").asLong());
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -209,6 +210,70 @@ class AccessIT {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> denied() >= deniedBefore + 5);
         assertThat(admin.get("/Dog/sam", "").statusCode(), is(404));
+    }
+
+    @Test
+    void aDurableSessionBelongsToItsUser() throws Exception {
+        String uri = "tcp://127.0.0.1:" + mqttPort;
+        try (MqttProbe owner = MqttProbe.connect(uri, "admin", "s3cret", "adm-sess", 3600, true)) {
+            assertThat(owner.subscribe("Cat/#"), is(1));
+        }
+        // another user with the same client id neither resumes the session nor gets what it holds
+        MqttException resumed = org.junit.jupiter.api.Assertions.assertThrows(MqttException.class,
+                () -> MqttProbe.connect(uri, "ann", "pw-ann", "adm-sess", 3600, false));
+        assertThat(resumed.getReasonCode(), is(0x87));
+        try (MqttProbe owner = MqttProbe.connect(uri, "admin", "s3cret", "adm-sess", 3600, false)) {
+            assertThat(owner.sessionPresent(), is(true));
+            // nor takes over the live connection
+            MqttException takeover = org.junit.jupiter.api.Assertions.assertThrows(MqttException.class,
+                    () -> MqttProbe.connect(uri, "ann", "pw-ann", "adm-sess", 0, true));
+            assertThat(takeover.getReasonCode(), is(0x87));
+            ok(admin.putJson("/Cat/c2", "{\"name\": \"C2\"}"));
+            MqttProbe.Received change = owner.next(10_000);
+            while (change != null && !change.topic().equals("Cat/c2")) {
+                change = owner.next(10_000);
+            }
+            assertThat("the owner's connection is still up", change, notNullValue());
+        }
+    }
+
+    @Test
+    void substitutedNamesAndClientIdsAreLiteralsNeverWildcards() throws Exception {
+        String uri = "tcp://127.0.0.1:" + mqttPort;
+        ok(admin.putJson("/$roles/device", "{\"topics\": [{\"filter\": \"devices/%c/#\", \"publish\": true,"
+                + " \"subscribe\": true}]}"));
+        ok(admin.putJson("/$users/dev", "{\"password\": \"pw-dev\", \"roles\": [\"device\"]}"));
+        try (MqttProbe plus = MqttProbe.connect(uri, "dev", "pw-dev", "+", 0, true)) {
+            assertThat(plus.subscribe("devices/+/#"), is(0x87));
+            assertThat(plus.publish("devices/victim/cmd", "reboot", false), is(0x87));
+        }
+        try (MqttProbe hash = MqttProbe.connect(uri, "dev", "pw-dev", "#", 0, true)) {
+            assertThat(hash.subscribe("devices/#"), is(0x87));
+        }
+        try (MqttProbe real = MqttProbe.connect(uri, "dev", "pw-dev", "dev1", 0, true)) {
+            assertThat(real.subscribe("devices/dev1/#"), is(1));
+            assertThat(real.publish("devices/dev1/state", "up", false), is(0));
+        }
+        // a user named "+" reaches through %u no more than through %c
+        ok(admin.putJson("/$users/%2B", "{\"password\": \"pw-plus\", \"roles\": [\"sensor\"]}"));
+        try (MqttProbe named = MqttProbe.connect(uri, "+", "pw-plus")) {
+            assertThat(named.subscribe("sensors/+/#"), is(0x87));
+            assertThat(named.publish("sensors/sam/temp", "99", false), is(0x87));
+        }
+    }
+
+    @Test
+    void postCreatesForInsertersAndNeverReplacesForAnyone() throws Exception {
+        ok(admin.putJson("/$roles/inserter", "{\"tables\": {\"Dog\": [\"insert\"]}}"));
+        ok(admin.putJson("/$users/ivy", "{\"password\": \"pw-ivy\", \"roles\": [\"inserter\"]}"));
+        ok(admin.putJson("/Dog/ivy1", "{\"name\": \"original\"}"));
+        RestClient ivy = new RestClient(port, "ivy", "pw-ivy");
+        byte[] overwrite = "{\"id\": \"ivy1\", \"name\": \"pwned\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(ivy.method("POST", "/Dog/", "application/json", overwrite).statusCode(), is(409));
+        assertThat(admin.method("POST", "/Dog/", "application/json", overwrite).statusCode(), is(409));
+        assertThat(RestClient.json(admin.get("/Dog/ivy1", "")).get("name").asText(), is("original"));
+        assertThat(ivy.method("POST", "/Dog/", "application/json",
+                "{\"id\": \"ivy2\", \"name\": \"new\"}".getBytes(StandardCharsets.UTF_8)).statusCode(), is(201));
     }
 
     @Test

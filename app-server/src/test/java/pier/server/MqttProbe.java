@@ -29,6 +29,7 @@ final class MqttProbe implements AutoCloseable {
     }
 
     private final MqttAsyncClient client;
+    private boolean sessionPresent;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final AtomicReference<MqttDisconnectResponse> disconnected = new AtomicReference<>();
 
@@ -37,7 +38,13 @@ final class MqttProbe implements AutoCloseable {
     }
 
     static MqttProbe connect(String uri, String user, String password) throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(uri, "probe-" + UUID.randomUUID(), new MemoryPersistence());
+        return connect(uri, user, password, "probe-" + UUID.randomUUID(), 0, true);
+    }
+
+    /** Connects with a client id of the caller's and a session that outlives the connection by {@code expiry} s. */
+    static MqttProbe connect(String uri, String user, String password, String clientId, long expiry,
+                             boolean cleanStart) throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         MqttProbe probe = new MqttProbe(client);
         client.setCallback(probe.new Callback());
         MqttConnectionOptions options = new MqttConnectionOptions();
@@ -45,8 +52,22 @@ final class MqttProbe implements AutoCloseable {
             options.setUserName(user);
             options.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
-        client.connect(options).waitForCompletion(10_000);
+        options.setSessionExpiryInterval(expiry);
+        options.setCleanStart(cleanStart);
+        try {
+            IMqttToken connected = client.connect(options);
+            connected.waitForCompletion(10_000);
+            probe.sessionPresent = connected.getSessionPresent();
+        } catch (MqttException e) {
+            client.close(true);
+            throw e;
+        }
         return probe;
+    }
+
+    /** Whether the CONNACK said a session was present. */
+    boolean sessionPresent() {
+        return sessionPresent;
     }
 
     /** SUBSCRIBE at QoS 1: the granted QoS, or the refusal's reason code. */

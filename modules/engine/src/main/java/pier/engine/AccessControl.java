@@ -75,14 +75,14 @@ public final class AccessControl implements Access {
     public boolean mayPublish(Principal principal, String clientId, String topic) {
         return principal.superUser() || rolesOf(principal).stream().anyMatch(role -> role.superUser()
                 || role.topics().stream().anyMatch(grant -> grant.publish()
-                && TopicPatterns.covers(TopicPatterns.expand(grant.filter(), principal.name(), clientId), topic)));
+                && TopicPatterns.covers(grant.filter(), topic, principal.name(), clientId)));
     }
 
     @Override
     public boolean maySubscribe(Principal principal, String clientId, String filter) {
         return principal.superUser() || rolesOf(principal).stream().anyMatch(role -> role.superUser()
                 || role.topics().stream().anyMatch(grant -> grant.subscribe()
-                && TopicPatterns.covers(TopicPatterns.expand(grant.filter(), principal.name(), clientId), filter)));
+                && TopicPatterns.covers(grant.filter(), filter, principal.name(), clientId)));
     }
 
     @Override

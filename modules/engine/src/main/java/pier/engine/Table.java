@@ -145,6 +145,11 @@ final class Table implements Resource {
         JsonNode key = given.get(definition.primaryKey().name());
         return single(records(write(view -> {
             String id = key != null && !key.isNull() ? keys.idOf(key) : newId(view);
+            // POST creates: it never replaces, whoever asks (insert is all it needs, and all it does)
+            if (view.current(definition, id, keys.encode(id)).isPresent()) {
+                throw new ResourceException(ResourceException.Kind.CONFLICT, "record " + id + " exists: POST creates "
+                        + "records, PUT replaces them", definition.primaryKey().name(), null);
+            }
             return List.of(Mutation.put(definition, id, keys.encode(id), bodies.replace(id, content, null,
                     view.now()), false));
         })));

@@ -133,6 +133,17 @@ class AccessControlTest {
         assertThat(TopicPatterns.covers("$SYS/#", "$SYS/uptime"), is(true));
         assertThat(TopicPatterns.covers("a/#", "a"), is(true));
         assertThat(TopicPatterns.covers("a/b", "a/b/c"), is(false));
+        // a substituted value is a literal name: never a wildcard, never more than one level
+        assertThat(TopicPatterns.covers("devices/%c/#", "devices/dev1/cmd", "dev", "dev1"), is(true));
+        assertThat(TopicPatterns.covers("devices/%c/#", "devices/+/#", "dev", "+"), is(false));
+        assertThat(TopicPatterns.covers("devices/%c/#", "devices/#", "dev", "#"), is(false));
+        assertThat(TopicPatterns.covers("devices/%c/#", "devices/victim/cmd", "dev", "+"), is(false));
+        assertThat(TopicPatterns.covers("devices/%c/#", "devices/a/b/x", "dev", "a/b"), is(false));
+        assertThat(TopicPatterns.covers("home/%u", "home/#", "#", "c"), is(false));
+        assertThat(TopicPatterns.covers("home/%u", "home/+", "+", "c"), is(false));
+        assertThat(TopicPatterns.covers("home/%u", "home/ann", "ann", "c"), is(true));
+        assertThat(TopicPatterns.covers("home/%u-%c", "home/ann-phone", "ann", "phone"), is(true));
+        assertThat(TopicPatterns.covers("home/%u", "home/", "", "c"), is(false));
     }
 
     @Test

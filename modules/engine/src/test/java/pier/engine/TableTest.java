@@ -121,6 +121,15 @@ class TableTest extends DogTableTest {
     }
 
     @Test
+    void postNeverReplacesAnExistingRecord() {
+        dogs.put(write("taken", dog("First", 1)));
+        ResourceException refused = assertThrows(ResourceException.class,
+                () -> dogs.post(write(null, dog("Second", 2).put("id", "taken"))));
+        assertThat(refused.kind(), is(ResourceException.Kind.CONFLICT));
+        assertThat(dogs.get(Request.of(Principal.ANONYMOUS, "taken")).value().get("name").asText(), is("First"));
+    }
+
+    @Test
     void ifMatchGuardsWrites() {
         Record current = dogs.put(write("1", dog("Rex", 3)));
         Request stale = new Request(Principal.ANONYMOUS, Optional.of("1"), pier.query.Query.ALL, Optional.of(new Content.Structured(

@@ -228,7 +228,15 @@ public final class MqttConnection {
         int granted = keepAlive == 0 || keepAlive > maxKeepAlive ? maxKeepAlive : keepAlive;
         keepAliveNanos = TimeUnit.SECONDS.toNanos(granted) * 3 / 2;
 
-        boolean present = open(clientId, cleanStart || version < 5 && cleanStart);
+        Optional<Boolean> opened = open(clientId, cleanStart || version < 5 && cleanStart);
+        if (opened.isEmpty()) {
+            // a client id names one user's session: another user neither resumes nor takes it over
+            refuse(v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "client id " + clientId
+                    + " is another user's session");
+            return;
+        }
+        boolean present = opened.get();
         MqttProperties ack = new MqttProperties();
         if (v5) {
             if (assigned) {
@@ -339,11 +347,14 @@ public final class MqttConnection {
         close();
     }
 
-    // takes over or creates the session; returns whether one was present
-    private boolean open(String clientId, boolean cleanStart) {
+    // takes over or creates the session; returns whether one was present, or empty when it is another user's
+    private Optional<Boolean> open(String clientId, boolean cleanStart) {
         broker.sessionLock.lock();
         try {
             Session existing = broker.sessions.get(clientId);
+            if (existing != null && !existing.claimBy(principal.name())) {
+                return Optional.empty();
+            }
             if (existing != null && existing.connection() != null) {
                 existing.connection().takenOver();
             }
@@ -353,14 +364,15 @@ public final class MqttConnection {
                 broker.discard(existing);
                 existing = null;
             }
-            session = existing != null ? existing : new Session(clientId, broker.settings.sessionBacklog());
+            session = existing != null ? existing : new Session(clientId, principal.name(),
+                    broker.settings.sessionBacklog());
             broker.sessions.put(clientId, session);
             session.attach(this);
             session.codec(outgoing);
             session.expiry(expiryMillis);
             session.disconnectedAt(0);
             broker.save(session);
-            return present;
+            return Optional.of(present);
         } finally {
             broker.sessionLock.unlock();
         }

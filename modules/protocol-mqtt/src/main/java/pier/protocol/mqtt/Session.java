@@ -61,6 +61,7 @@ final class Session {
     private long replayUpTo;
     private long disconnectedAt;
     private boolean dirty;
+    private String owner;
     // record topics: one resource subscription per MQTT subscription and resource
     private final Map<String, List<TableFeed>> feeds = new java.util.HashMap<>();
     private boolean feedsStarted = true;
@@ -74,14 +75,27 @@ final class Session {
                 }
             });
 
-    Session(String clientId, int backlog) {
+    Session(String clientId, String owner, int backlog) {
         this.clientId = clientId;
+        this.owner = owner;
         this.backlog = backlog;
+    }
+
+    /**
+     * Whether a user may resume or take over this session: only the user who made it. A session kept before
+     * sessions had owners goes to the first user who resumes it.
+     */
+    synchronized boolean claimBy(String user) {
+        if (owner.isEmpty()) {
+            owner = user;
+            dirty = true;
+        }
+        return owner.equals(user);
     }
 
     /** A session restored from the store: it replays the log from its cursor up to where the broker started. */
     static Session restored(SessionStore.Stored stored, int backlog, long startPosition) {
-        Session session = new Session(stored.clientId(), backlog);
+        Session session = new Session(stored.clientId(), stored.owner(), backlog);
         stored.subscriptions().forEach(s -> session.subscriptions.put(s.filter(), s));
         session.expiryMillis = stored.expiryMillis();
         session.cursor = stored.cursor();
@@ -190,7 +204,7 @@ final class Session {
             cursor = Math.max(cursor, oldest == Long.MAX_VALUE ? lastPosition : oldest - 1);
         }
         dirty = false;
-        return new SessionStore.Stored(clientId, new ArrayList<>(subscriptions.values()), expiryMillis, cursor,
+        return new SessionStore.Stored(clientId, owner, new ArrayList<>(subscriptions.values()), expiryMillis, cursor,
                 disconnectedAt);
     }
 

@@ -15,12 +15,13 @@ public interface SessionStore {
      * A durable session as kept.
      *
      * @param clientId       the client id
+     * @param owner          the user whose session it is (empty for sessions kept before owners were)
      * @param subscriptions  its subscriptions
      * @param expiryMillis   how long it is kept after a disconnect
      * @param cursor         the log position up to which every message is delivered
      * @param disconnectedAt when its client went away (epoch ms), 0 while connected
      */
-    record Stored(String clientId, List<Subscription> subscriptions, long expiryMillis, long cursor,
+    record Stored(String clientId, String owner, List<Subscription> subscriptions, long expiryMillis, long cursor,
                   long disconnectedAt) {
         /** Copies the subscriptions. */
         public Stored {
