@@ -128,6 +128,7 @@ final class PierServer {
     static PierServer start(ServerConfig config, java.util.Map<String, String> environment) {
         Schema schema = schema(config);
         CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
+        DataFolder.create(config.dataFolder());
         Store store = Stores.open(config.storeBackend(), config.dataFolder());
         try {
             Database database = Database.open(store, schema, codecs, config.retention());
@@ -159,6 +160,9 @@ final class PierServer {
             Optional<KeyManagerFactory> tlsKeys = config.mqttsPort() > 0 || config.httpsPort() > 0
                     ? Optional.of(TlsKeys.load(config.keystore(), config.keystorePassword(), config.dataFolder(),
                     config.httpHost())) : Optional.empty();
+            // the store's files and the TLS folder hold secrets: the owner's alone
+            DataFolder.protect(config.dataFolder());
+            config.keystore().ifPresent(DataFolder::warnIfShared);
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                     : Optional.of(Mqtt.start(config, database, passwords, codecs, resources, tlsKeys));
             // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"

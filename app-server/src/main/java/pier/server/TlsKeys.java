@@ -27,8 +27,10 @@ final class TlsKeys {
     /** Only modern protocol versions are offered. */
     static final java.util.List<String> PROTOCOLS = java.util.List.of("TLSv1.3", "TLSv1.2");
     static final String CERTIFICATE = "pier-tls.pem";
-    // keytool wants at least six characters; the file is only as secret as the data folder
-    private static final char[] GENERATED_PASSWORD = "pier-tls".toCharArray();
+    /** The generated keystore's password, random, kept beside it (0600). */
+    static final String PASSWORD_FILE = "pier-tls.password";
+    // what keystores generated before the password file existed were locked with
+    private static final char[] OLD_PASSWORD = "pier-tls".toCharArray();
 
     private TlsKeys() {
     }
@@ -45,10 +47,7 @@ final class TlsKeys {
     static KeyManagerFactory load(Optional<Path> keystore, String password, Path dataFolder, String host) {
         try {
             Path file = keystore.orElse(dataFolder.resolve("tls").resolve(GENERATED));
-            char[] secret = keystore.isPresent() ? password.toCharArray() : GENERATED_PASSWORD;
-            if (keystore.isEmpty() && !Files.exists(file)) {
-                generate(file, host);
-            }
+            char[] secret = keystore.isPresent() ? password.toCharArray() : generatedPassword(file, host);
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(file)) {
                 store.load(in, secret);
@@ -77,16 +76,52 @@ final class TlsKeys {
         }
     }
 
+    // the password of the generated keystore: made with it, or given to one an older Pier locked with a fixed one
+    private static char[] generatedPassword(Path file, String host) throws IOException, GeneralSecurityException {
+        Path passwordFile = file.resolveSibling(PASSWORD_FILE);
+        if (Files.exists(passwordFile)) {
+            return Files.readString(passwordFile).strip().toCharArray();
+        }
+        char[] secret = newPassword(passwordFile);
+        if (Files.exists(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(file)) {
+                store.load(in, OLD_PASSWORD);
+            }
+            KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(secret);
+            store.setEntry("pier", store.getEntry("pier", new KeyStore.PasswordProtection(OLD_PASSWORD)), protection);
+            try (var out = Files.newOutputStream(file)) {
+                store.store(out, secret);
+            }
+            LOG.log(System.Logger.Level.INFO, "the TLS keystore {0} now has a password of its own, in {1}", file,
+                    passwordFile);
+        } else {
+            generate(file, host, secret);
+        }
+        return secret;
+    }
+
+    private static char[] newPassword(Path passwordFile) throws IOException {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Files.createDirectories(passwordFile.getParent());
+        Files.deleteIfExists(passwordFile);
+        Files.createFile(passwordFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(DataFolder.FILE));
+        Files.writeString(passwordFile, password + "\n");
+        return password.toCharArray();
+    }
+
     // the JDK's keytool makes the certificate: the JDK has no public API for it, and every JDK and
-    // jlinked runtime with java.base carries bin/keytool
-    private static void generate(Path file, String host) throws IOException, GeneralSecurityException {
+    // jlinked runtime with java.base carries bin/keytool; the password reaches it on its standard input
+    private static void generate(Path file, String host, char[] secret) throws IOException, GeneralSecurityException {
         Files.createDirectories(file.getParent());
         String alternativeNames = "dns:localhost,ip:127.0.0.1," + (isAddress(host) ? "ip:" : "dns:") + host;
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "pier", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-sigalg", "SHA256withECDSA", "-dname", "CN=pier", "-ext", "SAN=" + alternativeNames,
                 "-startdate", "-1d", "-validity", "3650", "-storetype", "PKCS12", "-keystore", file.toString(),
-                "-storepass", new String(GENERATED_PASSWORD)).redirectErrorStream(true).start();
+                "-storepass:file", file.resolveSibling(PASSWORD_FILE).toString()).redirectErrorStream(true).start();
         String output = new String(keytool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         try {
             if (keytool.waitFor() != 0) {
@@ -96,9 +131,10 @@ final class TlsKeys {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while making the certificate", e);
         }
+        Files.setPosixFilePermissions(file, DataFolder.FILE);
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(file)) {
-            store.load(in, GENERATED_PASSWORD);
+            store.load(in, secret);
         }
         Files.writeString(file.resolveSibling(CERTIFICATE), "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))

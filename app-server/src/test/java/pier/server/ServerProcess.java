@@ -138,6 +138,12 @@ public final class ServerProcess implements AutoCloseable {
         return lines(err);
     }
 
+    /** The lines of stderr that report a problem: warnings, errors and stack traces, in either log format. */
+    public List<String> problems() {
+        return stderr().stream().filter(line -> line.startsWith("WARNING:") || line.startsWith("SEVERE:")
+                || line.contains(" WARNING ") || line.contains(" SEVERE ") || line.startsWith("\tat ")).toList();
+    }
+
     @Override
     public void close() throws InterruptedException, IOException {
         if (process.isAlive()) {
