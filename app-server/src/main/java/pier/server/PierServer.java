@@ -40,6 +40,7 @@ import pier.protocol.http.Logins;
 import pier.protocol.http.DirectProblems;
 import pier.protocol.http.RequestLineGuard;
 import pier.protocol.http.RestService;
+import pier.protocol.http.SafeResponses;
 import pier.protocol.http.WebSocketEndpoint;
 import pier.protocol.mqtt.MqttBroker;
 import pier.protocol.mqtt.MqttListener;
@@ -174,6 +175,7 @@ final class PierServer {
                     config.sseKeepAlive());
             LoginService login = new LoginService(logins);
             Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())
+                    .addFilter(SafeResponses.filter())
                     .addFilter(webSockets.upgradeGate())
                     .register("/", login).register("/", rest);
             builder.routing(routes).addRouting(webSockets.routing());

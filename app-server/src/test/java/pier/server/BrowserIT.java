@@ -120,6 +120,32 @@ class BrowserIT {
         });
     }
 
+    @Test
+    void aStoredPageOrImageNeverRunsItsScriptOnTheServersOrigin() {
+        RestClient admin = new RestClient(port, "admin", "s3cret");
+        // a writer stores script as HTML and as SVG; were it run on this origin, it would write with the reader's login
+        String script = "fetch('/Dog/stolen-%s', {method: 'PUT', credentials: 'include', headers: "
+                + "{'Content-Type': 'application/json'}, body: '{\"name\": \"pwned\"}'})";
+        assertThat(admin.put("/Dog/evil-html", "text/html", ("<html><body><script>" + script.formatted("html")
+                + "</script></body></html>").getBytes(StandardCharsets.UTF_8)).statusCode(), is(204));
+        assertThat(admin.put("/Dog/evil-svg", "image/svg+xml", ("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>"
+                + script.formatted("svg") + "</script></svg>").getBytes(StandardCharsets.UTF_8)).statusCode(), is(204));
+        inBrowser("&password=s3cret", browser -> {
+            // the page logged in: the session cookie goes with what the server's origin runs
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen(browser).contains("login:200"));
+            for (String kind : List.of("html", "svg")) {
+                browser.get("http://127.0.0.1:" + port + "/Dog/evil-" + kind);
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                        admin.get("/Dog/stolen-" + kind, "").statusCode() == 404);
+            }
+        });
+        // served as the same bytes, as an attachment, under a policy that runs nothing
+        var served = admin.get("/Dog/evil-html", "");
+        assertThat(served.headers().firstValue("Content-Disposition").orElse(""), is("attachment"));
+        assertThat(served.headers().firstValue("X-Content-Type-Options").orElse(""), is("nosniff"));
+        assertThat(served.headers().firstValue("Content-Security-Policy").orElse("").contains("sandbox"), is(true));
+    }
+
     private void inBrowser(String query, java.util.function.Consumer<ChromeDriver> test) {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();

@@ -87,6 +87,8 @@ final class Exchange {
         String etag = record.version() == 0 ? null : record.etag();
         if (record.opaqueContent().isPresent()) {
             Content.Opaque opaque = record.opaqueContent().get();
+            // the bytes as they were written, to be saved, never shown on this origin (SafeResponses)
+            response.header(HeaderNames.CONTENT_DISPOSITION, "attachment");
             send(Status.OK_200, opaque.contentType(), opaque.data(), etag);
             return;
         }
