@@ -159,6 +159,51 @@ class LoginIT {
         }
     }
 
+    @Test
+    void aPasswordChangeOrRemovalEndsEveryLoginOfThatUser() throws Exception {
+        RestClient admin = new RestClient(port, "admin", "s3cret");
+        assertThat(admin.putJson("/$roles/reader", "{\"tables\": {\"Dog\": [\"read\"]}}").statusCode(), is(204));
+        assertThat(admin.putJson("/$users/tim", "{\"password\": \"pw1\", \"roles\": [\"reader\"]}").statusCode(),
+                is(204));
+        HttpResponse<String> first = login(port, "tim", "pw1");
+        String token = RestClient.JSON.readTree(first.body()).get("token").asText();
+        String cookie = first.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertThat(get("/Dog/", "Authorization", "Bearer " + token).statusCode(), is(200));
+        assertThat(get("/Dog/", "Cookie", cookie).statusCode(), is(200));
+        // a change of roles leaves logins alone; a new password ends them at once
+        assertThat(admin.putJson("/$users/tim", "{\"roles\": [\"reader\"]}").statusCode(), is(204));
+        assertThat(get("/Dog/", "Authorization", "Bearer " + token).statusCode(), is(200));
+        assertThat(admin.putJson("/$users/tim", "{\"password\": \"pw2\", \"roles\": [\"reader\"]}").statusCode(),
+                is(204));
+        assertThat(get("/Dog/", "Authorization", "Bearer " + token).statusCode(), is(401));
+        assertThat(get("/Dog/", "Cookie", cookie).statusCode(), is(401));
+        // a removed user's token stays dead when the name is made again, even as an admin
+        String second = RestClient.JSON.readTree(login(port, "tim", "pw2").body()).get("token").asText();
+        assertThat(admin.method("DELETE", "/$users/tim", "application/json", new byte[0]).statusCode(), is(200));
+        assertThat(get("/Dog/", "Authorization", "Bearer " + second).statusCode(), is(401));
+        assertThat(admin.putJson("/$users/tim", "{\"password\": \"pw2\", \"roles\": [\"admin\"]}").statusCode(),
+                is(204));
+        assertThat(get("/$users/", "Authorization", "Bearer " + second).statusCode(), is(401));
+    }
+
+    @Test
+    void anotherUsersLoginDoesNotReopenGuessing() throws Exception {
+        try (ServerProcess guarded = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+                "--max-failed-logins", "3", "--data", folder.resolve("bypass").toString())) {
+            int guardedPort = guarded.awaitReady();
+            RestClient admin = new RestClient(guardedPort, "admin", "s3cret");
+            assertThat(admin.putJson("/$users/noone", "{\"password\": \"pw\", \"roles\": []}").statusCode(),
+                    is(204));
+            int refused = 0;
+            for (int i = 0; i < 9; i++) {
+                refused += new RestClient(guardedPort, "admin", "guess" + i).get("/Dog/", "").statusCode() == 429 ? 1 : 0;
+                // a valid login of another user between the guesses
+                assertThat(login(guardedPort, "noone", "pw").statusCode(), is(200));
+            }
+            assertThat("guesses refused with 429", refused >= 6, is(true));
+        }
+    }
+
     private static HttpResponse<String> login(int port, String user, String password) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/$login"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(

@@ -44,6 +44,8 @@ public final class Users implements Authenticator {
 
     static final String MAP = "system/users";
     private static final int ITERATIONS = 210_000;
+    // the salt of the check an unknown user's password gets, so that it takes as long as a known one's
+    private static final byte[] UNKNOWN_SALT = new byte[16];
     private static final Duration REMEMBER = Duration.ofMinutes(5);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -58,6 +60,7 @@ public final class Users implements Authenticator {
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Optional<Principal>>> checking = new ConcurrentHashMap<>();
     private final AtomicLong slowChecks = new AtomicLong();
+    private final AtomicLong slowHashes = new AtomicLong();
 
     private Users(Store store, Codec cbor, boolean allowAnonymous, LongSupplier clock) {
         this.store = store;
@@ -115,10 +118,13 @@ public final class Users implements Authenticator {
             byte[] salt = new byte[16];
             RANDOM.nextBytes(salt);
             stored.put("salt", salt).put("hash", hash(password.get(), salt, ITERATIONS)).put("iterations", ITERATIONS);
+            // a new password ends the logins issued under the old one
+            stored.put("generation", newGeneration());
         } else if (current.isPresent()) {
             stored.set("salt", current.get().get("salt"));
             stored.set("hash", current.get().get("hash"));
             stored.set("iterations", current.get().get("iterations"));
+            stored.put("generation", current.get().path("generation").asText(""));
         } else {
             throw pier.resource.ResourceException.badRequest("a new user needs a password", "password");
         }
@@ -208,22 +214,44 @@ public final class Users implements Authenticator {
         return slowChecks.get();
     }
 
+    /** How many PBKDF2 hashes were computed, for tests that unknown users cost as much as known ones. */
+    long slowHashes() {
+        return slowHashes.get();
+    }
+
     @Override
     public boolean allowsAnonymous() {
         return allowAnonymous;
     }
 
+    @Override
+    public Optional<String> loginGeneration(String user) {
+        // users stored before generations existed have the empty one until their password changes
+        return store.get(MAP, user.getBytes(StandardCharsets.UTF_8)).map(cbor::decode)
+                .map(stored -> stored.path("generation").asText(""));
+    }
+
+    private static String newGeneration() {
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
     private Optional<Principal> check(String user, String password) {
         slowChecks.incrementAndGet();
-        return store.get(MAP, user.getBytes(StandardCharsets.UTF_8)).map(cbor::decode).filter(stored -> {
-            try {
-                byte[] expected = stored.get("hash").binaryValue();
-                return MessageDigest.isEqual(expected, hash(password, stored.get("salt").binaryValue(),
-                        stored.get("iterations").asInt()));
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }).map(stored -> new Principal(user, false));
+        Optional<JsonNode> stored = store.get(MAP, user.getBytes(StandardCharsets.UTF_8)).map(cbor::decode);
+        if (stored.isEmpty()) {
+            // an unknown user costs what a known one does: the time of an answer names no users
+            hash(password, UNKNOWN_SALT, ITERATIONS);
+            return Optional.empty();
+        }
+        try {
+            byte[] expected = stored.get().get("hash").binaryValue();
+            return MessageDigest.isEqual(expected, hash(password, stored.get().get("salt").binaryValue(),
+                    stored.get().get("iterations").asInt())) ? Optional.of(new Principal(user, false)) : Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     private String keyedHash(String user, String password) {
@@ -236,7 +264,8 @@ public final class Users implements Authenticator {
         }
     }
 
-    private static byte[] hash(String password, byte[] salt, int iterations) {
+    private byte[] hash(String password, byte[] salt, int iterations) {
+        slowHashes.incrementAndGet();
         try {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
                     .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();

@@ -84,4 +84,35 @@ class UsersTest {
                     is(false));
         }
     }
+
+    @Test
+    void anUnknownUserCostsOneSlowHashAsAKnownOneDoes() {
+        try (TestDatabase db = new TestDatabase(folder)) {
+            Users users = Users.open(db.store, db.codecs, false);
+            users.putUser("ann", Optional.of("pw"), List.of());
+            long before = users.slowHashes();
+            assertThat(users.authenticate("ann", "wrong").isPresent(), is(false));
+            assertThat(users.slowHashes() - before, is(1L));
+            assertThat(users.authenticate("nobody", "wrong").isPresent(), is(false));
+            assertThat(users.slowHashes() - before, is(2L));
+        }
+    }
+
+    @Test
+    void aNewPasswordOrANewUserOfTheNameHasANewLoginGeneration() {
+        try (TestDatabase db = new TestDatabase(folder)) {
+            Users users = Users.open(db.store, db.codecs, false);
+            users.putUser("ann", Optional.of("pw"), List.of());
+            String first = users.loginGeneration("ann").orElseThrow();
+            users.putUser("ann", Optional.empty(), List.of("reader"));
+            assertThat(users.loginGeneration("ann").orElseThrow(), is(first));
+            users.putUser("ann", Optional.of("pw2"), List.of());
+            String second = users.loginGeneration("ann").orElseThrow();
+            assertThat(second.equals(first), is(false));
+            users.removeUser("ann");
+            assertThat(users.loginGeneration("ann").isPresent(), is(false));
+            users.putUser("ann", Optional.of("pw2"), List.of());
+            assertThat(users.loginGeneration("ann").orElseThrow().equals(second), is(false));
+        }
+    }
 }

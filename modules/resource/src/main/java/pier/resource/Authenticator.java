@@ -27,6 +27,18 @@ public interface Authenticator {
     }
 
     /**
+     * What the logins (sessions, tokens) of a user are issued against: it changes when the user's password
+     * changes and when the user is removed (a user made again under the name gets a new one), which ends
+     * every login issued before.
+     *
+     * @param user the user name
+     * @return the current generation, or empty when there is no such user
+     */
+    default Optional<String> loginGeneration(String user) {
+        return Optional.of("");
+    }
+
+    /**
      * Whether callers without credentials may act (with the anonymous role).
      *
      * @return true when anonymous access is allowed

@@ -53,4 +53,33 @@ class LoginThrottleTest {
         throttle.authenticate("ann", "wrong", "10.0.0.1");
         assertThat(throttle.authenticate("ann", "right", "10.0.0.1").isPresent(), is(true));
     }
+
+    @Test
+    void anotherUsersSuccessDoesNotClearTheCount() {
+        for (int i = 0; i < 3; i++) {
+            throttle.authenticate("admin", "guess" + i, "10.0.0.1");
+            assertThat(throttle.authenticate("nobody", "right", "10.0.0.1").isPresent(), is(true));
+        }
+        assertThrows(ResourceException.class, () -> throttle.authenticate("admin", "guess", "10.0.0.1"));
+        // admin is not locked out where nobody failed for it
+        assertThat(throttle.authenticate("admin", "right", "10.0.0.9").isPresent(), is(true));
+    }
+
+    @Test
+    void anAddressGuessingManyUsersIsClosedForAll() {
+        for (int i = 0; i < 15; i++) {
+            throttle.authenticate("user" + i, "wrong", "10.0.0.1");
+        }
+        assertThrows(ResourceException.class, () -> throttle.authenticate("fresh", "right", "10.0.0.1"));
+        assertThat(throttle.authenticate("fresh", "right", "10.0.0.2").isPresent(), is(true));
+    }
+
+    @Test
+    void aUserGuessedFromManyAddressesIsClosedWhereItFailedOnly() {
+        for (int i = 0; i < 30; i++) {
+            throttle.authenticate("admin", "wrong", "10.1.0." + i);
+        }
+        assertThrows(ResourceException.class, () -> throttle.authenticate("admin", "right", "10.1.0.0"));
+        assertThat(throttle.authenticate("admin", "right", "10.9.9.9").isPresent(), is(true));
+    }
 }

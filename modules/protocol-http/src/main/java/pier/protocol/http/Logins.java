@@ -45,9 +45,11 @@ public final class Logins {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A session or a token's id, who it is for and until when. */
-    private record Session(String user, Instant until) {
+    /** A session: who it is for, the user's login generation it was issued under, and until when. */
+    private record Session(String user, String generation, Instant until) {
     }
+
+    private static final String GENERATION = "gen";
 
     /**
      * What a login hands out.
@@ -122,10 +124,14 @@ public final class Logins {
         }
         Optional<String> session = cookie(headers);
         if (session.isPresent()) {
-            return Optional.of(Optional.ofNullable(sessions.get(session.get()))
+            Session known = Optional.ofNullable(sessions.get(session.get()))
                     .filter(s -> s.until().isAfter(clock.instant()))
-                    .map(s -> new Principal(s.user(), false))
-                    .orElseThrow(() -> unauthorized("the session has ended: log in again")));
+                    .orElseThrow(() -> unauthorized("the session has ended: log in again"));
+            if (!current(known.user(), known.generation())) {
+                sessions.remove(session.get());
+                throw ended();
+            }
+            return Optional.of(new Principal(known.user(), false));
         }
         return Optional.empty();
     }
@@ -148,8 +154,9 @@ public final class Logins {
         byte[] id = new byte[32];
         RANDOM.nextBytes(id);
         String session = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-        sessions.put(session, new Session(principal.name(), until));
-        return new Login(principal.name(), session, token(principal.name(), until), until);
+        String generation = authenticator.loginGeneration(principal.name()).orElse("");
+        sessions.put(session, new Session(principal.name(), generation, until));
+        return new Login(principal.name(), session, token(principal.name(), generation, until), until);
     }
 
     /** Ends the session of the request's cookie and revokes its bearer token, whichever it carries. */
@@ -192,12 +199,27 @@ public final class Logins {
         if (revokedTokens.contains(claims.getJWTID())) {
             throw unauthorized("the token was revoked by a logout");
         }
+        Object generation = claims.getClaim(GENERATION);
+        if (!current(claims.getSubject(), generation == null ? null : generation.toString())) {
+            throw ended();
+        }
         return new Principal(claims.getSubject(), false);
     }
 
-    private String token(String user, Instant until) {
+    // a login lives while its user does, under the password it was given for: a change of password, or the
+    // user's removal (a new user of the name has another generation), ends it at once
+    private boolean current(String user, String generation) {
+        return generation != null && authenticator.loginGeneration(user).filter(generation::equals).isPresent();
+    }
+
+    private static ResourceException ended() {
+        return unauthorized("the login has ended (the password changed or the user was removed): log in again");
+    }
+
+    private String token(String user, String generation, Instant until) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().subject(user)
+                    .claim(GENERATION, generation)
                     .issueTime(Date.from(clock.instant())).expirationTime(Date.from(until))
                     .jwtID(UUID.randomUUID().toString()).build());
             jwt.sign(new MACSigner(key));
