@@ -12,6 +12,8 @@ module pier.protocol.http {
     requires transitive io.helidon.webserver;
     requires io.helidon.http;
     requires com.nimbusds.jose.jwt;
+    requires java.logging;
+    requires io.helidon.common.buffers;
 
     exports pier.protocol.http;
 }

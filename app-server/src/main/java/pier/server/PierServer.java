@@ -34,10 +34,12 @@ import pier.engine.AccountResources;
 import pier.engine.Users;
 import pier.plugins.Plugins;
 import pier.protocol.WebSocketSubProtocol;
+import pier.protocol.http.ClientEnds;
 import pier.protocol.http.ConnectionClose;
 import pier.protocol.http.LoginService;
 import pier.protocol.http.Logins;
 import pier.protocol.http.DirectProblems;
+import pier.protocol.http.HeaderDeadline;
 import pier.protocol.http.RequestLineGuard;
 import pier.protocol.http.RestService;
 import pier.protocol.http.SafeResponses;
@@ -62,11 +64,13 @@ final class PierServer {
     private static final System.Logger LOG = System.getLogger(PierServer.class.getName());
     private static final String HTTPS = "https";
     private static final int MAX_REQUEST_LINE = 8 << 10;
+    private static final java.time.Duration HEADER_DEADLINE = java.time.Duration.ofSeconds(10);
 
     private final Store store;
     private final Database database;
     private final WebServer http;
     private final Optional<Mqtt> mqtt;
+    private final HeaderDeadline headerDeadline;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** The broker and its TCP and TLS listeners, when MQTT is on. */
@@ -111,11 +115,13 @@ final class PierServer {
         }
     }
 
-    private PierServer(Store store, Database database, WebServer http, Optional<Mqtt> mqtt) {
+    private PierServer(Store store, Database database, WebServer http, Optional<Mqtt> mqtt,
+                       HeaderDeadline headerDeadline) {
         this.store = store;
         this.database = database;
         this.http = http;
         this.mqtt = mqtt;
+        this.headerDeadline = headerDeadline;
     }
 
     /**
@@ -149,7 +155,9 @@ final class PierServer {
             Plugins.load(config.plugins(), resources);
             LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                     config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
-            WebServerConfig.Builder builder = listener(WebServer.builder(), config)
+            HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
+            ClientEnds.quietenHelidon();
+            WebServerConfig.Builder builder = listener(WebServer.builder(), config, headerDeadline)
                     .host(config.httpHost())
                     .port(config.httpPort())
                     .shutdownHook(false)
@@ -182,13 +190,14 @@ final class PierServer {
             if (config.httpsPort() > 0) {
                 Tls tls = Tls.builder().sslContext(TlsKeys.context(tlsKeys.orElseThrow()))
                         .enabledProtocols(TlsKeys.PROTOCOLS).build();
-                builder.putSocket(HTTPS, socket -> listener(socket, config).host(config.httpHost())
+                builder.putSocket(HTTPS, socket -> listener(socket, config, headerDeadline).host(config.httpHost())
                         .port(config.httpsPort()).tls(tls).routing(routes).addRouting(webSockets.routing()));
             }
             try {
-                return new PierServer(store, database, builder.build().start(), mqtt);
+                return new PierServer(store, database, builder.build().start(), mqtt, headerDeadline);
             } catch (RuntimeException e) {
                 mqtt.ifPresent(Mqtt::stop);
+                headerDeadline.close();
                 throw e;
             }
         } catch (RuntimeException e) {
@@ -198,10 +207,12 @@ final class PierServer {
     }
 
     /** The settings every HTTP listener shares, plain or TLS. */
-    private static <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B listener, ServerConfig config) {
+    private static <B extends ListenerConfig.BuilderBase<B, ?>> B listener(B listener, ServerConfig config,
+                                                                          HeaderDeadline headerDeadline) {
         // the query language uses '|', '[' and ']' unencoded, as curl and browsers send them; RestService
         // parses and checks the query itself
-        listener.addProtocol(Http1Config.builder().validatePrologue(false).maxPrologueLength(MAX_REQUEST_LINE).build())
+        listener.addProtocol(Http1Config.builder().validatePrologue(false).maxPrologueLength(MAX_REQUEST_LINE)
+                        .addReceiveListener(headerDeadline).build())
                 // what Helidon's HTTP/1 selector turns down (HTTP/1.0, HTTP/2.0 as text, a NUL in the method, a
                 // request line over the limit) gets an answer instead of a silent close
                 .addConnectionSelector(new RequestLineGuard(MAX_REQUEST_LINE))
@@ -243,6 +254,7 @@ final class PierServer {
         // each step runs whatever the one before did: a failing listener never keeps the store open
         step("MQTT", () -> mqtt.ifPresent(Mqtt::stop));
         step("HTTP", http::stop);
+        step("the header deadline", headerDeadline::close);
         step("the database", database::close);
         step("the store", store::close);
         LOG.log(System.Logger.Level.INFO, "stopped; store closed");

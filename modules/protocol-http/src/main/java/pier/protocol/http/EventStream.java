@@ -65,7 +65,7 @@ final class EventStream {
                 : resource.connect(request, Incoming.NONE);
         response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "text/event-stream")
                 .header(HeaderNames.CACHE_CONTROL, "no-cache");
-        try (StalledWrite stalled = new StalledWrite(); subscription; OutputStream out = response.outputStream()) {
+        try (StalledSocket stalled = new StalledSocket(); subscription; OutputStream out = response.outputStream()) {
             // a client that stopped reading leaves this thread blocked in a write while its queue overflows
             // (not at once: a thread that was only waiting for the next event still writes the error event)
             subscription.onClose(() -> subscription.closeReason().ifPresent(reason -> stalled.interruptAfter(

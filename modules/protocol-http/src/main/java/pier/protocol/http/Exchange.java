@@ -32,19 +32,32 @@ import pier.resource.ResourceException;
 /** One HTTP request and its response: reads content and conditions, negotiates, and writes results. */
 final class Exchange {
 
+    // a body that takes longer than this to arrive (one byte a second) is cut off: its socket is closed
+    private static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofSeconds(30);
+
     private final ServerRequest request;
     private final ServerResponse response;
     private final Target target;
     private final CodecRegistry codecs;
     private final int maxBodyBytes;
+    private final BodyBudget budget;
+    private long reserved;
     private Query query;
 
-    Exchange(ServerRequest request, ServerResponse response, Target target, CodecRegistry codecs, int maxBodyBytes) {
+    Exchange(ServerRequest request, ServerResponse response, Target target, CodecRegistry codecs, int maxBodyBytes,
+             BodyBudget budget) {
         this.request = request;
         this.response = response;
         this.target = target;
         this.codecs = codecs;
         this.maxBodyBytes = maxBodyBytes;
+        this.budget = budget;
+    }
+
+    /** Gives back what the body reserved of the budget; the request is over. */
+    void release() {
+        budget.release(reserved);
+        reserved = 0;
     }
 
     ServerRequest request() {
@@ -204,11 +217,21 @@ final class Exchange {
     }
 
     private byte[] readBody() {
-        try (InputStream in = request.content().inputStream()) {
+        long announced = request.headers().contentLength().orElse(-1);
+        if (announced > maxBodyBytes) {
+            // refused from its header, before a byte of it is read (and before any 100 Continue)
+            response.header(HeaderNames.CONNECTION, "close");
+            throw tooLarge();
+        }
+        // a body of unknown length reserves the most it may be; what is refused was never reserved
+        long needed = announced >= 0 ? announced : maxBodyBytes + 1L;
+        budget.reserve(needed);
+        reserved = needed;
+        try (StalledSocket deadline = new StalledSocket(); InputStream in = request.content().inputStream()) {
+            deadline.interruptAfter(BODY_DEADLINE);
             byte[] body = in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
-                throw new ResourceException(ResourceException.Kind.TOO_LARGE, "the body exceeds the limit of "
-                        + maxBodyBytes + " bytes", null, null);
+                throw tooLarge();
             }
             return body;
         } catch (IOException | RuntimeException e) {
@@ -220,6 +243,11 @@ final class Exchange {
             throw new ResourceException(ResourceException.Kind.BAD_REQUEST, "the body could not be read: "
                     + e.getMessage(), null, e);
         }
+    }
+
+    private ResourceException tooLarge() {
+        return new ResourceException(ResourceException.Kind.TOO_LARGE, "the body exceeds the limit of " + maxBodyBytes
+                + " bytes", null, null);
     }
 
     private static Set<String> tags(String header) {

@@ -33,7 +33,7 @@ final class OutgoingFrames implements WebSocketSubProtocol.Peer {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean full;
     private volatile WebSocketSubProtocol.Connection connection;
-    private volatile StalledWrite stalled;
+    private volatile StalledSocket stalled;
 
     /**
      * @param session       the socket
@@ -71,7 +71,7 @@ final class OutgoingFrames implements WebSocketSubProtocol.Peer {
     public void close(int code, String reason) {
         if (closing.compareAndSet(false, true)) {
             queue.add(new Close(code, reason));
-            StalledWrite writer = stalled;
+            StalledSocket writer = stalled;
             if (writer != null) {
                 writer.interruptAfter(LAST_WRITE);
             }
@@ -91,7 +91,7 @@ final class OutgoingFrames implements WebSocketSubProtocol.Peer {
     }
 
     private void write() {
-        try (StalledWrite writer = new StalledWrite()) {
+        try (StalledSocket writer = new StalledSocket()) {
             stalled = writer;
             while (true) {
                 Object next = queue.take();

@@ -60,7 +60,7 @@ final class RecordSocket {
     }
 
     private void forward(WsSession session) {
-        try (StalledWrite stalled = new StalledWrite()) {
+        try (StalledSocket stalled = new StalledSocket()) {
             // a client that stopped reading leaves this thread blocked in a send while its queue overflows
             // (not at once: a thread that was only waiting for the next event still sends the closing frame)
             stream.onClose(() -> stream.closeReason().ifPresent(reason -> stalled.interruptAfter(LAST_WRITE)));

@@ -43,6 +43,7 @@ public final class RestService implements HttpService {
     private final Logins logins;
     private final int maxBodyBytes;
     private final java.time.Duration keepAlive;
+    private final BodyBudget bodies = BodyBudget.ofHeap();
 
     /**
      * Creates the service.
@@ -72,6 +73,16 @@ public final class RestService implements HttpService {
             response.next();
             return;
         }
+        try {
+            answer(request, response);
+        } catch (ClientGone | io.helidon.webserver.ServerConnectionException e) {
+            // the client went away, or its socket was closed under a body that would not come: one debug line
+            LOG.log(System.Logger.Level.DEBUG, "{0} {1}: the client went away: {2}", request.prologue().method(),
+                    request.path().rawPath(), e.toString());
+        }
+    }
+
+    private void answer(ServerRequest request, ServerResponse response) {
         Target target;
         try {
             target = Target.parse(request.path().rawPath());
@@ -79,7 +90,7 @@ public final class RestService implements HttpService {
             Problem.of(e).send(response);
             return;
         }
-        Exchange exchange = new Exchange(request, response, target, codecs, maxBodyBytes);
+        Exchange exchange = new Exchange(request, response, target, codecs, maxBodyBytes, bodies);
         try {
             if (exchange.method() == Method.OPTIONS) {
                 response.header(HeaderNames.ALLOW, allowed(target)).status(Status.NO_CONTENT_204).send();
@@ -87,6 +98,7 @@ public final class RestService implements HttpService {
             }
             Principal principal = authenticate(request);
             refuseQuery(exchange, target);
+            requireSomeWriteRight(principal, target, exchange.method());
             dispatch(exchange, target, exchange.resourceRequest(principal));
         } catch (ResourceException e) {
             if (e.kind() == ResourceException.Kind.METHOD_NOT_ALLOWED) {
@@ -104,14 +116,31 @@ public final class RestService implements HttpService {
             }
             Problem.of(e.status().code(), e.getMessage()).send(response);
         } catch (ClientGone | io.helidon.webserver.ServerConnectionException e) {
-            // the client went away in the middle of the answer: ordinary, one debug line
-            LOG.log(System.Logger.Level.DEBUG, "{0} {1}: the client went away: {2}", exchange.method(),
-                    request.path().rawPath(), e.toString());
+            throw e;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "failed " + exchange.method() + " " + request.path().rawPath(), e);
             if (!response.isSent()) {
                 Problem.of(500, "internal error: " + e.getClass().getSimpleName()).send(response);
             }
+        } finally {
+            exchange.release();
+        }
+    }
+
+    /**
+     * A body is read only for a caller who could write with it: one with none of the rights its method may
+     * need is refused from the headers, before its upload costs memory and time. Which right applies (a PUT
+     * that inserts or updates) the table decides inside the write.
+     */
+    private void requireSomeWriteRight(Principal principal, Target target, Method method) {
+        if (target.kind() == Target.Kind.ROOT || !(method == Method.PUT || method == Method.PATCH
+                || method == Method.POST) || resources.find(target.resource()).isEmpty()) {
+            return; // no body to read, or a 404 to come
+        }
+        Permission first = method == Method.POST ? Permission.INSERT : Permission.UPDATE;
+        if (!resources.access().allows(principal, target.resource(), first)
+                && !resources.access().allows(principal, target.resource(), Permission.INSERT)) {
+            resources.access().require(principal, target.resource(), first);
         }
     }
 

@@ -5,12 +5,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Frees the thread that writes to a client which stopped reading. A socket write has no time-out, but
- * interrupting a thread blocked in one closes the socket under it (the server's sockets are
- * interruptible channels), which ends the connection. Armed on the writing thread for as long as it
- * streams; {@link #close()} disarms it there, so a late interrupt never reaches the thread's next task.
+ * Frees the thread stuck on a client: writing to one which stopped reading, or reading a body that comes
+ * a byte at a time. A socket read or write has no time-out of its own, but interrupting a thread blocked
+ * in one closes the socket under it (the server's sockets are interruptible channels), which ends the
+ * connection. Armed on the thread for as long as it streams or reads; {@link #close()} disarms it there,
+ * so a late interrupt never reaches the thread's next task.
  */
-final class StalledWrite implements AutoCloseable {
+final class StalledSocket implements AutoCloseable {
 
     private final Thread writer = Thread.currentThread();
     private boolean armed = true;
