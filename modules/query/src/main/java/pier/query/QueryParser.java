@@ -1,7 +1,5 @@
 package pier.query;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -434,24 +432,10 @@ final class QueryParser {
     }
 
     private static String decode(String raw, int start) {
-        if (raw.indexOf('%') < 0) {
-            return raw;
+        try {
+            return PercentDecoding.decode(raw);
+        } catch (PercentDecoding.MalformedException e) {
+            throw new QueryException(e.getMessage(), start + e.index());
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c != '%') {
-                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-                continue;
-            }
-            int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-            int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
-            if (lo < 0) {
-                throw new QueryException("'%' must be followed by two hex digits", start + i);
-            }
-            bytes.write(hi * 16 + lo);
-            i += 2;
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

@@ -191,6 +191,8 @@ class QueryTest {
         "d=date:tomorrow; 2; not a date",
         "name=a(b; 6; must be percent-encoded",
         "name=%zz; 5; two hex digits",
+        "name=%ff%fe; 5; not UTF-8",
+        "name=%c0%af; 5; not UTF-8",
         "a..b=1; 0; joined by single dots",
         "(a=1|b=2)|sort(a); 10; join the query with '&'",
         "sort(a)|b=1; 7; join the query with '&'",

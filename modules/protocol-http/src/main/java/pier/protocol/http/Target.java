@@ -1,11 +1,8 @@
 package pier.protocol.http;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
+import pier.query.PercentDecoding;
 import pier.resource.ResourceException;
 
 /**
@@ -48,36 +45,11 @@ record Target(Kind kind, String resource, Optional<String> id, Optional<String> 
     private static final String[][] SUFFIXES = {{".json", "application/json"}, {".cbor", "application/cbor"},
         {".msgpack", "application/x-msgpack"}, {".csv", "text/csv"}};
 
-    /**
-     * Percent-decoding only ('+' is a plus in a path), strictly: bytes that are not UTF-8 ({@code %ff},
-     * the overlong {@code %c0%af}) are refused rather than all read as U+FFFD, which would make different
-     * paths one record.
-     */
     private static String decode(String raw) {
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c != '%') {
-                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-                continue;
-            }
-            int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-            int low = high >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
-            if (low < 0) {
-                throw ResourceException.badRequest("'%' in the path must be followed by two hex digits", "path");
-            }
-            bytes.write(high * 16 + low);
-            i += 2;
-        }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw ResourceException.badRequest("the path is not UTF-8 once percent-decoded", "path");
+            return PercentDecoding.decode(raw);
+        } catch (PercentDecoding.MalformedException e) {
+            throw ResourceException.badRequest("the path: " + e.getMessage(), "path");
         }
     }
 }
