@@ -22,7 +22,7 @@ import io.netty.util.AttributeKey;
  */
 final class PacketCheck extends ByteToMessageDecoder {
 
-    private static final int USER_PROPERTY = 0x26;
+    static final int USER_PROPERTY = 0x26;
     // Netty's encoder takes the protocol version from this channel attribute (MqttCodecUtil's own key)
     private static final AttributeKey<MqttVersion> MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
     private static final int SUBSCRIPTION_IDENTIFIER = 0x0B;
@@ -88,7 +88,7 @@ final class PacketCheck extends ByteToMessageDecoder {
                 return;
             }
             try {
-                check(in.getUnsignedByte(start), new Reader(in, start + header, start + header + length));
+                check(in.getUnsignedByte(start), new PacketCursor(in, start + header, start + header + length));
             } catch (Violation e) {
                 if (version == 5) {
                     // the CONNACK or DISCONNECT that answers is encoded as MQTT 5, as Netty's decoder would have set
@@ -110,7 +110,7 @@ final class PacketCheck extends ByteToMessageDecoder {
         out.add(new MqttMessage(null, null, null, DecoderResult.failure(cause)));
     }
 
-    private void check(int first, Reader body) {
+    private void check(int first, PacketCursor body) {
         int type = first >> 4;
         int flags = first & 0x0f;
         switch (type) {
@@ -144,7 +144,7 @@ final class PacketCheck extends ByteToMessageDecoder {
     }
 
     // MQTT-3.1.2-1 .. -3, -11 .. -13, -22; 5.0: 3.1.2-11 .. -13, Receive Maximum / Maximum Packet Size not 0
-    private void connect(int flags, Reader body) {
+    private void connect(int flags, PacketCursor body) {
         requireFlags(flags, 0, "CONNECT");
         body.string("protocol name");
         int level = body.u8();
@@ -190,7 +190,7 @@ final class PacketCheck extends ByteToMessageDecoder {
         body.requireEnd("CONNECT");
     }
 
-    private void connectProperties(Reader body) {
+    private void connectProperties(PacketCursor body) {
         int outer = body.enterProperties();
         long seen = 0;
         while (body.remaining() > 0) {
@@ -219,7 +219,7 @@ final class PacketCheck extends ByteToMessageDecoder {
     }
 
     // MQTT-3.3.1-4 (QoS 3), 2.2.1-3 (packet identifier not 0), the topic within the packet
-    private void publish(int flags, Reader body) {
+    private void publish(int flags, PacketCursor body) {
         int qos = (flags >> 1) & 0x03;
         if (qos == 3) {
             throw malformed("PUBLISH with QoS 3");
@@ -235,7 +235,7 @@ final class PacketCheck extends ByteToMessageDecoder {
     }
 
     // MQTT-3.8.1-1, 3.8.3-2/-3 (at least one filter), 3.8.3-4/-5 (reserved option bits), QoS 3, Retain Handling 3
-    private void subscribe(int flags, Reader body) {
+    private void subscribe(int flags, PacketCursor body) {
         requireFlags(flags, 2, "SUBSCRIBE");
         packetIdentifier(body);
         if (version == 5) {
@@ -260,7 +260,7 @@ final class PacketCheck extends ByteToMessageDecoder {
     }
 
     // MQTT-3.10.1-1, 3.10.3-2 (at least one filter)
-    private void unsubscribe(int flags, Reader body) {
+    private void unsubscribe(int flags, PacketCursor body) {
         requireFlags(flags, 2, "UNSUBSCRIBE");
         packetIdentifier(body);
         if (version == 5) {
@@ -274,7 +274,7 @@ final class PacketCheck extends ByteToMessageDecoder {
         }
     }
 
-    private void acknowledgement(int flags, int required, Reader body) {
+    private void acknowledgement(int flags, int required, PacketCursor body) {
         requireFlags(flags, required, "an acknowledgement");
         packetIdentifier(body);
         if (version < 5) {
@@ -288,14 +288,14 @@ final class PacketCheck extends ByteToMessageDecoder {
         }
     }
 
-    private static void packetIdentifier(Reader body) {
+    private static void packetIdentifier(PacketCursor body) {
         if (body.u16() == 0) {
             throw malformed("packet identifier 0");
         }
     }
 
     // every property but User Property appears at most once; returns those seen, one bit each
-    private static long properties(Reader body, String where) {
+    private static long properties(PacketCursor body, String where) {
         int outer = body.enterProperties();
         long seen = 0;
         while (body.remaining() > 0) {
@@ -331,108 +331,5 @@ final class PacketCheck extends ByteToMessageDecoder {
 
     static Violation protocolError(String message) {
         return new Violation(ReasonCodes.PROTOCOL_ERROR, message, false);
-    }
-
-    /**
-     * A cursor inside one packet: every length is checked against what the packet (or the properties being
-     * read) holds. Strings are only measured: Netty's decoder checks their UTF-8.
-     */
-    private static final class Reader {
-
-        private final ByteBuf bytes;
-        private int position;
-        private int end;
-
-        Reader(ByteBuf bytes, int start, int end) {
-            this.bytes = bytes;
-            this.position = start;
-            this.end = end;
-        }
-
-        int remaining() {
-            return end - position;
-        }
-
-        int u8() {
-            need(1, "a byte");
-            return bytes.getUnsignedByte(position++);
-        }
-
-        int u16() {
-            need(2, "two bytes");
-            int value = bytes.getUnsignedShort(position);
-            position += 2;
-            return value;
-        }
-
-        long u32() {
-            need(4, "four bytes");
-            long value = bytes.getUnsignedInt(position);
-            position += 4;
-            return value;
-        }
-
-        void string(String what) {
-            binary(what);
-        }
-
-        void binary(String what) {
-            int length = u16();
-            need(length, what);
-            position += length;
-        }
-
-        int variableInteger() {
-            int value = 0;
-            for (int shift = 0; shift < 28; shift += 7) {
-                int digit = u8();
-                value |= (digit & 0x7f) << shift;
-                if ((digit & 0x80) == 0) {
-                    return value;
-                }
-            }
-            throw malformed("a variable byte integer takes more than four bytes");
-        }
-
-        /** Narrows the cursor to the properties that follow; returns the end to restore after them. */
-        int enterProperties() {
-            int length = variableInteger();
-            need(length, "the properties");
-            int outer = end;
-            end = position + length;
-            return outer;
-        }
-
-        void leave(int outer) {
-            end = outer;
-        }
-
-        void skipProperty(int id) {
-            switch (id) {
-                case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> u8();
-                case 0x13, 0x21, 0x22, 0x23 -> u16();
-                case 0x02, 0x11, 0x18, 0x27 -> u32();
-                case 0x0B -> variableInteger();
-                case 0x03, 0x08, 0x12, 0x15, 0x1A, 0x1C, 0x1F -> string("a property");
-                case 0x09, 0x16 -> binary("a property");
-                case USER_PROPERTY -> {
-                    string("a user property name");
-                    string("a user property value");
-                }
-                default -> throw malformed("unknown property 0x" + Integer.toHexString(id));
-            }
-        }
-
-        void requireEnd(String packet) {
-            if (position < end) {
-                throw malformed((end - position) + " bytes more than " + packet + " holds");
-            }
-        }
-
-        private void need(int count, String what) {
-            if (count < 0 || end - position < count) {
-                throw malformed(what + " runs past the end of the packet");
-            }
-        }
     }
 }
