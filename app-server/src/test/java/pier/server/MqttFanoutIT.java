@@ -6,9 +6,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import pier.protocol.mqtt.raw.RawClient;
+
 /** A change reaching 1,000 MQTT subscribers in two formats is encoded at most once per format. */
 class MqttFanoutIT {
 
@@ -31,38 +31,36 @@ class MqttFanoutIT {
 
     /** A bare MQTT 5 connection: CONNECT with an {@code accept} user property, SUBSCRIBE at QoS 0, read PUBLISH. */
     static final class Subscriber implements AutoCloseable {
-        final Socket socket;
-        final DataInputStream in;
+        final RawClient client;
 
         Subscriber(int port, String clientId, String accept, String filter) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(20_000);
-            in = new DataInputStream(socket.getInputStream());
+            client = new RawClient(port);
+            client.timeout(20_000);
             ByteArrayOutputStream connect = new ByteArrayOutputStream();
-            string(connect, "MQTT");
+            RawClient.string(connect, "MQTT");
             connect.writeBytes(new byte[] {5, (byte) 0xc2, 0, 60}); // v5, user+password+clean start, keep-alive 60
             ByteArrayOutputStream properties = new ByteArrayOutputStream();
             properties.write(0x26);
-            string(properties, "accept");
-            string(properties, accept);
+            RawClient.string(properties, "accept");
+            RawClient.string(properties, accept);
             connect.write(properties.size());
             connect.writeBytes(properties.toByteArray());
-            string(connect, clientId);
-            string(connect, "admin");
-            string(connect, "s3cret");
-            send(0x10, connect.toByteArray());
-            read(); // CONNACK
+            RawClient.string(connect, clientId);
+            RawClient.string(connect, "admin");
+            RawClient.string(connect, "s3cret");
+            client.send(RawClient.packet(0x10, connect.toByteArray()));
+            client.read(); // CONNACK
             ByteArrayOutputStream subscribe = new ByteArrayOutputStream();
             subscribe.writeBytes(new byte[] {0, 1, 0});
-            string(subscribe, filter);
+            RawClient.string(subscribe, filter);
             subscribe.write(0);
-            send(0x82, subscribe.toByteArray());
-            read(); // SUBACK
+            client.send(RawClient.packet(0x82, subscribe.toByteArray()));
+            client.read(); // SUBACK
         }
 
         /** The next PUBLISH's content type and payload. */
         String[] publish() throws IOException {
-            byte[] body = read();
+            byte[] body = client.read().body();
             int at = 2 + ((body[0] & 0xff) << 8 | body[1] & 0xff);
             int propertiesLength = body[at++];
             int end = at + propertiesLength;
@@ -83,44 +81,9 @@ class MqttFanoutIT {
                     java.util.Arrays.copyOfRange(body, end, body.length)), StandardCharsets.UTF_8)};
         }
 
-        private byte[] read() throws IOException {
-            in.readUnsignedByte();
-            int length = 0;
-            for (int shift = 0; ; shift += 7) {
-                int b = in.readUnsignedByte();
-                length |= (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    break;
-                }
-            }
-            byte[] body = new byte[length];
-            in.readFully(body);
-            return body;
-        }
-
-        private void send(int header, byte[] body) throws IOException {
-            ByteArrayOutputStream packet = new ByteArrayOutputStream();
-            packet.write(header);
-            int length = body.length;
-            do {
-                int b = length & 0x7f;
-                length >>= 7;
-                packet.write(length > 0 ? b | 0x80 : b);
-            } while (length > 0);
-            packet.writeBytes(body);
-            socket.getOutputStream().write(packet.toByteArray());
-        }
-
-        private static void string(ByteArrayOutputStream out, String text) {
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            out.write(bytes.length >> 8);
-            out.write(bytes.length & 0xff);
-            out.writeBytes(bytes);
-        }
-
         @Override
         public void close() throws IOException {
-            socket.close();
+            client.close();
         }
     }
 

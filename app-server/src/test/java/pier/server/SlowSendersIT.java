@@ -112,6 +112,7 @@ class SlowSendersIT {
                 long start = System.nanoTime();
                 boolean cut = false;
                 try (OutputStream out = trickling.getOutputStream()) {
+                    // a byte a second is the slow client's pace, not a wait for the server
                     for (int i = 0; i < 60; i++) {
                         out.write(' ');
                         out.flush();

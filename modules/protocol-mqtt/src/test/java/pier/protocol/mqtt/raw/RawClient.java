@@ -26,6 +26,11 @@ public final class RawClient implements AutoCloseable {
         in = new DataInputStream(socket.getInputStream());
     }
 
+    /** How long a read waits for the server (5 s unless set). */
+    public void timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     public void send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
