@@ -137,10 +137,11 @@ public final class RestService implements HttpService {
                 || method == Method.POST) || resources.find(target.resource()).isEmpty()) {
             return; // no body to read, or a 404 to come
         }
-        Permission first = method == Method.POST ? Permission.INSERT : Permission.UPDATE;
-        if (!resources.access().allows(principal, target.resource(), first)
-                && !resources.access().allows(principal, target.resource(), Permission.INSERT)) {
-            resources.access().require(principal, target.resource(), first);
+        boolean post = method == Method.POST;
+        if (!resources.access().allows(principal, target.resource(), Permission.INSERT)
+                && (post || !resources.access().allows(principal, target.resource(), Permission.UPDATE))) {
+            // the refusal a resource would give (401 for the anonymous caller, 403 for a user)
+            resources.access().require(principal, target.resource(), post ? Permission.INSERT : Permission.UPDATE);
         }
     }
 
