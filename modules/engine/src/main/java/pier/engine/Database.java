@@ -137,10 +137,11 @@ public final class Database implements AutoCloseable {
         return queryCounters.snapshot();
     }
 
-    /** Stops the background pruning; the store is closed by its owner. */
+    /** Stops the background pruning and the delivery to subscribers; the store is closed by its owner. */
     @Override
     public void close() {
         pruner.shutdownNow();
+        fanout.close();
     }
 
     Store store() {

@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import pier.codec.Codec;
 import pier.resource.Event;
@@ -11,10 +14,14 @@ import pier.resource.Event;
 /**
  * Delivers committed changes and published messages to the subscriptions of a record or a whole table.
  * One {@link Event} object goes to every subscriber, so its record is encoded once per format.
+ * Delivery runs on a thread of its own, in the order things were handed over: the store's committer
+ * only queues a batch, so a commit never waits for subscribers, however many there are.
  */
-final class Fanout {
+final class Fanout implements AutoCloseable {
 
     private final Codec cbor;
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("pier-fanout").daemon().factory());
     private final Map<String, Set<QueueSubscription>> byRecord = new ConcurrentHashMap<>();
     private final Map<String, Set<QueueSubscription>> byTable = new ConcurrentHashMap<>();
 
@@ -22,13 +29,31 @@ final class Fanout {
         this.cbor = cbor;
     }
 
+    /** Queues committed changes for delivery; returns at once. */
     void publish(List<FeedEntry> entries) {
-        for (FeedEntry entry : entries) {
-            deliver(entry.table(), entry.id(), entry.toEvent(cbor));
+        queue(() -> entries.forEach(entry -> offer(entry.table(), entry.id(), entry.toEvent(cbor))));
+    }
+
+    /** Queues a message for delivery, after every change and message handed over before it. */
+    void deliver(String table, String id, Event event) {
+        queue(() -> offer(table, id, event));
+    }
+
+    private void queue(Runnable delivering) {
+        try {
+            delivery.execute(delivering);
+        } catch (RejectedExecutionException closed) {
+            // the database is closing: its subscriptions end with it, and the write stays durable
         }
     }
 
-    void deliver(String table, String id, Event event) {
+    /** Stops delivering; what is queued is dropped with the subscriptions. */
+    @Override
+    public void close() {
+        delivery.shutdownNow();
+    }
+
+    private void offer(String table, String id, Event event) {
         byRecord.getOrDefault(recordKey(table, id), Set.of()).forEach(s -> s.offer(event));
         byTable.getOrDefault(table, Set.of()).forEach(s -> s.offer(event));
     }

@@ -81,7 +81,8 @@ final class Sequencer {
             mutations.stream().map(m -> m.table().name()).distinct()
                     .forEach(table -> batch.put(META, countKey(table), longBytes(counts.get(table))));
             CompletableFuture<Void> durable = store.commit(batch.build());
-            // registered under the lock, so subscribers hear batches in sequence order
+            // registered under the lock, so subscribers hear batches in sequence order; the fan-out is only
+            // queued here, before the writer hears of durability, so what it publishes next comes after
             CompletableFuture<List<FeedEntry>> done = durable.thenApply(ignored -> {
                 fanout.publish(entries);
                 return entries;

@@ -191,4 +191,33 @@ class SubscriptionTest extends DogTableTest {
             assertThat(e.kind(), is(pier.resource.ResourceException.Kind.BAD_REQUEST));
         }
     }
+
+    @Test
+    void aSubscriberThatHoldsDeliveryUpDoesNotHoldUpCommits() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        QueueSubscription stuck = new QueueSubscription(SubscribeOptions.DEFAULT, 0,
+                java.util.Collections.emptyIterator(), s -> { }, event -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    delivered.add(event.record().orElseThrow().value().get("name").asText());
+                    return event;
+                });
+        db.database.fanout().add("Dog", "1", stuck);
+        CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
+            dogs.put(write("1", dog("Rex", 3)));
+            dogs.put(write("1", dog("Max", 4)));
+        });
+        try {
+            writes.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS); // fails while delivery is held
+            assertThat(dogs.get(Request.of(Principal.ANONYMOUS, "1")).value().get("name").asText(), is("Max"));
+        } finally {
+            release.countDown();
+        }
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> delivered.size() == 2);
+        assertThat(delivered, contains("Rex", "Max"));
+    }
 }
