@@ -3,6 +3,7 @@ package pier.engine;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +46,11 @@ final class Fanout implements AutoCloseable {
         } catch (RejectedExecutionException closed) {
             // the database is closing: its subscriptions end with it, and the write stays durable
         }
+    }
+
+    /** @return completes once everything handed over before this call has been delivered */
+    CompletableFuture<Void> delivered() {
+        return CompletableFuture.runAsync(() -> { }, delivery);
     }
 
     /** Stops delivering; what is queued is dropped with the subscriptions. */

@@ -127,6 +127,7 @@ class SubscriptionTest extends DogTableTest {
             for (int i = 0; i < 10; i++) {
                 dogs.put(write("1", dog("Rex", i)));
             }
+            db.database.fanout().delivered().get();
             List<Event> seen = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 seen.add(subscription.next(WAIT).orElseThrow());
