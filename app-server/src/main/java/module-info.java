@@ -6,6 +6,7 @@ module pier.server {
     requires pier.codec;
     requires pier.store;
     requires pier.engine;
+    requires pier.security;
     requires pier.protocol.http;
     requires pier.protocol.mqtt;
     requires pier.plugins;

@@ -5,6 +5,7 @@
  */
 module pier.protocol.http {
     requires transitive pier.resource;
+    requires transitive pier.security;
     requires pier.query;
     requires transitive pier.protocol;
     requires transitive io.helidon.webserver.websocket;

@@ -4,6 +4,7 @@
  */
 module pier.protocol.mqtt {
     requires transitive pier.resource;
+    requires transitive pier.security;
     requires transitive pier.protocol;
     requires pier.query;
     requires transitive io.netty.codec.mqtt;

@@ -44,18 +44,18 @@ final class Observability {
     }
 
     /** Counters and gauges of the MQTT broker, registered when MQTT is on. */
-    static void registerLoginMeters(pier.resource.LoginThrottle logins) {
+    static void registerLoginMeters(pier.security.LoginThrottle logins) {
         MeterRegistry registry = Metrics.globalRegistry();
         registry.getOrCreate(FunctionalCounter.builder("pier.login.failures", logins,
-                pier.resource.LoginThrottle::failures).description("password checks that failed"));
+                pier.security.LoginThrottle::failures).description("password checks that failed"));
         registry.getOrCreate(FunctionalCounter.builder("pier.logins.throttled", logins,
-                pier.resource.LoginThrottle::throttled).description("password checks refused: their address "
+                pier.security.LoginThrottle::throttled).description("password checks refused: their address "
                 + "failed too often"));
     }
 
-    static void registerQuotaMeters(pier.resource.UserQuota quota) {
+    static void registerQuotaMeters(pier.security.UserQuota quota) {
         Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder("pier.quota.refused", quota,
-                pier.resource.UserQuota::refused).description("connections and subscriptions refused: the user "
+                pier.security.UserQuota::refused).description("connections and subscriptions refused: the user "
                 + "held the most allowed"));
     }
 

@@ -29,9 +29,6 @@ import pier.codec.CodecLimits;
 import pier.codec.CodecRegistry;
 import pier.engine.Database;
 import pier.engine.Schema;
-import pier.engine.AccessControl;
-import pier.engine.AccountResources;
-import pier.engine.Users;
 import pier.plugins.Plugins;
 import pier.protocol.WebSocketSubProtocol;
 import pier.protocol.http.ClientEnds;
@@ -46,12 +43,17 @@ import pier.protocol.http.SafeResponses;
 import pier.protocol.http.WebSocketEndpoint;
 import pier.protocol.mqtt.MqttBroker;
 import pier.protocol.mqtt.MqttListener;
+import pier.protocol.mqtt.MqttTables;
 import pier.protocol.mqtt.MqttWebSocket;
 import pier.protocol.mqtt.TableTopics;
-import pier.resource.Authenticator;
-import pier.resource.LoginThrottle;
 import pier.resource.ResourceRegistry;
-import pier.resource.UserQuota;
+import pier.security.AccessControl;
+import pier.security.AccountResources;
+import pier.security.Authenticator;
+import pier.security.LoginThrottle;
+import pier.security.Security;
+import pier.security.UserQuota;
+import pier.security.Users;
 import pier.store.Store;
 import pier.store.Stores;
 
@@ -75,12 +77,10 @@ final class PierServer {
 
     /** The broker and its TCP and TLS listeners, when MQTT is on. */
     private record Mqtt(MqttBroker broker, Optional<MqttListener> listener, Optional<MqttListener> tls) {
-        static Mqtt start(ServerConfig config, Database database, Authenticator users, CodecRegistry codecs,
-                          ResourceRegistry resources, Optional<KeyManagerFactory> tlsKeys) {
-            MqttBroker broker = MqttBroker.start(config.mqtt(), users,
-                    new TableRetainedStore(database.systemTable(Database.MQTT_RETAINED)),
-                    new TableSessionStore(database, codecs.forContentType("application/cbor").orElseThrow()),
-                    new TableTopics(resources, codecs));
+        static Mqtt start(ServerConfig config, Database database, Authenticator users, TableTopics tables,
+                          Optional<KeyManagerFactory> tlsKeys) {
+            MqttBroker broker = MqttBroker.start(config.mqtt(), users, MqttTables.retained(database),
+                    MqttTables.sessions(database), tables);
             Optional<MqttListener> plain = Optional.empty();
             try {
                 Observability.registerMqttMeters(broker);
@@ -138,18 +138,20 @@ final class PierServer {
         DataFolder.create(config.dataFolder());
         Store store = Stores.open(config.storeBackend(), config.dataFolder());
         try {
-            Database database = Database.open(store, schema, codecs, config.retention());
-            Users users = Users.open(store, codecs, config.anonymousRole().isPresent());
+            Database database = Database.open(store, schema, List.of(Security.SYSTEM_TABLES, MqttTables.SYSTEM_TABLES),
+                    codecs, config.retention());
+            Users users = Users.open(database.systemTable(Security.USERS), config.anonymousRole().isPresent());
             users.createAdminIfNone(Optional.ofNullable(environment.get("PIER_ADMIN_PASSWORD")))
                     .ifPresent(password -> announce(config.dataFolder(), password));
-            AccessControl access = AccessControl.open(store, codecs, users, config.anonymousRole());
+            AccessControl access = AccessControl.open(users, database.systemTable(Security.ROLES),
+                    config.anonymousRole());
             // every protocol checks passwords through the throttle of failed logins per client address
             LoginThrottle passwords = new LoginThrottle(users, config.maxFailedLogins(), config.failedLoginWindow());
             Observability.registerLoginMeters(passwords);
             UserQuota quota = new UserQuota(config.maxConnectionsPerUser(), config.maxSubscriptionsPerUser(),
                     access::isSuperUser);
             Observability.registerQuotaMeters(quota);
-            ResourceRegistry resources = new ResourceRegistry(access, quota);
+            ResourceRegistry resources = new ResourceRegistry(access);
             database.exportTo(resources);
             AccountResources.registerIn(resources, access);
             Plugins.load(config.plugins(), resources);
@@ -173,13 +175,14 @@ final class PierServer {
             DataFolder.protect(config.dataFolder());
             config.keystore().ifPresent(DataFolder::warnIfShared);
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
-                    : Optional.of(Mqtt.start(config, database, passwords, codecs, resources, tlsKeys));
+                    : Optional.of(Mqtt.start(config, database, passwords, new TableTopics(resources, codecs, access, quota),
+                    tlsKeys));
             // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"
             List<WebSocketSubProtocol> subProtocols = mqtt.map(m -> List.<WebSocketSubProtocol>of(
                     new MqttWebSocket(m.broker()))).orElse(List.of());
             Logins logins = Logins.create(passwords, config.sessionLifetime());
-            WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, resources, codecs, logins);
-            RestService rest = new RestService(resources, codecs, logins, CodecLimits.DEFAULT.maxBytes(),
+            WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, resources, codecs, logins, quota);
+            RestService rest = new RestService(resources, codecs, logins, quota, CodecLimits.DEFAULT.maxBytes(),
                     config.sseKeepAlive());
             LoginService login = new LoginService(logins);
             Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())

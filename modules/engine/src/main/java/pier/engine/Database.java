@@ -10,26 +10,26 @@ import java.util.function.LongSupplier;
 import pier.codec.Codec;
 import pier.codec.CodecRegistry;
 import pier.resource.ResourceRegistry;
+import pier.resource.Content;
+import pier.resource.Principal;
+import pier.resource.Request;
+import pier.resource.SystemTables;
+import pier.store.KeyRange;
 import pier.store.Store;
+import pier.store.StoreEntry;
+import pier.store.WriteBatch;
 
 /**
  * The database: the tables of a schema over a store, their change feed and the fan-out to
  * subscribers. Exported tables are registered as resources under their export names.
  */
-public final class Database implements AutoCloseable {
+public final class Database implements SystemTables, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
-    /** The name of the system table that keeps the retained messages of plain MQTT topics. */
-    public static final String MQTT_RETAINED = "$mqtt_retained";
-    /** The name of the system table that keeps durable MQTT sessions. */
-    public static final String MQTT_SESSIONS = "$mqtt_sessions";
-
-    // tables of the server's own, never exported: their names start with '$', which no schema type has
-    private static final Schema SYSTEM = Schema.parse("system tables", """
-            type MqttRetained @table(table: "$mqtt_retained") { topic: ID @primaryKey  message: Any }
-            type MqttSession @table(table: "$mqtt_sessions") { clientId: ID @primaryKey  session: Any }
-            """);
+    private static final Principal SERVER = new Principal("pier", true);
+    // before system tables were tables, a module kept its records in the store map "system/<name>"
+    private static final String LEGACY_MAP_PREFIX = "system/";
 
     private final Store store;
     private final Codec cbor;
@@ -41,15 +41,17 @@ public final class Database implements AutoCloseable {
     private final QueryStats.Counters queryCounters = new QueryStats.Counters();
     private final Readers readers = new Readers();
 
-    private Database(Store store, Schema schema, Codec cbor, ChangeFeed.FeedRetention retention, LongSupplier clock) {
+    private Database(Store store, Schema schema, List<Schema> system, Codec cbor, ChangeFeed.FeedRetention retention,
+                     LongSupplier clock) {
         this.store = store;
         this.cbor = cbor;
         this.fanout = new Fanout(cbor);
         this.sequencer = new Sequencer(store, cbor, fanout, clock);
         this.feed = new ChangeFeed(store, sequencer, retention, clock);
-        this.tables = java.util.stream.Stream.concat(schema.tables().stream(), SYSTEM.tables().stream())
-                .map(definition -> new Table(definition, this)).toList();
+        this.tables = java.util.stream.Stream.concat(schema.tables().stream(),
+                system.stream().flatMap(s -> s.tables().stream())).map(definition -> new Table(definition, this)).toList();
         Indexes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor, sequencer::count);
+        system.stream().flatMap(s -> s.tables().stream()).forEach(this::adoptLegacyMap);
         this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-feed-pruner")
                 .daemon().factory());
         long every = retention.pruneInterval().toMillis();
@@ -66,14 +68,38 @@ public final class Database implements AutoCloseable {
      * @return the database
      */
     public static Database open(Store store, Schema schema, CodecRegistry codecs, ChangeFeed.FeedRetention retention) {
-        return open(store, schema, codecs, retention, Clock.systemUTC()::millis);
+        return open(store, schema, List.of(), codecs, retention);
     }
 
-    static Database open(Store store, Schema schema, CodecRegistry codecs, ChangeFeed.FeedRetention retention,
-                         LongSupplier clock) {
+    /**
+     * Opens the database with the system tables that the server's modules declared.
+     *
+     * @param store        the open store
+     * @param schema       the tables
+     * @param systemTables schemas of system tables (each module's own, e.g. users and roles, MQTT's
+     *                     sessions): never exported, their names start with {@code $}; reach them with
+     *                     {@link #systemTable(String)}
+     * @param codecs       the codecs; CBOR must be among them (records are stored as CBOR)
+     * @param retention    how long the change feed is kept
+     * @return the database
+     * @throws SchemaException when a system table's name does not start with {@code $}
+     */
+    public static Database open(Store store, Schema schema, List<String> systemTables, CodecRegistry codecs,
+                                ChangeFeed.FeedRetention retention) {
+        return open(store, schema, systemTables, codecs, retention, Clock.systemUTC()::millis);
+    }
+
+    static Database open(Store store, Schema schema, List<String> systemTables, CodecRegistry codecs,
+                         ChangeFeed.FeedRetention retention, LongSupplier clock) {
         Codec cbor = codecs.forContentType("application/cbor")
                 .orElseThrow(() -> new IllegalStateException("records are stored as CBOR, but no CBOR codec is installed"));
-        return new Database(store, schema, cbor, retention, clock);
+        List<Schema> system = systemTables.stream().map(sdl -> Schema.parse("system tables", sdl)).toList();
+        system.stream().flatMap(s -> s.tables().stream()).filter(t -> !t.name().startsWith("$")).findFirst()
+                .ifPresent(t -> {
+                    throw new SchemaException("system tables", List.of("table " + t.name()
+                            + ": a system table's name starts with $"));
+                });
+        return new Database(store, schema, system, cbor, retention, clock);
     }
 
     /**
@@ -90,33 +116,31 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /**
-     * A system table, as a resource for the server's own protocols.
-     *
-     * @param name its name, e.g. {@link #MQTT_RETAINED}
-     * @return the table
-     */
+    @Override
     public pier.resource.Resource systemTable(String name) {
         return tables.stream().filter(t -> t.definition().name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no system table " + name));
     }
 
-    /**
-     * Appends a message that is no record's change to the feed, durably.
-     *
-     * @param stream the name its entries carry as their table (e.g. {@code $mqtt})
-     * @param id     what it is addressed to (e.g. a topic)
-     * @param body   the message
-     * @return its feed position
-     * @throws pier.resource.ResourceException of kind {@code UNAVAILABLE} when it cannot be made durable
-     */
-    public long appendMessage(String stream, String id, com.fasterxml.jackson.databind.JsonNode body) {
+    @Override
+    public long append(String stream, String id, com.fasterxml.jackson.databind.JsonNode body) {
         try {
             return sequencer.appendMessage(stream, id, body).join();
         } catch (java.util.concurrent.CompletionException e) {
             throw new pier.resource.ResourceException(pier.resource.ResourceException.Kind.UNAVAILABLE,
                     "the message could not be made durable: " + e.getCause().getMessage(), null, e.getCause());
         }
+    }
+
+    @Override
+    public long position() {
+        return feed.position();
+    }
+
+    @Override
+    public java.util.stream.Stream<LoggedMessage> messagesAfter(String stream, long position) {
+        return feed.after(position).filter(e -> e.type() == pier.resource.Event.Type.MESSAGE && e.table().equals(stream))
+                .map(e -> new LoggedMessage(e.sequence(), e.id(), e.toEvent(cbor).record().orElseThrow().value()));
     }
 
     /**
@@ -174,6 +198,26 @@ public final class Database implements AutoCloseable {
 
     static String tableMap(TableDefinition table) {
         return "table/" + table.name();
+    }
+
+    // records of a system table kept as a bare store map by an older release move into the table, through
+    // the write path (versioned, in the feed); a crash before the map entry is gone moves it again, unchanged
+    private void adoptLegacyMap(TableDefinition table) {
+        String legacy = LEGACY_MAP_PREFIX + table.name().substring(1);
+        List<StoreEntry> entries;
+        try (var stream = store.scan(legacy, KeyRange.all())) {
+            entries = stream.toList();
+        }
+        Table target = tables.stream().filter(t -> t.definition() == table).findFirst().orElseThrow();
+        for (StoreEntry entry : entries) {
+            String id = new String(entry.key(), java.nio.charset.StandardCharsets.UTF_8);
+            target.put(Request.of(SERVER, id).withContent(new Content.Structured(cbor.decode(entry.value()))));
+            store.commit(WriteBatch.builder().delete(legacy, entry.key()).build()).join();
+        }
+        if (!entries.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "moved {0} records of {1} into the system table {2}", entries.size(),
+                    legacy, table.name());
+        }
     }
 
     private void prune() {

@@ -50,7 +50,7 @@ final class TestDatabase implements AutoCloseable {
 
     private TestDatabase(Path folder, ChangeFeed.FeedRetention retention, String schema) {
         store = Stores.open("mapdb", folder);
-        database = Database.open(store, Schema.parse("test.graphql", schema), codecs, retention, clock::get);
+        database = Database.open(store, Schema.parse("test.graphql", schema), java.util.List.of(), codecs, retention, clock::get);
         database.exportTo(resources);
     }
 

@@ -1,8 +1,8 @@
 package pier.resource;
 
 /**
- * Who may do what: per resource (tables and custom resources) {@link Permission}s, and per plain MQTT
- * topic the right to publish and subscribe. Answers reflect the current roles at every call, so a
+ * The guard hook of every resource: who may do what with it ({@link Permission}s per resource name).
+ * The server's policy (users, roles, topics) implements it in {@code pier.security}. Answers reflect the current roles at every call, so a
  * change takes effect at once; {@link #onChange(Runnable)} tells those who hold long-lived rights
  * (subscriptions, connections) to check them again.
  */
@@ -12,16 +12,6 @@ public interface Access {
     Access ALL = new Access() {
         @Override
         public boolean allows(Principal principal, String resource, Permission permission) {
-            return true;
-        }
-
-        @Override
-        public boolean mayPublish(Principal principal, String clientId, String topic) {
-            return true;
-        }
-
-        @Override
-        public boolean maySubscribe(Principal principal, String clientId, String filter) {
             return true;
         }
 
@@ -39,21 +29,6 @@ public interface Access {
      * @return true when one of the caller's roles grants it
      */
     boolean allows(Principal principal, String resource, Permission permission);
-
-    /**
-     * Whether a caller may publish to a plain topic (one that is no resource's).
-     *
-     * @param clientId the MQTT client id, for {@code %c} in a role's topic filters
-     */
-    boolean mayPublish(Principal principal, String clientId, String topic);
-
-    /**
-     * Whether a caller may receive what a plain topic filter matches: a role's filter must cover it
-     * ({@code sensors/#} covers {@code sensors/+/temp}), and a topic is a filter without wildcards.
-     *
-     * @param clientId the MQTT client id, for {@code %c} in a role's topic filters
-     */
-    boolean maySubscribe(Principal principal, String clientId, String filter);
 
     /**
      * Registers a listener run after any change of users or roles.

@@ -15,30 +15,22 @@ public final class ResourceRegistry {
 
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     private final Access access;
-    private final UserQuota quota;
 
-    /** A registry where everything is allowed to everyone, without limits (tests, embedded use). */
+    /** A registry where everything is allowed to everyone (tests, embedded use). */
     public ResourceRegistry() {
-        this(Access.ALL, UserQuota.NONE);
+        this(Access.ALL);
     }
 
     /**
      * A registry whose resources check {@code access}.
      *
      * @param access who may do what
-     * @param quota  how many connections and subscriptions each user may hold
      */
-    public ResourceRegistry(Access access, UserQuota quota) {
+    public ResourceRegistry(Access access) {
         this.access = access;
-        this.quota = quota;
     }
 
-    /** How many connections and subscriptions each user may hold, for the protocols that open them. */
-    public UserQuota quota() {
-        return quota;
-    }
-
-    /** Who may do what, for protocols that check plain topics themselves. */
+    /** Who may do what, for the database, which closes subscriptions whose reader lost the right. */
     public Access access() {
         return access;
     }

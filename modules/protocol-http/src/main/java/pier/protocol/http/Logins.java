@@ -25,7 +25,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 
-import pier.resource.Authenticator;
+import pier.security.Authenticator;
 import pier.resource.Principal;
 import pier.resource.ResourceException;
 

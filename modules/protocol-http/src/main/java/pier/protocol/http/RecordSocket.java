@@ -16,7 +16,7 @@ import pier.resource.Request;
 import pier.resource.Resource;
 import pier.resource.ResourceException;
 import pier.resource.Subscription;
-import pier.resource.UserQuota;
+import pier.security.UserQuota;
 
 /**
  * A plain WebSocket on a record, a collection or a live query: the resource's {@code connect} stream

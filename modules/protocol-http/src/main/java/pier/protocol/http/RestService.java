@@ -25,6 +25,7 @@ import pier.resource.Request;
 import pier.resource.Resource;
 import pier.resource.ResourceException;
 import pier.resource.ResourceRegistry;
+import pier.security.UserQuota;
 
 /**
  * The REST interface: {@code /} lists the resources, {@code /T} describes one, {@code /T/} is its
@@ -41,6 +42,7 @@ public final class RestService implements HttpService {
     private final ResourceRegistry resources;
     private final CodecRegistry codecs;
     private final Logins logins;
+    private final UserQuota quota;
     private final int maxBodyBytes;
     private final java.time.Duration keepAlive;
     private final BodyBudget bodies = BodyBudget.ofHeap();
@@ -51,14 +53,16 @@ public final class RestService implements HttpService {
      * @param resources     what is served
      * @param codecs        the formats
      * @param logins        who a request comes from (Basic, bearer token, session cookie)
+     * @param quota         how many event streams one user may hold open
      * @param maxBodyBytes  the largest request body accepted
      * @param keepAlive     how long an event stream may stay silent before a keep-alive comment
      */
-    public RestService(ResourceRegistry resources, CodecRegistry codecs, Logins logins, int maxBodyBytes,
-                       java.time.Duration keepAlive) {
+    public RestService(ResourceRegistry resources, CodecRegistry codecs, Logins logins, UserQuota quota,
+                       int maxBodyBytes, java.time.Duration keepAlive) {
         this.resources = resources;
         this.codecs = codecs;
         this.logins = logins;
+        this.quota = quota;
         this.maxBodyBytes = maxBodyBytes;
         this.keepAlive = keepAlive;
     }
@@ -216,7 +220,7 @@ public final class RestService implements HttpService {
 
     /** An event stream, counted against the user's connections while it lasts. */
     private void stream(Resource resource, Exchange exchange, Request request) {
-        Runnable release = resources.quota().openConnection(request.principal());
+        Runnable release = quota.openConnection(request.principal());
         try {
             EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
         } finally {

@@ -32,6 +32,7 @@ import pier.resource.Request;
 import pier.resource.Resource;
 import pier.resource.ResourceException;
 import pier.resource.ResourceRegistry;
+import pier.security.UserQuota;
 
 /**
  * WebSocket upgrades on every path of the HTTP port: the first sub-protocol the client offers that a
@@ -49,6 +50,7 @@ public final class WebSocketEndpoint {
     private final ResourceRegistry resources;
     private final CodecRegistry codecs;
     private final Logins logins;
+    private final UserQuota quota;
 
     /**
      * Creates the endpoint.
@@ -57,14 +59,16 @@ public final class WebSocketEndpoint {
      * @param resources     what plain WebSockets subscribe to
      * @param codecs        the formats of plain WebSockets
      * @param logins        who an upgrade comes from (Basic, bearer token, session cookie)
+     * @param quota         how many WebSockets one user may hold open
      */
     public WebSocketEndpoint(List<WebSocketSubProtocol> subProtocols, ResourceRegistry resources, CodecRegistry codecs,
-                             Logins logins) {
+                             Logins logins, UserQuota quota) {
         this.subProtocols = subProtocols.stream()
                 .collect(Collectors.toMap(WebSocketSubProtocol::name, Function.identity()));
         this.resources = resources;
         this.codecs = codecs;
         this.logins = logins;
+        this.quota = quota;
     }
 
     /**
@@ -149,7 +153,7 @@ public final class WebSocketEndpoint {
         // connecting reads: a caller who may not read is refused before the upgrade (401 or 403)
         resources.access().require(principal, target.resource(), Permission.READ);
         // and one holding the most connections allowed is refused before it too (429)
-        resources.quota().checkConnection(principal);
+        quota.checkConnection(principal);
         Request request = new Request(principal, target.id(), Query.parse(prologue.query().rawValue()),
                 Optional.empty(), Optional.empty());
         // what connect would refuse (a query on a record, a live query with sort()) is refused before the upgrade
@@ -157,7 +161,7 @@ public final class WebSocketEndpoint {
         Codec out = codecs.negotiate(headers.first(HeaderNames.ACCEPT).orElse(""));
         Codec in = headers.first(HeaderNames.CONTENT_TYPE).flatMap(codecs::forContentType)
                 .filter(Codec::decodes).orElse(codecs.json());
-        return new RecordSocket(resource, request, out, in, resources.quota());
+        return new RecordSocket(resource, request, out, in, quota);
     }
 
     /**

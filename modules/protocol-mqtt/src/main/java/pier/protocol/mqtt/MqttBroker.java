@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import java.util.Optional;
 
-import pier.resource.Authenticator;
+import pier.security.Authenticator;
 import pier.resource.Principal;
 
 /**
@@ -310,7 +310,7 @@ public final class MqttBroker implements AutoCloseable {
         Optional<TableTopics.Target> record = tables.target(topic);
         if (record.isPresent()) {
             String name = record.get().name();
-            pier.resource.Access access = tables.access();
+            pier.security.Policy access = tables.access();
             if (!message.retain()) {
                 return access.allows(principal, name, pier.resource.Permission.UPDATE);
             }

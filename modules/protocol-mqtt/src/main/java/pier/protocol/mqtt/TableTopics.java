@@ -13,6 +13,8 @@ import pier.resource.Request;
 import pier.resource.Resource;
 import pier.resource.ResourceException;
 import pier.resource.ResourceRegistry;
+import pier.security.Policy;
+import pier.security.UserQuota;
 import pier.resource.SubscribeOptions;
 
 /**
@@ -24,33 +26,37 @@ public final class TableTopics {
 
     /** No tables: every topic is a plain topic. */
     public static final TableTopics NONE = new TableTopics(new ResourceRegistry(),
-            CodecRegistry.of(pier.codec.CodecLimits.DEFAULT, List.of()));
+            CodecRegistry.of(pier.codec.CodecLimits.DEFAULT, List.of()), Policy.ALL, UserQuota.NONE);
 
     private static final System.Logger LOG = System.getLogger(TableTopics.class.getName());
     private static final String OPAQUE = "application/octet-stream";
 
     private final ResourceRegistry resources;
     private final CodecRegistry codecs;
+    private final Policy policy;
+    private final UserQuota quota;
 
     /**
      * Joins the broker to resources.
      *
      * @param resources the served resources (exported tables and custom resources)
      * @param codecs    the formats payloads may come and go in
+     * @param policy    who may do what: the policy the resources check, which also governs plain topics
+     * @param quota     how many connections and subscriptions each user may hold
      */
-    public TableTopics(ResourceRegistry resources, CodecRegistry codecs) {
+    public TableTopics(ResourceRegistry resources, CodecRegistry codecs, Policy policy, UserQuota quota) {
         this.resources = resources;
         this.codecs = codecs;
+        this.policy = policy;
+        this.quota = quota;
     }
 
-    /** How many connections and subscriptions each user may hold. */
-    pier.resource.UserQuota quota() {
-        return resources.quota();
+    UserQuota quota() {
+        return quota;
     }
 
-    /** Who may do what: the resources' access control, which also governs plain topics. */
-    pier.resource.Access access() {
-        return resources.access();
+    Policy access() {
+        return policy;
     }
 
     /** A record a topic names, or the resource itself ({@code id} null) when the topic is its bare name. */

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import pier.resource.Authenticator;
+import pier.security.Authenticator;
 import pier.resource.Principal;
 
 /** A broker with its TCP listener on a free port; user {@code u}, password {@code p}. */

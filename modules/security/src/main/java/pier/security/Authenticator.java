@@ -1,5 +1,6 @@
-package pier.resource;
+package pier.security;
 
+import pier.resource.Principal;
 import java.util.Optional;
 
 /** Checks credentials; every protocol asks it, so users are the same everywhere. */

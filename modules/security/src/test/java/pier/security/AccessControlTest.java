@@ -1,4 +1,4 @@
-package pier.engine;
+package pier.security;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,9 +149,9 @@ class AccessControlTest {
     @Test
     void theFirstUserIsAnAdminAndRolesRefuseUnknownPermissions() {
         try (TestDatabase db = new TestDatabase(folder)) {
-            Users users = Users.open(db.store, db.codecs, false);
+            Users users = db.users(false);
             users.createAdminIfNone(Optional.of("pw"));
-            AccessControl access = AccessControl.open(db.store, db.codecs, users, Optional.empty());
+            AccessControl access = db.access(users, Optional.empty());
             Principal admin = users.authenticate("admin", "pw").orElseThrow();
             assertThat(access.isSuperUser(admin), is(true));
             assertThat(access.allows(admin, "Anything", Permission.DELETE), is(true));
@@ -168,12 +168,12 @@ class AccessControlTest {
     }
 
     private static AccessControl access(TestDatabase db, Optional<String> anonymousRole) {
-        Users users = Users.open(db.store, db.codecs, anonymousRole.isPresent());
-        return AccessControl.open(db.store, db.codecs, users, anonymousRole);
+        Users users = db.users(anonymousRole.isPresent());
+        return db.access(users, anonymousRole);
     }
 
     private static Resource guarded(TestDatabase db, AccessControl access) {
-        ResourceRegistry registry = new ResourceRegistry(access, pier.resource.UserQuota.NONE);
+        ResourceRegistry registry = new ResourceRegistry(access);
         db.database.exportTo(registry);
         return registry.find("Dog").orElseThrow();
     }

@@ -1,4 +1,4 @@
-package pier.engine;
+package pier.security;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +18,12 @@ import pier.resource.Request;
 import pier.resource.Resource;
 import pier.resource.ResourceException;
 import pier.resource.ResourceRegistry;
+import pier.resource.SubscribeOptions;
+import pier.resource.Subscription;
 
 /**
- * The admin surface: users at {@code /$users/<name>} and roles at {@code /$roles/<name>}, read, replaced
- * and deleted like records. Like every resource they sit behind the access check, so only super users
+ * The admin surface: users at {@code /$users/<name>} and roles at {@code /$roles/<name>}, read, replaced,
+ * deleted and subscribed to like records (they are records of system tables, in the change feed). Like every resource they sit behind the access check, so only super users
  * (or a role granted {@code $users}/{@code $roles}) reach them. Password hashes never leave the server.
  */
 public final class AccountResources {
@@ -94,10 +96,13 @@ public final class AccountResources {
             return access.removeUser(request.requiredId());
         }
 
+        @Override
+        public Subscription subscribe(Request request, SubscribeOptions options) {
+            return access.watchUsers(request.id(), options);
+        }
+
         private static ObjectNode user(String name, List<String> roles) {
-            ObjectNode user = JsonNodeFactory.instance.objectNode().put("name", name);
-            roles.forEach(user.putArray("roles")::add);
-            return user;
+            return Users.shown(name, roles);
         }
     }
 
@@ -131,6 +136,11 @@ public final class AccountResources {
         @Override
         public boolean delete(Request request) {
             return access.removeRole(request.requiredId());
+        }
+
+        @Override
+        public Subscription subscribe(Request request, SubscribeOptions options) {
+            return access.watchRoles(request.id(), options);
         }
     }
 }

@@ -1,5 +1,7 @@
-package pier.resource;
+package pier.security;
 
+import pier.resource.Principal;
+import pier.resource.ResourceException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,4 +1,4 @@
-package pier.server;
+package pier.protocol.mqtt;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,15 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import pier.codec.Codec;
-import pier.engine.Database;
-import pier.protocol.mqtt.Message;
-import pier.protocol.mqtt.SessionStore;
-import pier.protocol.mqtt.Subscription;
 import pier.resource.Content;
-import pier.resource.Event;
 import pier.resource.Request;
 import pier.resource.Resource;
+import pier.resource.SystemTables;
 
 /**
  * Durable MQTT sessions in a system table, and the messages they need in the change feed (as entries of
@@ -27,19 +22,17 @@ final class TableSessionStore implements SessionStore {
 
     private static final String STREAM = "$mqtt";
 
-    private final Database database;
+    private final SystemTables system;
     private final Resource table;
-    private final Codec cbor;
 
-    TableSessionStore(Database database, Codec cbor) {
-        this.database = database;
-        this.table = database.systemTable(Database.MQTT_SESSIONS);
-        this.cbor = cbor;
+    TableSessionStore(SystemTables system) {
+        this.system = system;
+        this.table = system.systemTable(MqttTables.SESSIONS);
     }
 
     @Override
     public List<Stored> loadAll() {
-        try (var records = table.list(Request.of(TableRetainedStore.SERVER, null)).records()) {
+        try (var records = table.list(Request.of(MqttTables.SERVER, null)).records()) {
             return records.map(r -> stored(r.id(), r.value().path("session"))).toList();
         }
     }
@@ -54,29 +47,28 @@ final class TableSessionStore implements SessionStore {
         session.subscriptions().forEach(s -> subscriptions.addObject().put("filter", s.filter()).put("qos", s.qos())
                 .put("noLocal", s.noLocal()).put("retainAsPublished", s.retainAsPublished())
                 .put("retainHandling", s.retainHandling()).put("identifier", s.identifier()));
-        table.put(Request.of(TableRetainedStore.SERVER, session.clientId()).withContent(new Content.Structured(body)));
+        table.put(Request.of(MqttTables.SERVER, session.clientId()).withContent(new Content.Structured(body)));
     }
 
     @Override
     public void remove(String clientId) {
-        table.delete(Request.of(TableRetainedStore.SERVER, clientId));
+        table.delete(Request.of(MqttTables.SERVER, clientId));
     }
 
     @Override
     public long append(Message message) {
-        return database.appendMessage(STREAM, message.topic(), MessageBodies.toJson(message));
+        return system.append(STREAM, message.topic(), MessageBodies.toJson(message));
     }
 
     @Override
     public long position() {
-        return database.feed().position();
+        return system.position();
     }
 
     @Override
     public Stream<Map.Entry<Long, Message>> after(long position) {
-        return database.feed().after(position).filter(e -> e.type() == Event.Type.MESSAGE && e.table().equals(STREAM))
-                .map(e -> Map.entry(e.sequence(), MessageBodies.fromJson(e.id(),
-                        e.toEvent(cbor).record().orElseThrow().value())));
+        return system.messagesAfter(STREAM, position)
+                .map(m -> Map.entry(m.position(), MessageBodies.fromJson(m.id(), m.body())));
     }
 
     private static Stored stored(String clientId, JsonNode state) {

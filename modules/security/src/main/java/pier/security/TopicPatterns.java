@@ -1,4 +1,4 @@
-package pier.engine;
+package pier.security;
 
 /**
  * Whether a role's MQTT topic filter covers what a client asks for: a topic to publish to, or a filter

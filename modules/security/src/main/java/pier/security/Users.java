@@ -1,4 +1,4 @@
-package pier.engine;
+package pier.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,23 +26,23 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import pier.codec.Codec;
-import pier.codec.CodecRegistry;
-import pier.resource.Authenticator;
+import pier.resource.Content;
 import pier.resource.Principal;
-import pier.store.Store;
-import pier.store.WriteBatch;
+import pier.resource.Request;
+import pier.resource.Resource;
+import pier.resource.ResourceException;
+import pier.resource.SubscribeOptions;
+import pier.resource.Subscription;
 
 /**
- * The users table (a system table, never exported): each user's password and roles, and password
- * checks. A {@link Principal} names the user only; what it may do is looked up in its current roles
+ * The users (records of the system table {@code $users}, never exported, written through the database's
+ * write path): each user's password and roles, and password checks. A {@link Principal} names the user only; what it may do is looked up in its current roles
  * ({@link AccessControl}) at each check. Passwords are stored as
  * salted PBKDF2 hashes; a checked credential is remembered for a few minutes under a keyed hash of it,
  * so the slow hash runs once per credential, not once per request.
  */
 public final class Users implements Authenticator {
 
-    static final String MAP = "system/users";
     private static final int ITERATIONS = 210_000;
     // the salt of the check an unknown user's password gets, so that it takes as long as a known one's
     private static final byte[] UNKNOWN_SALT = new byte[16];
@@ -52,8 +52,7 @@ public final class Users implements Authenticator {
     private record Remembered(Principal principal, long until) {
     }
 
-    private final Store store;
-    private final Codec cbor;
+    private final Resource table;
     private final boolean allowAnonymous;
     private final LongSupplier clock;
     private final SecretKeySpec cacheKey;
@@ -62,9 +61,8 @@ public final class Users implements Authenticator {
     private final AtomicLong slowChecks = new AtomicLong();
     private final AtomicLong slowHashes = new AtomicLong();
 
-    private Users(Store store, Codec cbor, boolean allowAnonymous, LongSupplier clock) {
-        this.store = store;
-        this.cbor = cbor;
+    private Users(Resource table, boolean allowAnonymous, LongSupplier clock) {
+        this.table = table;
         this.allowAnonymous = allowAnonymous;
         this.clock = clock;
         byte[] key = new byte[32];
@@ -73,16 +71,14 @@ public final class Users implements Authenticator {
     }
 
     /**
-     * Opens the users table.
+     * Opens the users.
      *
-     * @param store          the store
-     * @param codecs         the codecs (users are stored as CBOR)
+     * @param table          the system table {@value Security#USERS}
      * @param allowAnonymous whether callers without credentials may act
      * @return the users
      */
-    public static Users open(Store store, CodecRegistry codecs, boolean allowAnonymous) {
-        return new Users(store, codecs.forContentType("application/cbor").orElseThrow(), allowAnonymous,
-                System::currentTimeMillis);
+    public static Users open(Resource table, boolean allowAnonymous) {
+        return new Users(table, allowAnonymous, System::currentTimeMillis);
     }
 
     /**
@@ -92,8 +88,8 @@ public final class Users implements Authenticator {
      * @return the generated password, when one was generated (to show once)
      */
     public Optional<String> createAdminIfNone(Optional<String> password) {
-        try (var any = store.scan(MAP, pier.store.KeyRange.all()).limit(1)) {
-            if (any.findFirst().isPresent()) {
+        try (var any = table.list(Request.of(Security.SERVER, null)).records()) {
+            if (any.findAny().isPresent()) {
                 return Optional.empty();
             }
         }
@@ -111,8 +107,7 @@ public final class Users implements Authenticator {
      * @throws pier.resource.ResourceException {@code BAD_REQUEST} for a new user without a password
      */
     public void putUser(String user, Optional<String> password, List<String> roles) {
-        byte[] key = user.getBytes(StandardCharsets.UTF_8);
-        Optional<JsonNode> current = store.get(MAP, key).map(cbor::decode);
+        Optional<JsonNode> current = stored(user);
         ObjectNode stored = JsonNodeFactory.instance.objectNode();
         if (password.isPresent()) {
             byte[] salt = new byte[16];
@@ -130,7 +125,7 @@ public final class Users implements Authenticator {
         }
         ArrayNode roleNames = stored.putArray("roles");
         roles.forEach(roleNames::add);
-        store.commit(WriteBatch.builder().put(MAP, key, cbor.encode(stored)).build()).join();
+        table.put(Request.of(Security.SERVER, user).withContent(new Content.Structured(stored)));
         forget(user);
     }
 
@@ -140,9 +135,8 @@ public final class Users implements Authenticator {
      * @return whether it existed
      */
     public boolean removeUser(String user) {
-        byte[] key = user.getBytes(StandardCharsets.UTF_8);
-        boolean existed = store.get(MAP, key).isPresent();
-        store.commit(WriteBatch.builder().delete(MAP, key).build()).join();
+        boolean existed = stored(user).isPresent();
+        table.delete(Request.of(Security.SERVER, user));
         forget(user);
         return existed;
     }
@@ -150,11 +144,31 @@ public final class Users implements Authenticator {
     /** Every user with its roles, in name order. */
     public Map<String, List<String>> roles() {
         Map<String, List<String>> roles = new java.util.TreeMap<>();
-        try (var users = store.scan(MAP, pier.store.KeyRange.all())) {
-            users.forEach(entry -> roles.put(new String(entry.key(), StandardCharsets.UTF_8),
-                    rolesOf(cbor.decode(entry.value()))));
+        try (var users = table.list(Request.of(Security.SERVER, null)).records()) {
+            users.forEach(user -> roles.put(user.id(), rolesOf(user.value())));
         }
         return roles;
+    }
+
+    /**
+     * Follows the users: every change, as the admin surface shows a user (name and roles, never a
+     * credential).
+     *
+     * @param user    one user, or empty for all
+     * @param options how the subscription queues
+     * @return the subscription
+     */
+    Subscription watch(Optional<String> user, SubscribeOptions options) {
+        Request request = Request.of(Security.SERVER, user.orElse(null));
+        return new RedactedSubscription(table.subscribe(request, options),
+                stored -> shown(stored.path("name").asText(), rolesOf(stored)));
+    }
+
+    /** A user as the admin surface shows it: name and roles. */
+    static ObjectNode shown(String name, List<String> roles) {
+        ObjectNode user = JsonNodeFactory.instance.objectNode().put("name", name);
+        roles.forEach(user.putArray("roles")::add);
+        return user;
     }
 
     /** A user's stored roles; users from before roles existed were marked super users instead. */
@@ -227,8 +241,18 @@ public final class Users implements Authenticator {
     @Override
     public Optional<String> loginGeneration(String user) {
         // users stored before generations existed have the empty one until their password changes
-        return store.get(MAP, user.getBytes(StandardCharsets.UTF_8)).map(cbor::decode)
-                .map(stored -> stored.path("generation").asText(""));
+        return stored(user).map(stored -> stored.path("generation").asText(""));
+    }
+
+    private Optional<JsonNode> stored(String user) {
+        try {
+            return Optional.of(table.get(Request.of(Security.SERVER, user)).value());
+        } catch (ResourceException e) {
+            if (e.kind() == ResourceException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private static String newGeneration() {
@@ -239,7 +263,7 @@ public final class Users implements Authenticator {
 
     private Optional<Principal> check(String user, String password) {
         slowChecks.incrementAndGet();
-        Optional<JsonNode> stored = store.get(MAP, user.getBytes(StandardCharsets.UTF_8)).map(cbor::decode);
+        Optional<JsonNode> stored = stored(user);
         if (stored.isEmpty()) {
             // an unknown user costs what a known one does: the time of an answer names no users
             hash(password, UNKNOWN_SALT, ITERATIONS);

@@ -1,4 +1,4 @@
-package pier.server;
+package pier.protocol.mqtt;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import pier.protocol.mqtt.Message;
 
 /** MQTT messages as structured values, for the system tables and the feed. */
 final class MessageBodies {

@@ -1,4 +1,4 @@
-package pier.engine;
+package pier.security;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +20,7 @@ class UsersTest {
     @Test
     void theFirstStartCreatesAnAdminWithTheGivenPasswordOnlyOnce() {
         try (TestDatabase db = new TestDatabase(folder)) {
-            Users users = Users.open(db.store, db.codecs, false);
+            Users users = db.users(false);
             assertThat(users.createAdminIfNone(Optional.of("pw")), is(Optional.empty()));
             assertThat(users.authenticate("admin", "pw"), is(Optional.of(new Principal("admin", false))));
             assertThat(users.authenticate("admin", "wrong"), is(Optional.empty()));
@@ -34,17 +34,17 @@ class UsersTest {
     void aGeneratedPasswordIsReturnedOnceAndSurvivesARestart() {
         String generated;
         try (TestDatabase db = new TestDatabase(folder)) {
-            generated = Users.open(db.store, db.codecs, false).createAdminIfNone(Optional.empty()).orElseThrow();
+            generated = db.users(false).createAdminIfNone(Optional.empty()).orElseThrow();
         }
         try (TestDatabase db = new TestDatabase(folder)) {
-            assertThat(Users.open(db.store, db.codecs, false).authenticate("admin", generated).isPresent(), is(true));
+            assertThat(db.users(false).authenticate("admin", generated).isPresent(), is(true));
         }
     }
 
     @Test
     void changingAPasswordForgetsTheRememberedCredential() {
         try (TestDatabase db = new TestDatabase(folder)) {
-            Users users = Users.open(db.store, db.codecs, false);
+            Users users = db.users(false);
             users.putUser("ann", Optional.of("one"), List.of());
             assertThat(users.authenticate("ann", "one").isPresent(), is(true));
             users.putUser("ann", Optional.of("two"), List.of());
@@ -56,7 +56,7 @@ class UsersTest {
     @Test
     void aCredentialCostsOneSlowHashHoweverManyCallersPresentIt() throws Exception {
         try (TestDatabase db = new TestDatabase(folder)) {
-            Users users = Users.open(db.store, db.codecs, false);
+            Users users = db.users(false);
             users.putUser("ann", Optional.of("pw"), List.of());
             try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
                 var results = java.util.stream.IntStream.range(0, 50)
@@ -77,8 +77,8 @@ class UsersTest {
     @Test
     void passwordsAreStoredOnlyAsSaltedHashes() {
         try (TestDatabase db = new TestDatabase(folder)) {
-            Users.open(db.store, db.codecs, false).putUser("ann", Optional.of("visible-secret"), List.of());
-            byte[] stored = db.store.get(Users.MAP, "ann".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            db.users(false).putUser("ann", Optional.of("visible-secret"), List.of());
+            byte[] stored = db.store.get("table/" + Security.USERS, "ann".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .orElseThrow();
             assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1).contains("visible-secret"),
                     is(false));
@@ -88,7 +88,7 @@ class UsersTest {
     @Test
     void anUnknownUserCostsOneSlowHashAsAKnownOneDoes() {
         try (TestDatabase db = new TestDatabase(folder)) {
-            Users users = Users.open(db.store, db.codecs, false);
+            Users users = db.users(false);
             users.putUser("ann", Optional.of("pw"), List.of());
             long before = users.slowHashes();
             assertThat(users.authenticate("ann", "wrong").isPresent(), is(false));
@@ -101,7 +101,7 @@ class UsersTest {
     @Test
     void aNewPasswordOrANewUserOfTheNameHasANewLoginGeneration() {
         try (TestDatabase db = new TestDatabase(folder)) {
-            Users users = Users.open(db.store, db.codecs, false);
+            Users users = db.users(false);
             users.putUser("ann", Optional.of("pw"), List.of());
             String first = users.loginGeneration("ann").orElseThrow();
             users.putUser("ann", Optional.empty(), List.of("reader"));

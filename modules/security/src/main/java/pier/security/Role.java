@@ -1,4 +1,4 @@
-package pier.engine;
+package pier.security;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
-package pier.resource;
+package pier.security;
 
+import pier.resource.Principal;
+import pier.resource.ResourceException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -1,15 +1,15 @@
-package pier.engine;
+package pier.security;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import pier.codec.CodecRegistry;
-import pier.resource.Access;
 import pier.resource.Permission;
 import pier.resource.Principal;
-import pier.store.Store;
+import pier.resource.Resource;
+import pier.resource.SubscribeOptions;
+import pier.resource.Subscription;
 
 /**
  * Who may do what, from the users and roles tables. Every check reads an in-memory picture of both
@@ -17,7 +17,7 @@ import pier.store.Store;
  * a change takes effect at once, without a restart. The anonymous caller holds the configured
  * anonymous role, if any.
  */
-public final class AccessControl implements Access {
+public final class AccessControl implements Policy {
 
     /** Users and roles as read, and each user's roles resolved once, so a check allocates nothing. */
     private record Picture(Map<String, List<String>> userRoles, Map<String, Role> roles,
@@ -48,12 +48,14 @@ public final class AccessControl implements Access {
     }
 
     /**
-     * Opens the users' and roles' tables; creates the {@code admin} role when missing.
+     * Opens the roles; creates the {@code admin} role when missing.
      *
+     * @param users         the users
+     * @param rolesTable    the system table {@value Security#ROLES}
      * @param anonymousRole the role of callers without credentials; empty: they must log in
      */
-    public static AccessControl open(Store store, CodecRegistry codecs, Users users, Optional<String> anonymousRole) {
-        Roles roles = new Roles(store, codecs.forContentType("application/cbor").orElseThrow());
+    public static AccessControl open(Users users, Resource rolesTable, Optional<String> anonymousRole) {
+        Roles roles = new Roles(rolesTable);
         roles.createAdminIfNone();
         return new AccessControl(users, roles, anonymousRole);
     }
@@ -127,6 +129,28 @@ public final class AccessControl implements Access {
         boolean existed = roles.remove(name);
         changed();
         return existed;
+    }
+
+    /**
+     * Follows the users, as {@code /$users} shows them (never a credential).
+     *
+     * @param user    one user, or empty for all
+     * @param options how the subscription queues
+     * @return the subscription: the current users, then every change
+     */
+    public Subscription watchUsers(Optional<String> user, SubscribeOptions options) {
+        return users.watch(user, options);
+    }
+
+    /**
+     * Follows the roles.
+     *
+     * @param role    one role, or empty for all
+     * @param options how the subscription queues
+     * @return the subscription: the current roles, then every change
+     */
+    public Subscription watchRoles(Optional<String> role, SubscribeOptions options) {
+        return roles.watch(role, options);
     }
 
     private List<Role> rolesOf(Principal principal) {

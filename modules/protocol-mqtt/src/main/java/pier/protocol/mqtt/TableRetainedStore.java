@@ -1,20 +1,15 @@
-package pier.server;
+package pier.protocol.mqtt;
 
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import pier.protocol.mqtt.Message;
-import pier.protocol.mqtt.RetainedStore;
 import pier.resource.Content;
-import pier.resource.Principal;
 import pier.resource.Request;
 import pier.resource.Resource;
 
 /** Retained messages of plain MQTT topics, one record each in a system table, keyed by topic. */
 final class TableRetainedStore implements RetainedStore {
-
-    static final Principal SERVER = new Principal("pier", true);
 
     private final Resource table;
 
@@ -24,7 +19,7 @@ final class TableRetainedStore implements RetainedStore {
 
     @Override
     public List<Message> loadAll() {
-        try (var records = table.list(Request.of(SERVER, null)).records()) {
+        try (var records = table.list(Request.of(MqttTables.SERVER, null)).records()) {
             return records.map(r -> MessageBodies.fromJson(r.id(), r.value().path("message"))).toList();
         }
     }
@@ -32,11 +27,11 @@ final class TableRetainedStore implements RetainedStore {
     @Override
     public void put(Message message) {
         var body = JsonNodeFactory.instance.objectNode().set("message", MessageBodies.toJson(message));
-        table.put(Request.of(SERVER, message.topic()).withContent(new Content.Structured(body)));
+        table.put(Request.of(MqttTables.SERVER, message.topic()).withContent(new Content.Structured(body)));
     }
 
     @Override
     public void remove(String topic) {
-        table.delete(Request.of(SERVER, topic));
+        table.delete(Request.of(MqttTables.SERVER, topic));
     }
 }
