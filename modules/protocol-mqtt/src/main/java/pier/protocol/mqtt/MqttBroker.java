@@ -31,16 +31,14 @@ public final class MqttBroker implements AutoCloseable {
     final Authenticator authenticator;
     final SubscriptionTree tree = new SubscriptionTree();
     final SharedSubscriptions shared = new SharedSubscriptions();
-    final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    final Set<MqttConnection> connections = ConcurrentHashMap.newKeySet();
-    final ReentrantLock sessionLock = new ReentrantLock();
-    final ScheduledExecutorService timers;
+    final SessionRegistry sessions;
     final LongAdder received = new LongAdder();
     final LongAdder sent = new LongAdder();
     final LongAdder denied = new LongAdder();
     final TableTopics tables;
+    private final Set<MqttConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timers;
     private final RetainedStore store;
-    private final SessionStore sessionStore;
     private final Map<String, Message> retained = new ConcurrentHashMap<>();
     private final long started = System.currentTimeMillis();
 
@@ -50,16 +48,16 @@ public final class MqttBroker implements AutoCloseable {
         this.tables = tables;
         this.authenticator = authenticator;
         this.store = store;
-        this.sessionStore = sessionStore;
         store.loadAll().forEach(m -> retained.put(m.topic(), m));
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-mqtt-timers")
                 .daemon().factory());
-        restoreSessions();
+        this.sessions = new SessionRegistry(sessionStore, settings, timers, new Routing());
+        sessions.restore();
         // a change of users or roles is checked against every connection's subscriptions at once
         tables.access().onChange(() -> forEachConnection(MqttConnection::recheckAccess, "access check"));
         timers.scheduleWithFixedDelay(this::checkKeepAlives, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::publishStatistics, 0, 10, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(this::saveChangedSessions), 2, 2,
+        timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(sessions::saveChanged), 2, 2,
                 TimeUnit.SECONDS);
     }
 
@@ -122,8 +120,8 @@ public final class MqttBroker implements AutoCloseable {
      * @return a snapshot
      */
     public MqttStats stats() {
-        long dropped = sessions.values().stream().mapToLong(Session::dropped).sum();
-        return new MqttStats(connections.stream().filter(MqttConnection::established).count(), sessions.size(),
+        long dropped = sessions.all().stream().mapToLong(Session::dropped).sum();
+        return new MqttStats(connections.stream().filter(MqttConnection::established).count(), sessions.all().size(),
                 received.sum(), sent.sum(), dropped, retained.size(), denied.sum());
     }
 
@@ -132,7 +130,7 @@ public final class MqttBroker implements AutoCloseable {
     public void close() {
         forEachConnection(MqttConnection::serverShutdown, "shutdown");
         timers.shutdownNow();
-        sessions.values().forEach(this::save);
+        sessions.saveAll();
     }
 
     // one connection's failure never keeps the others from their turn (a stop, an access change)
@@ -155,29 +153,16 @@ public final class MqttBroker implements AutoCloseable {
         long position = 0;
         for (var match : tree.match(message.topic()).entrySet()) {
             Session session = match.getKey();
-            int qos = -1;
-            boolean retainAsPublished = false;
-            List<Integer> identifiers = new ArrayList<>(1);
-            for (Subscription subscription : match.getValue()) {
-                if (subscription.noLocal() && session.clientId.equals(message.publisher())) {
-                    continue;
-                }
-                qos = Math.max(qos, subscription.qos());
-                retainAsPublished |= subscription.retainAsPublished();
-                if (subscription.identifier() > 0) {
-                    identifiers.add(subscription.identifier());
-                }
+            Optional<Delivery> delivery = Delivery.of(match.getValue(), session, message);
+            if (delivery.isEmpty()) {
+                continue;
             }
-            if (qos >= 0) {
-                int deliverQos = Math.min(qos, message.qos());
-                boolean logged = deliverQos > 0 && session.durable();
-                if (logged && position == 0) {
-                    position = sessionStore.append(message);
-                }
-                session.offer(new Session.Pending(message, deliverQos, retainAsPublished && message.retain(),
-                        identifiers, logged ? position : 0));
-                reached++;
+            boolean logged = delivery.get().qos(message) > 0 && session.durable();
+            if (logged && position == 0) {
+                position = sessions.log(message);
             }
+            session.offer(delivery.get().pending(message, logged ? position : 0));
+            reached++;
         }
         for (SharedSubscriptions.Group group : shared.matching(message.topic())) {
             reached += offerShared(group, message) ? 1 : 0;
@@ -194,7 +179,7 @@ public final class MqttBroker implements AutoCloseable {
         Session session = member.get().getKey();
         Subscription subscription = member.get().getValue();
         int qos = Math.min(subscription.qos(), message.qos());
-        long position = qos > 0 && session.durable() ? sessionStore.append(message) : 0;
+        long position = qos > 0 && session.durable() ? sessions.log(message) : 0;
         List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
         session.offer(new Session.Pending(message, qos, false, ids, position, group));
         return true;
@@ -217,53 +202,45 @@ public final class MqttBroker implements AutoCloseable {
                 .sorted(java.util.Comparator.comparing(Message::topic)).toList();
     }
 
+    /** Connections not yet ended, with or without a CONNECT. */
+    int openConnections() {
+        return connections.size();
+    }
+
     void closed(MqttConnection connection) {
         connections.remove(connection);
     }
 
-    /** Keeps a durable session's state; a failure is logged and retried by the next save. */
-    void save(Session session) {
-        if (!session.durable()) {
-            return;
-        }
-        try {
-            sessionStore.save(session.stored());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "session " + session.clientId + " could not be saved: " + e);
-        }
-    }
+    /** How sessions leave and join the routing of plain topics. */
+    private final class Routing implements SessionRegistry.Routing {
 
-    /** Ends a session: its subscriptions go, it is forgotten, and a will waiting for its delay is sent now. */
-    void discard(Session session) {
-        for (Subscription s : session.subscriptions()) {
-            tree.remove(session, s.filter());
-            if (s.filter().startsWith(SharedSubscriptions.PREFIX)) {
-                SharedSubscriptions.parse(s.filter()).ifPresent(g -> shared.remove(g[0], g[1], session));
+        @Override
+        public void unroute(Session session) {
+            for (Subscription s : session.subscriptions()) {
+                tree.remove(session, s.filter());
+                if (s.filter().startsWith(SharedSubscriptions.PREFIX)) {
+                    SharedSubscriptions.parse(s.filter()).ifPresent(g -> shared.remove(g[0], g[1], session));
+                }
+            }
+            // what a leaving member of a shared group had not yet received goes to the others
+            for (Session.Pending pending : session.takeShared()) {
+                offerShared(pending.group(), pending.message());
             }
         }
-        // what a leaving member of a shared group had not yet received goes to the others
-        for (Session.Pending pending : session.takeShared()) {
-            offerShared(pending.group(), pending.message());
-        }
-        session.closeAllFeeds();
-        if (sessions.remove(session.clientId, session) && session.durable()) {
-            try {
-                sessionStore.remove(session.clientId);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "session " + session.clientId + " could not be removed: " + e);
-            }
-        }
-        publishWill(session.end(), session);
-    }
 
-    void expire(Session session) {
-        sessionLock.lock();
-        try {
-            if (!session.connected()) {
-                discard(session);
+        @Override
+        public void route(Session session, Subscription subscription) {
+            if (subscription.filter().startsWith(SharedSubscriptions.PREFIX)) {
+                SharedSubscriptions.parse(subscription.filter())
+                        .ifPresent(g -> shared.add(g[0], g[1], session, subscription));
+            } else {
+                tree.add(session, subscription);
             }
-        } finally {
-            sessionLock.unlock();
+        }
+
+        @Override
+        public void publishWill(Will will, Session session) {
+            MqttBroker.this.publishWill(will, session);
         }
     }
 
@@ -323,7 +300,7 @@ public final class MqttBroker implements AutoCloseable {
                 && tables.access().mayPublish(principal, message.publisher(), topic);
     }
 
-    void publishWill(Will will, Session session) {
+    private void publishWill(Will will, Session session) {
         if (will == null) {
             return;
         }
@@ -334,71 +311,6 @@ public final class MqttBroker implements AutoCloseable {
                         will.message().publisher(), will.message().topic(), Integer.toHexString(reason & 0xff));
             }
         });
-    }
-
-    /** Queues what a restored session missed while the server was down, ahead of what came since. */
-    void replay(Session session) {
-        long[] range = session.replayRange();
-        if (range == null) {
-            return;
-        }
-        List<Session.Pending> missed = new ArrayList<>();
-        List<Subscription> subscriptions = session.subscriptions();
-        try (var log = sessionStore.after(range[0])) {
-            log.takeWhile(entry -> entry.getKey() <= range[1]).forEach(entry -> {
-                Message message = entry.getValue();
-                int qos = -1;
-                boolean retainAsPublished = false;
-                List<Integer> identifiers = new ArrayList<>(1);
-                for (Subscription s : subscriptions) {
-                    if (Topics.matches(s.filter(), message.topic())
-                            && !(s.noLocal() && session.clientId.equals(message.publisher()))) {
-                        qos = Math.max(qos, s.qos());
-                        retainAsPublished |= s.retainAsPublished();
-                        if (s.identifier() > 0) {
-                            identifiers.add(s.identifier());
-                        }
-                    }
-                }
-                if (qos > 0) {
-                    missed.add(new Session.Pending(message, Math.min(qos, message.qos()),
-                            retainAsPublished && message.retain(), identifiers, entry.getKey()));
-                }
-            });
-        }
-        session.replayed(missed);
-    }
-
-    private void restoreSessions() {
-        long now = System.currentTimeMillis();
-        long start = sessionStore.position();
-        for (SessionStore.Stored stored : sessionStore.loadAll()) {
-            long left = stored.disconnectedAt() == 0 ? stored.expiryMillis()
-                    : stored.expiryMillis() - (now - stored.disconnectedAt());
-            if (left <= 0) {
-                sessionStore.remove(stored.clientId());
-                continue;
-            }
-            Session session = Session.restored(stored, settings.sessionBacklog(), start);
-            for (Subscription s : stored.subscriptions()) {
-                if (s.filter().startsWith(SharedSubscriptions.PREFIX)) {
-                    SharedSubscriptions.parse(s.filter()).ifPresent(g -> shared.add(g[0], g[1], session, s));
-                } else {
-                    tree.add(session, s);
-                }
-            }
-            sessions.put(stored.clientId(), session);
-            if (left < Long.MAX_VALUE / 4) {
-                session.timers(timers.schedule(() -> expire(session), left, TimeUnit.MILLISECONDS), null, null);
-            }
-        }
-        if (!sessions.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "restored {0} durable MQTT sessions", sessions.size());
-        }
-    }
-
-    private void saveChangedSessions() {
-        sessions.values().stream().filter(Session::dirty).forEach(this::save);
     }
 
     private void checkKeepAlives() {

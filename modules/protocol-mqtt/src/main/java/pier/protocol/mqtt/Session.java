@@ -66,14 +66,8 @@ final class Session {
     private final Map<String, List<TableFeed>> feeds = new java.util.HashMap<>();
     private boolean feedsStarted = true;
     private volatile pier.codec.Codec codec;
-    // the record versions this session's own publishes wrote, for No Local on record topics
-    private final Map<String, Long> ownWrites = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                    return size() > 1024;
-                }
-            });
+    /** The record writes of this session's own publishes, for No Local on record topics. */
+    final OwnWrites ownWrites = new OwnWrites();
 
     Session(String clientId, String owner, int backlog) {
         this.clientId = clientId;
@@ -113,40 +107,6 @@ final class Session {
 
     void codec(pier.codec.Codec chosen) {
         codec = chosen;
-    }
-
-    // writes in progress by topic: the change can reach a feed before the write returns its version
-    private final Map<String, java.util.concurrent.CompletableFuture<Long>> writing =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** A write of this session's to a record topic begins; {@link #wrote} ends it. */
-    void writing(String topic) {
-        writing.put(topic, new java.util.concurrent.CompletableFuture<>());
-    }
-
-    /** The write ends with the version it made (0 when it failed). */
-    void wrote(String topic, long version) {
-        if (version != 0) {
-            ownWrites.put(topic, version);
-        }
-        java.util.concurrent.CompletableFuture<Long> done = writing.remove(topic);
-        if (done != null) {
-            done.complete(version);
-        }
-    }
-
-    /** Whether a change is this session's own write; waits up to a second for a write of its in progress. */
-    boolean wroteItself(String topic, long version) throws InterruptedException {
-        java.util.concurrent.CompletableFuture<Long> inProgress = writing.get(topic);
-        if (inProgress != null) {
-            try {
-                inProgress.get(1, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                // decided by what is known
-            }
-        }
-        Long own = ownWrites.get(topic);
-        return own != null && own == version;
     }
 
     synchronized void addFeed(String filter, TableFeed feed) {

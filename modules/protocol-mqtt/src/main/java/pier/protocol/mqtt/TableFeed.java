@@ -57,7 +57,7 @@ final class TableFeed implements AutoCloseable {
                 if (!liveQuery && !Topics.matches(subscription.filter(), topic)) {
                     continue;
                 }
-                if (subscription.noLocal() && session.wroteItself(topic, event.version())) {
+                if (subscription.noLocal() && session.ownWrites.wroteItself(topic, event.version())) {
                     continue;
                 }
                 boolean change = event.type() != Event.Type.MESSAGE;

@@ -196,12 +196,12 @@ public final class TableTopics {
                 target.resource().publish(request);
                 return ReasonCodes.NORMAL;
             }
-            session.writing(topic);
+            session.ownWrites.writing(topic);
             long version = 0;
             try {
                 version = target.resource().put(request).version();
             } finally {
-                session.wrote(topic, version);
+                session.ownWrites.wrote(topic, version);
             }
             return ReasonCodes.NORMAL;
         } catch (CodecException e) {

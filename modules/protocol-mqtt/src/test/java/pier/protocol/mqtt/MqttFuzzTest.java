@@ -90,7 +90,7 @@ class MqttFuzzTest {
         connection.receive(input);
         connection.closed();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!server.broker.connections.isEmpty()) {
+        while (server.broker.openConnections() > 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("a connection was not reaped after its transport ended");
             }
