@@ -139,7 +139,7 @@ public final class Database implements SystemTables, AutoCloseable {
 
     @Override
     public java.util.stream.Stream<LoggedMessage> messagesAfter(String stream, long position) {
-        return feed.after(position).filter(e -> e.type() == pier.resource.Event.Type.MESSAGE && e.table().equals(stream))
+        return feed.after(position).filter(e -> e.kind() == FeedEntry.Kind.MESSAGE && e.table().equals(stream))
                 .map(e -> new LoggedMessage(e.sequence(), e.id(), e.toEvent(cbor).record().orElseThrow().value()));
     }
 

@@ -15,11 +15,21 @@ import pier.resource.Event;
  * @param version  the version the change gave the record
  * @param table    the table's name
  * @param id       the record's id
- * @param type     {@code PUT} or {@code DELETE}
- * @param record   the record after a put
+ * @param kind     what the change is
+ * @param record   the record after a put, the message of a message
  */
-public record FeedEntry(long sequence, long version, String table, String id, Event.Type type,
+public record FeedEntry(long sequence, long version, String table, String id, Kind kind,
                         Optional<StoredRecord> record) {
+
+    /** What a feed entry is; stored as its ordinal, so new kinds go at the end. */
+    public enum Kind {
+        /** A record was written. */
+        PUT,
+        /** A record was deleted. */
+        DELETE,
+        /** A message no table holds (e.g. for durable MQTT sessions). */
+        MESSAGE
+    }
 
     static byte[] key(long sequence) {
         return ByteBuffer.allocate(Long.BYTES).putLong(sequence).array();
@@ -30,13 +40,13 @@ public record FeedEntry(long sequence, long version, String table, String id, Ev
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         byte[] body = record.map(StoredRecord::encode).orElse(new byte[0]);
         return ByteBuffer.allocate(1 + Long.BYTES + 2 + tableName.length + 4 + idBytes.length + body.length)
-                .put((byte) type.ordinal()).putLong(version).putShort((short) tableName.length).put(tableName)
+                .put((byte) kind.ordinal()).putLong(version).putShort((short) tableName.length).put(tableName)
                 .putInt(idBytes.length).put(idBytes).put(body).array();
     }
 
     static FeedEntry decode(byte[] key, byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
-        Event.Type type = Event.Type.values()[buffer.get()];
+        Kind kind = Kind.values()[buffer.get()];
         long version = buffer.getLong();
         byte[] tableName = new byte[buffer.getShort()];
         buffer.get(tableName);
@@ -46,7 +56,7 @@ public record FeedEntry(long sequence, long version, String table, String id, Ev
                 ? Optional.of(StoredRecord.decode(Arrays.copyOfRange(value, buffer.position(), value.length)))
                 : Optional.empty();
         return new FeedEntry(ByteBuffer.wrap(key).getLong(), version, new String(tableName, StandardCharsets.UTF_8),
-                new String(id, StandardCharsets.UTF_8), type, record);
+                new String(id, StandardCharsets.UTF_8), kind, record);
     }
 
     /**
@@ -56,6 +66,10 @@ public record FeedEntry(long sequence, long version, String table, String id, Ev
      * @return the event
      */
     public Event toEvent(Codec cbor) {
-        return new Event(type, id, record.map(r -> r.toRecord(id, cbor)), version, sequence);
+        return switch (kind) {
+            case PUT -> new Event.Put(record.orElseThrow().toRecord(id, cbor));
+            case DELETE -> new Event.Delete(id, version, sequence, Event.Reason.DELETED);
+            case MESSAGE -> new Event.Message(record.orElseThrow().toRecord(id, cbor), sequence);
+        };
     }
 }

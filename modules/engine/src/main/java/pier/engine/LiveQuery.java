@@ -10,7 +10,7 @@ import pier.resource.Event;
 
 /**
  * The changes a live query lets through: a record entering or changing inside the match is a put,
- * one leaving it is {@link Event.Type#LEFT}, and messages reach records inside the match. It remembers
+ * one leaving it is a {@link Event.Delete} with the reason {@link Event.Reason#LEFT}, and messages reach records inside the match. It remembers
  * which records are inside; its subscription calls it from one thread at a time.
  */
 final class LiveQuery implements UnaryOperator<Event> {
@@ -26,18 +26,18 @@ final class LiveQuery implements UnaryOperator<Event> {
     @Override
     public Event apply(Event event) {
         String id = event.id();
-        return switch (event.type()) {
-            case PUT -> {
-                if (event.record().map(r -> query.matches(r.value())).orElse(false)) {
+        return switch (event) {
+            case Event.Put put -> {
+                if (query.matches(put.value().value())) {
                     inside.add(id);
                     yield event;
                 }
                 yield inside.remove(id)
-                        ? new Event(Event.Type.LEFT, id, Optional.empty(), event.version(), event.sequence()) : null;
+                        ? new Event.Delete(id, event.version(), event.sequence(), Event.Reason.LEFT) : null;
             }
-            case DELETE -> inside.remove(id) ? event : null;
-            case MESSAGE -> inside.contains(id) ? event : null;
-            default -> event;
+            case Event.Delete delete -> inside.remove(id) ? event : null;
+            case Event.Message message -> inside.contains(id) ? event : null;
+            case Event.Marker marker -> event;
         };
     }
 }

@@ -4,11 +4,9 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import pier.resource.Event;
+import pier.resource.EventQueue;
 import pier.resource.SlowClients;
 import pier.resource.SubscribeOptions;
 import pier.resource.Subscription;
@@ -20,10 +18,7 @@ import pier.resource.Subscription;
  */
 final class QueueSubscription implements Subscription {
 
-    /** Put in the queue on close, so that a reader waiting in {@link #next} returns at once. */
-    private static final Event END = new Event(Event.Type.GAP, "", Optional.empty(), 0, 0);
-
-    private final BlockingQueue<Event> live;
+    private final EventQueue live;
     private final SubscribeOptions options;
     private final long position;
     private final java.util.function.Consumer<QueueSubscription> detach;
@@ -31,7 +26,6 @@ final class QueueSubscription implements Subscription {
     private final java.util.function.UnaryOperator<Event> filter;
     private Iterator<Event> state;
     private boolean syncedSent;
-    private long dropped;
     private volatile boolean closed;
     private volatile String reason;
 
@@ -45,32 +39,23 @@ final class QueueSubscription implements Subscription {
                       java.util.function.Consumer<QueueSubscription> detach,
                       java.util.function.UnaryOperator<Event> filter) {
         this.filter = filter;
-        this.live = new LinkedBlockingQueue<>(options.capacity()); // no array of the full capacity per subscriber
+        this.live = new EventQueue(options.capacity(), options.overflow());
         this.options = options;
         this.position = position;
         this.state = options.currentState() ? state : Collections.emptyIterator();
         this.detach = detach;
     }
 
-    /** Called by the writer's notification; never blocks. */
+    /** Called by the fan-out; never blocks. */
     synchronized void offer(Event change) {
-        if (closed || change.type() != Event.Type.MESSAGE && change.sequence() <= position) {
+        if (closed || !(change instanceof Event.Message) && change.sequence() <= position) {
             return;
         }
         Event event = filter.apply(change);
-        if (event == null) {
-            return;
-        }
-        if (dropped > 0) {
-            if (live.remainingCapacity() < 2) {
-                dropped++;
-                return;
-            }
-            live.add(new Event(Event.Type.GAP, "", Optional.empty(), dropped, event.sequence()));
-            dropped = 0;
-        }
-        if (!live.offer(event)) {
-            overflow();
+        if (event != null && !live.offer(event)) {
+            reason = "the subscriber fell behind by more than " + options.capacity() + " events";
+            SlowClients.closed();
+            close();
         }
     }
 
@@ -82,13 +67,9 @@ final class QueueSubscription implements Subscription {
         if (!syncedSent) {
             syncedSent = true;
             state = Collections.emptyIterator();
-            return Optional.of(Event.synced(position));
+            return Optional.of(new Event.Synced(position));
         }
-        if (closed && live.isEmpty()) {
-            return Optional.empty();
-        }
-        Event next = live.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        return next == END ? Optional.empty() : Optional.ofNullable(next);
+        return live.poll(timeout);
     }
 
     @Override
@@ -114,7 +95,7 @@ final class QueueSubscription implements Subscription {
         if (!closed) {
             closed = true;
             detach.accept(this);
-            live.offer(END); // wakes a reader waiting for the next event; a full queue wakes it anyway
+            live.close();
             closeListeners.forEach(Runnable::run);
         }
     }
@@ -123,15 +104,5 @@ final class QueueSubscription implements Subscription {
     void revoke(String why) {
         reason = why;
         close();
-    }
-
-    private void overflow() {
-        if (options.overflow() == SubscribeOptions.Overflow.DROP) {
-            dropped++;
-        } else {
-            reason = "the subscriber fell behind by more than " + options.capacity() + " events";
-            SlowClients.closed();
-            close();
-        }
     }
 }

@@ -109,7 +109,7 @@ final class Sequencer {
         try {
             long seq = ++sequence;
             long ver = nextVersion();
-            FeedEntry entry = new FeedEntry(seq, ver, stream, id, Event.Type.MESSAGE,
+            FeedEntry entry = new FeedEntry(seq, ver, stream, id, FeedEntry.Kind.MESSAGE,
                     Optional.of(new StoredRecord(ver, seq, false, cbor.encode(body))));
             WriteBatch.Builder batch = WriteBatch.builder().put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encode())
                     .put(META, SEQUENCE_KEY, ByteBuffer.allocate(Long.BYTES).putLong(sequence).array());
@@ -169,7 +169,7 @@ final class Sequencer {
         counts.put(mutation.table().name(), count(mutation.table()) + delta);
         overlay.put(mutation.pendingKey(), stored);
         FeedEntry entry = new FeedEntry(seq, ver, mutation.table().name(), mutation.id(),
-                stored.isPresent() ? Event.Type.PUT : Event.Type.DELETE, stored);
+                stored.isPresent() ? FeedEntry.Kind.PUT : FeedEntry.Kind.DELETE, stored);
         batch.put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encode());
         return entry;
     }

@@ -30,6 +30,6 @@ record StoredRecord(long version, long sequence, boolean opaque, byte[] body) {
     }
 
     Record toRecord(String id, Codec cbor) {
-        return new Record(id, version, sequence, body, cbor, opaque);
+        return Record.stored(id, version, sequence, body, cbor, opaque);
     }
 }

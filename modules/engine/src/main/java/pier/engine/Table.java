@@ -156,11 +156,10 @@ final class Table implements Resource {
     }
 
     @Override
-    public boolean delete(Request request) {
+    public void delete(Request request) {
         String id = request.requiredId();
         write(view -> checked(request, view.current(definition, id, keys.encode(id))).isPresent()
                 ? List.of(Mutation.delete(definition, id, keys.encode(id))) : List.of());
-        return true;
     }
 
     @Override
@@ -193,8 +192,8 @@ final class Table implements Resource {
         if (!id.isEmpty()) {
             keys.encode(id);
         }
-        database.fanout().deliver(definition.name(), id, new Event(Event.Type.MESSAGE, id,
-                Optional.of(Record.message(id, message)), 0, database.sequencer().position()));
+        database.fanout().deliver(definition.name(), id, new Event.Message(Record.message(id, message),
+                database.sequencer().position()));
     }
 
     /** The default stream of events, and what the client sends published as messages to the record. */
@@ -243,11 +242,11 @@ final class Table implements Resource {
         boolean reset = options.resumeAfter() >= 0;
         return database.sequencer().atPosition((position, view) -> {
             Iterator<Event> current = id == null ? snapshot() : view.current(definition, id, keys.encode(id))
-                    .map(r -> List.of(new Event(Event.Type.PUT, id, Optional.of(r.toRecord(id, database.cbor())),
-                            r.version(), r.sequence())).iterator()).orElse(java.util.Collections.emptyIterator());
+                    .map(r -> List.<Event>of(new Event.Put(r.toRecord(id, database.cbor()))).iterator())
+                    .orElse(java.util.Collections.emptyIterator());
             // a resume position the feed no longer holds: say so, then the current state
             Iterator<Event> state = !reset ? current : java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(new Event(Event.Type.RESET, "", Optional.empty(), 0, position)),
+                    java.util.stream.Stream.<Event>of(new Event.Reset(position)),
                     java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(current,
                             java.util.Spliterator.ORDERED), false)).iterator();
             QueueSubscription subscription = new QueueSubscription(options, position, state,
@@ -282,8 +281,7 @@ final class Table implements Resource {
         return database.sequencer().atPosition((position, view) -> {
             List<Event> matching;
             try (var rows = planner.execute(query)) {
-                matching = rows.map(row -> new Event(Event.Type.PUT, row.record().id(), Optional.of(row.record()),
-                        row.record().version(), row.record().sequence())).toList();
+                matching = rows.map(row -> (Event) new Event.Put(row.record())).toList();
             }
             Set<String> inside = new java.util.HashSet<>();
             matching.forEach(e -> inside.add(e.id()));
@@ -298,8 +296,7 @@ final class Table implements Resource {
         return database.store().scan(Database.tableMap(definition), KeyRange.all()).map(entry -> {
             StoredRecord stored = StoredRecord.decode(entry.value());
             String id = keys.decode(entry.key());
-            return new Event(Event.Type.PUT, id, Optional.of(stored.toRecord(id, database.cbor())), stored.version(),
-                    stored.sequence());
+            return (Event) new Event.Put(stored.toRecord(id, database.cbor()));
         }).iterator();
     }
 

@@ -32,7 +32,7 @@ class ChangeFeedTest {
             dogs.delete(Request.of(Principal.ANONYMOUS, "1"));
         }
         try (TestDatabase db = new TestDatabase(folder); var after = db.database.feed().after(middle)) {
-            assertThat(after.map(e -> e.sequence() + " " + e.type() + " " + e.id()).toList(),
+            assertThat(after.map(e -> e.sequence() + " " + e.kind() + " " + e.id()).toList(),
                     contains((middle + 1) + " PUT 2", (middle + 2) + " DELETE 1"));
         }
     }

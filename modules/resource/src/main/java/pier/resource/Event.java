@@ -4,41 +4,129 @@ import java.util.Optional;
 
 /**
  * One item of a subscription: a change of a record, a message published to it, the marker that the
- * current state has been sent, or a gap where events were dropped.
- *
- * @param type     what happened
- * @param id       the record's id (empty for {@code SYNCED} and {@code GAP})
- * @param record   the record after a {@code PUT}, or the message of a {@code MESSAGE}
- * @param version  the version the change made (0 for markers)
- * @param sequence the feed position: of the change, or up to which the state is complete ({@code SYNCED})
+ * current state has been sent, a gap where events were dropped, or a reset of the state. Each kind
+ * carries exactly what it means; a protocol switches over them.
  */
-public record Event(Type type, String id, Optional<Record> record, long version, long sequence) {
+public sealed interface Event {
 
-    /** The kinds of event. */
-    public enum Type {
-        /** A record was created or replaced (PUT, PATCH, POST); carries the whole record. */
-        PUT,
-        /** A record was deleted. */
-        DELETE,
-        /** A message was published to the record's topic without changing it. */
-        MESSAGE,
-        /** The current state has been delivered; changes follow. */
-        SYNCED,
-        /** Events were dropped because the subscriber fell behind. */
-        GAP,
-        /** A record stopped matching a live query (sent as a delete with reason {@code left}). */
-        LEFT,
-        /** A resume position is older than the retained feed: the current state follows instead. */
-        RESET
+    /** @return the record's id; empty for markers and for messages to a whole resource */
+    String id();
+
+    /** @return the version the change made; 0 for messages and markers */
+    long version();
+
+    /** @return the feed position: of the change, or up to which the state is complete */
+    long sequence();
+
+    /** @return the record after a put, or the message; empty for the other kinds */
+    default Optional<Record> record() {
+        return Optional.empty();
     }
 
     /**
-     * The marker that ends the initial state.
+     * A record was created or replaced (PUT, PATCH, POST); carries the whole record.
      *
-     * @param position the feed position the state was taken at
-     * @return the event
+     * @param value the record, with its version and sequence
      */
-    public static Event synced(long position) {
-        return new Event(Type.SYNCED, "", Optional.empty(), 0, position);
+    record Put(Record value) implements Event {
+        @Override
+        public String id() {
+            return value.id();
+        }
+
+        @Override
+        public long version() {
+            return value.version();
+        }
+
+        @Override
+        public long sequence() {
+            return value.sequence();
+        }
+
+        @Override
+        public Optional<Record> record() {
+            return Optional.of(value);
+        }
+    }
+
+    /**
+     * A record is gone for this subscriber.
+     *
+     * @param id       the record's id
+     * @param version  the version the deletion made
+     * @param sequence its feed position
+     * @param reason   why
+     */
+    record Delete(String id, long version, long sequence, Reason reason) implements Event {
+    }
+
+    /** Why a record is gone for a subscriber. */
+    enum Reason {
+        /** It was deleted. */
+        DELETED,
+        /** It stopped matching a live query (sent as a delete with reason {@code left}). */
+        LEFT
+    }
+
+    /**
+     * A message was published to the record's topic (or the resource's) without changing it.
+     *
+     * @param value    the message, as a record with version 0
+     * @param sequence the feed position when it was published
+     */
+    record Message(Record value, long sequence) implements Event {
+        @Override
+        public String id() {
+            return value.id();
+        }
+
+        @Override
+        public long version() {
+            return 0;
+        }
+
+        @Override
+        public Optional<Record> record() {
+            return Optional.of(value);
+        }
+    }
+
+    /**
+     * The current state has been delivered; changes follow.
+     *
+     * @param sequence the feed position the state was taken at
+     */
+    record Synced(long sequence) implements Marker {
+    }
+
+    /**
+     * Events were dropped because the subscriber fell behind.
+     *
+     * @param dropped  how many
+     * @param sequence the position of the first event delivered after them
+     */
+    record Gap(long dropped, long sequence) implements Marker {
+    }
+
+    /**
+     * A resume position older than the retained feed: the current state follows instead of the changes.
+     *
+     * @param sequence the feed position the state is taken at
+     */
+    record Reset(long sequence) implements Marker {
+    }
+
+    /** A marker is about no record: no id, no version. */
+    sealed interface Marker extends Event permits Synced, Gap, Reset {
+        @Override
+        default String id() {
+            return "";
+        }
+
+        @Override
+        default long version() {
+            return 0;
+        }
     }
 }

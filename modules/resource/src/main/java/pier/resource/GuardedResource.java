@@ -65,9 +65,9 @@ final class GuardedResource implements Resource {
     }
 
     @Override
-    public boolean delete(Request request) {
+    public void delete(Request request) {
         require(request, Permission.DELETE);
-        return resource.delete(request);
+        resource.delete(request);
     }
 
     @Override

@@ -3,10 +3,7 @@ package pier.resource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,10 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class Outgoing implements Subscription {
 
-    /** Put in the queue on close, so that a reader waiting in {@link #next} returns at once. */
-    private static final Event END = new Event(Event.Type.GAP, "", Optional.empty(), 0, 0);
-
-    private final BlockingQueue<Event> queue;
+    private final EventQueue queue;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
     private final int capacity;
     private volatile boolean closed;
@@ -40,7 +34,7 @@ public final class Outgoing implements Subscription {
      * @param capacity how many messages may wait for the client
      */
     public Outgoing(int capacity) {
-        this.queue = new LinkedBlockingQueue<>(capacity); // no array of the full capacity per connection
+        this.queue = new EventQueue(capacity, SubscribeOptions.Overflow.CLOSE);
         this.capacity = capacity;
     }
 
@@ -101,7 +95,7 @@ public final class Outgoing implements Subscription {
      * @param message the message
      */
     public void send(Content message) {
-        send(new Event(Event.Type.MESSAGE, "", Optional.of(Record.message("", message)), 0, 0));
+        send(new Event.Message(Record.message("", message), 0));
     }
 
     /**
@@ -125,11 +119,7 @@ public final class Outgoing implements Subscription {
      */
     @Override
     public Optional<Event> next(Duration timeout) throws InterruptedException {
-        if (closed && queue.isEmpty()) {
-            return Optional.empty();
-        }
-        Event next = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        return next == END ? Optional.empty() : Optional.ofNullable(next);
+        return queue.poll(timeout);
     }
 
     /**
@@ -177,7 +167,7 @@ public final class Outgoing implements Subscription {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            queue.offer(END); // wakes a reader waiting for the next message; a full queue wakes it anyway
+            queue.close();
             closeListeners.forEach(Runnable::run);
         }
     }

@@ -35,13 +35,11 @@ public final class Record {
      * @return a record-shaped message with version and sequence 0
      */
     public static Record message(String id, Content content) {
-        Record message = new Record(id, 0, 0, null, null, content instanceof Content.Opaque);
-        message.value = switch (content) {
+        return new Record(id, 0, 0, null, null, content instanceof Content.Opaque, switch (content) {
             case Content.Structured structured -> structured.value();
             case Content.Opaque opaque -> com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
                     .put("contentType", opaque.contentType()).put("data", opaque.data());
-        };
-        return message;
+        });
     }
 
     /**
@@ -53,14 +51,33 @@ public final class Record {
      * @param cbor      the body as CBOR
      * @param cborCodec the CBOR codec, to decode the body when needed
      * @param opaque    whether the body is an opaque value {@code {contentType, data}}
+     * @return the record
      */
-    public Record(String id, long version, long sequence, byte[] cbor, Codec cborCodec, boolean opaque) {
+    public static Record stored(String id, long version, long sequence, byte[] cbor, Codec cborCodec, boolean opaque) {
+        return new Record(id, version, sequence, java.util.Objects.requireNonNull(cbor, "cbor"),
+                java.util.Objects.requireNonNull(cborCodec, "cborCodec"), opaque, null);
+    }
+
+    /**
+     * This record as someone may see it: the same id, version and sequence, another body (e.g. with
+     * attributes left out).
+     *
+     * @param shown the body to show
+     * @return the record
+     */
+    public Record withValue(JsonNode shown) {
+        return new Record(id, version, sequence, null, null, false, shown);
+    }
+
+    private Record(String id, long version, long sequence, byte[] cbor, Codec cborCodec, boolean opaque,
+                   JsonNode value) {
         this.id = id;
         this.version = version;
         this.sequence = sequence;
         this.cbor = cbor;
         this.cborCodec = cborCodec;
         this.opaque = opaque;
+        this.value = value;
     }
 
     public String id() {

@@ -49,8 +49,8 @@ public interface Resource {
         throw ResourceException.methodNotAllowed("post");
     }
 
-    /** Deletes one record; true whether or not it existed ({@code DELETE /T/id}). */
-    default boolean delete(Request request) {
+    /** Deletes one record, if it exists ({@code DELETE /T/id}). */
+    default void delete(Request request) {
         throw ResourceException.methodNotAllowed("delete");
     }
 

@@ -43,7 +43,7 @@ public record SubscribeOptions(int capacity, Overflow overflow, boolean currentS
     public enum Overflow {
         /** Close the subscription with a reason. */
         CLOSE,
-        /** Drop events and deliver one {@link Event.Type#GAP} marker counting them when room returns. */
+        /** Drop events and deliver one {@link Event.Gap} marker counting them when room returns. */
         DROP
     }
 

@@ -113,10 +113,10 @@ public final class AccessControl implements Policy {
         changed();
     }
 
-    public boolean removeUser(String user) {
-        boolean existed = users.removeUser(user);
+    /** Removes a user, if there is one; effective at once. */
+    public void removeUser(String user) {
+        users.removeUser(user);
         changed();
-        return existed;
     }
 
     /** Creates or replaces a role; effective at once, also for open subscriptions and connections. */
@@ -125,10 +125,10 @@ public final class AccessControl implements Policy {
         changed();
     }
 
-    public boolean removeRole(String name) {
-        boolean existed = roles.remove(name);
+    /** Removes a role, if there is one; effective at once, also for open subscriptions and connections. */
+    public void removeRole(String name) {
+        roles.remove(name);
         changed();
-        return existed;
     }
 
     /**

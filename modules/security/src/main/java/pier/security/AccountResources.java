@@ -92,8 +92,8 @@ public final class AccountResources {
         }
 
         @Override
-        public boolean delete(Request request) {
-            return access.removeUser(request.requiredId());
+        public void delete(Request request) {
+            access.removeUser(request.requiredId());
         }
 
         @Override
@@ -134,8 +134,8 @@ public final class AccountResources {
         }
 
         @Override
-        public boolean delete(Request request) {
-            return access.removeRole(request.requiredId());
+        public void delete(Request request) {
+            access.removeRole(request.requiredId());
         }
 
         @Override

@@ -6,9 +6,7 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import pier.resource.Content;
 import pier.resource.Event;
-import pier.resource.Record;
 import pier.resource.Subscription;
 
 /** A system table's subscription whose records are shown as the admin surface shows them. */
@@ -24,9 +22,8 @@ final class RedactedSubscription implements Subscription {
 
     @Override
     public Optional<Event> next(Duration timeout) throws InterruptedException {
-        return table.next(timeout).map(event -> event.record().map(record -> new Event(event.type(), event.id(),
-                Optional.of(Record.message(event.id(), new Content.Structured(shown.apply(record.value())))),
-                event.version(), event.sequence())).orElse(event));
+        return table.next(timeout).map(event -> event instanceof Event.Put put
+                ? new Event.Put(put.value().withValue(shown.apply(put.value().value()))) : event);
     }
 
     @Override

@@ -37,10 +37,8 @@ final class Roles {
         table.put(Request.of(Security.SERVER, role.name()).withContent(new Content.Structured(role.toJson())));
     }
 
-    boolean remove(String name) {
-        boolean existed = all().containsKey(name);
+    void remove(String name) {
         table.delete(Request.of(Security.SERVER, name));
-        return existed;
     }
 
     /** Follows one role, or all (empty): every change. */

@@ -129,16 +129,10 @@ public final class Users implements Authenticator {
         forget(user);
     }
 
-    /**
-     * Removes a user; its remembered credentials are forgotten.
-     *
-     * @return whether it existed
-     */
-    public boolean removeUser(String user) {
-        boolean existed = stored(user).isPresent();
+    /** Removes a user, if there is one; its remembered credentials are forgotten. */
+    public void removeUser(String user) {
         table.delete(Request.of(Security.SERVER, user));
         forget(user);
-        return existed;
     }
 
     /** Every user with its roles, in name order. */

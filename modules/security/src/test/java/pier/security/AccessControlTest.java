@@ -24,6 +24,7 @@ import pier.resource.Subscription;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -90,7 +91,7 @@ class AccessControlTest {
             Resource dogs = guarded(db, access);
             access.putRole(role("public", "{\"tables\": {\"Dog\": [\"read\"]}}"));
             Subscription subscription = dogs.subscribe(Request.of(Principal.ANONYMOUS, null), SubscribeOptions.DEFAULT);
-            assertThat(subscription.next(Duration.ofSeconds(1)).orElseThrow().type(), is(pier.resource.Event.Type.SYNCED));
+            assertThat(subscription.next(Duration.ofSeconds(1)).orElseThrow(), instanceOf(pier.resource.Event.Synced.class));
 
             access.putRole(role("public", "{\"tables\": {\"Count\": [\"read\"]}}"));
             assertThat(subscription.isClosed(), is(true));

@@ -17,6 +17,7 @@ import pier.resource.Subscription;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 
 /** Users and roles are records of system tables: written through the feed, and watched like a table. */
@@ -43,24 +44,24 @@ class AccountFeedTest {
                 Event admin = userFeed.next(WAIT).orElseThrow();
                 assertThat(admin.id(), is("admin"));
                 assertThat(admin.record().orElseThrow().value().has("hash"), is(false));
-                assertThat(userFeed.next(WAIT).orElseThrow().type(), is(Event.Type.SYNCED));
-                assertThat(roleFeed.next(WAIT).orElseThrow().type(), is(Event.Type.SYNCED));
+                assertThat(userFeed.next(WAIT).orElseThrow(), instanceOf(Event.Synced.class));
+                assertThat(roleFeed.next(WAIT).orElseThrow(), instanceOf(Event.Synced.class));
 
                 access.putRole(Role.fromJson("reader", new com.fasterxml.jackson.databind.ObjectMapper()
                         .readTree("{\"tables\": {\"Dog\": [\"read\"]}}")));
                 access.putUser("ann", Optional.of("secret"), List.of("reader"));
 
                 Event role = roleFeed.next(WAIT).orElseThrow();
-                assertThat(role.type(), is(Event.Type.PUT));
+                assertThat(role, instanceOf(Event.Put.class));
                 assertThat(role.record().orElseThrow().value().path("tables").path("Dog").get(0).asText(), is("read"));
                 Event ann = userFeed.next(WAIT).orElseThrow();
-                assertThat(ann.type(), is(Event.Type.PUT));
+                assertThat(ann, instanceOf(Event.Put.class));
                 assertThat(ann.id(), is("ann"));
                 assertThat(ann.record().orElseThrow().value().toString(), is("{\"name\":\"ann\",\"roles\":[\"reader\"]}"));
                 assertThat(ann.sequence() > role.sequence(), is(true));
 
                 access.removeUser("ann");
-                assertThat(userFeed.next(WAIT).orElseThrow().type(), is(Event.Type.DELETE));
+                assertThat(userFeed.next(WAIT).orElseThrow(), instanceOf(Event.Delete.class));
             }
             try (var entries = db.database.feed().after(0)) {
                 assertThat(entries.map(e -> e.table() + "/" + e.id()).toList(),

@@ -95,8 +95,8 @@ final class EventStream {
                     continue;
                 }
                 Event event = next.get();
-                live = event.type() == Event.Type.SYNCED || live && event.type() != Event.Type.RESET;
-                if (event.type() != Event.Type.GAP) {
+                live = event instanceof Event.Synced || live && !(event instanceof Event.Reset);
+                if (!(event instanceof Event.Gap)) {
                     // the state's records carry the sequence of their last write, not a position to resume from
                     write(out, frame(event, live));
                 }

@@ -17,25 +17,25 @@ final class Events {
 
     /** The wire name of an event's type: a record leaving a live query is a delete. */
     static String type(Event event) {
-        return switch (event.type()) {
-            case PUT -> "put";
-            case DELETE, LEFT -> "delete";
-            case MESSAGE -> "message";
-            case RESET -> "reset";
-            case GAP -> "gap";
-            case SYNCED -> "synced";
+        return switch (event) {
+            case Event.Put put -> "put";
+            case Event.Delete delete -> "delete";
+            case Event.Message message -> "message";
+            case Event.Reset reset -> "reset";
+            case Event.Gap gap -> "gap";
+            case Event.Synced synced -> "synced";
         };
     }
 
     static JsonNode json(Event event) {
-        if (event.type() == Event.Type.MESSAGE && event.id().isEmpty() && event.record().isPresent()) {
-            return event.record().get().value();
+        if (event instanceof Event.Message message && message.id().isEmpty()) {
+            return message.value().value();
         }
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("type", type(event));
         if (!event.id().isEmpty()) {
             data.put("id", event.id());
         }
-        if (event.type() == Event.Type.LEFT) {
+        if (event instanceof Event.Delete delete && delete.reason() == Event.Reason.LEFT) {
             data.put("reason", "left");
         }
         event.record().ifPresent(record -> data.set("value", record.opaqueContent()

@@ -87,7 +87,7 @@ final class RecordSocket {
                 if (next.isEmpty() && stream.isClosed()) {
                     break;
                 }
-                if (next.isPresent() && next.get().type() != Event.Type.GAP) {
+                if (next.isPresent() && !(next.get() instanceof Event.Gap)) {
                     send(session, Events.json(next.get()));
                 }
             }

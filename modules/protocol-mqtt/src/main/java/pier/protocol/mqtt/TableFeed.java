@@ -45,11 +45,8 @@ final class TableFeed implements AutoCloseable {
                     continue;
                 }
                 Event event = next.get();
-                if (event.type() == Event.Type.SYNCED) {
-                    inState = false;
-                    continue;
-                }
-                if (event.type() == Event.Type.GAP) {
+                if (event instanceof Event.Marker) {
+                    inState &= !(event instanceof Event.Synced);
                     continue;
                 }
                 String topic = event.id().isEmpty() ? name : name + "/" + event.id();
@@ -60,7 +57,7 @@ final class TableFeed implements AutoCloseable {
                 if (subscription.noLocal() && session.ownWrites.wroteItself(topic, event.version())) {
                     continue;
                 }
-                boolean change = event.type() != Event.Type.MESSAGE;
+                boolean change = !(event instanceof Event.Message);
                 boolean retain = inState || subscription.retainAsPublished() && change;
                 session.offer(new Session.Pending(message(topic, event, session.codec()), subscription.qos(), retain,
                         ids, 0));
@@ -75,15 +72,14 @@ final class TableFeed implements AutoCloseable {
 
     // a deletion is an empty payload, the MQTT way of clearing a retained value (v5 adds type=delete)
     private static Message message(String topic, Event event, Codec codec) {
-        if (event.type() == Event.Type.LEFT) {
+        if (event instanceof Event.Delete delete) {
+            List<Map.Entry<String, String>> properties = delete.reason() == Event.Reason.LEFT
+                    ? List.of(Map.entry("type", "delete"), Map.entry("reason", "left"))
+                    : List.of(Map.entry("type", "delete"));
             return new Message(topic, new byte[0], 2, true, Optional.empty(), false, Optional.empty(),
-                    Optional.empty(), List.of(Map.entry("type", "delete"), Map.entry("reason", "left")), 0, "");
+                    Optional.empty(), properties, 0, "");
         }
-        if (event.type() == Event.Type.DELETE || event.record().isEmpty()) {
-            return new Message(topic, new byte[0], 2, true, Optional.empty(), false, Optional.empty(),
-                    Optional.empty(), List.of(Map.entry("type", "delete")), 0, "");
-        }
-        Record record = event.record().get();
+        Record record = event.record().orElseThrow();
         Optional<Content.Opaque> opaque = record.opaqueContent();
         byte[] payload = opaque.map(Content.Opaque::data).orElseGet(() -> record.encoded(codec));
         String type = opaque.map(Content.Opaque::contentType).orElse(codec.mediaType());
