@@ -96,14 +96,7 @@ public final class RestService implements HttpService {
         }
         Exchange exchange = new Exchange(request, response, target, codecs, maxBodyBytes, bodies);
         try {
-            if (exchange.method() == Method.OPTIONS) {
-                response.header(HeaderNames.ALLOW, allowed(target)).status(Status.NO_CONTENT_204).send();
-                return;
-            }
-            Principal principal = authenticate(request);
-            refuseQuery(exchange, target);
-            requireSomeWriteRight(principal, target, exchange.method());
-            dispatch(exchange, target, exchange.resourceRequest(principal));
+            serve(exchange, target);
         } catch (ResourceException e) {
             if (e.kind() == ResourceException.Kind.METHOD_NOT_ALLOWED) {
                 response.header(HeaderNames.ALLOW, allowed(target));
@@ -129,6 +122,17 @@ public final class RestService implements HttpService {
         } finally {
             exchange.release();
         }
+    }
+
+    private void serve(Exchange exchange, Target target) {
+        if (exchange.method() == Method.OPTIONS) {
+            exchange.response().header(HeaderNames.ALLOW, allowed(target)).status(Status.NO_CONTENT_204).send();
+            return;
+        }
+        Principal principal = authenticate(exchange.request());
+        refuseQuery(exchange, target);
+        requireSomeWriteRight(principal, target, exchange.method());
+        dispatch(exchange, target, exchange.resourceRequest(principal));
     }
 
     /**
