@@ -1,4 +1,4 @@
-package pier.server;
+package pier.mqtt.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -22,10 +22,10 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * An MQTT 5 client (Eclipse Paho) that answers with reason codes instead of exceptions: what a test of
  * permissions asks of a broker. Works over TCP ({@code tcp://}) and WebSocket ({@code ws://…/mqtt}).
  */
-final class MqttProbe implements AutoCloseable {
+public final class MqttProbe implements AutoCloseable {
 
     /** A message received: its topic and payload as text. */
-    record Received(String topic, String payload, boolean retained) {
+    public record Received(String topic, String payload, boolean retained) {
     }
 
     private final MqttAsyncClient client;
@@ -37,12 +37,12 @@ final class MqttProbe implements AutoCloseable {
         this.client = client;
     }
 
-    static MqttProbe connect(String uri, String user, String password) throws MqttException {
+    public static MqttProbe connect(String uri, String user, String password) throws MqttException {
         return connect(uri, user, password, "probe-" + UUID.randomUUID(), 0, true);
     }
 
     /** Connects with a client id of the caller's and a session that outlives the connection by {@code expiry} s. */
-    static MqttProbe connect(String uri, String user, String password, String clientId, long expiry,
+    public static MqttProbe connect(String uri, String user, String password, String clientId, long expiry,
                              boolean cleanStart) throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         MqttProbe probe = new MqttProbe(client);
@@ -66,19 +66,19 @@ final class MqttProbe implements AutoCloseable {
     }
 
     /** Whether the CONNACK said a session was present. */
-    boolean sessionPresent() {
+    public boolean sessionPresent() {
         return sessionPresent;
     }
 
     /** SUBSCRIBE at QoS 1: the granted QoS, or the refusal's reason code. */
-    int subscribe(String filter) throws MqttException {
+    public int subscribe(String filter) throws MqttException {
         IMqttToken token = client.subscribe(new MqttSubscription(filter, 1));
         token.waitForCompletion(10_000);
         return token.getReasonCodes()[0];
     }
 
     /** PUBLISH at QoS 1: the PUBACK's reason code. */
-    int publish(String topic, String payload, boolean retain) {
+    public int publish(String topic, String payload, boolean retain) {
         try {
             IMqttToken token = client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, retain);
             token.waitForCompletion(10_000);
@@ -90,17 +90,17 @@ final class MqttProbe implements AutoCloseable {
     }
 
     /** PUBLISH at QoS 0: no answer comes. */
-    void publishQos0(String topic, String payload) throws MqttException {
+    public void publishQos0(String topic, String payload) throws MqttException {
         client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 0, false).waitForCompletion(10_000);
     }
 
     /** The next message, or null after {@code millis}. */
-    Received next(long millis) throws InterruptedException {
+    public Received next(long millis) throws InterruptedException {
         return received.poll(millis, TimeUnit.MILLISECONDS);
     }
 
     /** The server's DISCONNECT, once one came. */
-    MqttDisconnectResponse disconnected() {
+    public MqttDisconnectResponse disconnected() {
         return disconnected.get();
     }
 

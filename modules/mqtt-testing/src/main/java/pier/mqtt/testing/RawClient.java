@@ -1,4 +1,4 @@
-package pier.protocol.mqtt.raw;
+package pier.mqtt.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

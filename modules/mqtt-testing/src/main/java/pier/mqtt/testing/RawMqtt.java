@@ -1,4 +1,4 @@
-package pier.server;
+package pier.mqtt.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,15 +19,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
-import pier.protocol.mqtt.raw.RawClient;
 
 /**
  * MQTT 3.1.1 packets written byte by byte, over TCP, TLS or a WebSocket, for the ways a client ends that
  * no library offers: vanishing without DISCONNECT, falling silent, or stopping reading.
  */
-final class RawMqtt implements AutoCloseable {
+public final class RawMqtt implements AutoCloseable {
 
-    enum Transport { TCP, TLS, WEBSOCKET }
+    public enum Transport { TCP, TLS, WEBSOCKET }
 
     private final Socket socket;
     private final WebSocket webSocket;
@@ -38,7 +37,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Opens a connection and sends CONNECT (clean session, user admin) with a retained will. */
-    static RawMqtt connect(Transport transport, int port, String clientId, int keepAlive, String willTopic,
+    public static RawMqtt connect(Transport transport, int port, String clientId, int keepAlive, String willTopic,
                            String willPayload) throws Exception {
         RawMqtt client = switch (transport) {
             case TCP -> new RawMqtt(new Socket("127.0.0.1", port), null);
@@ -52,7 +51,7 @@ final class RawMqtt implements AutoCloseable {
     }
 
     /** Reads the CONNACK's return code (TCP and TLS only). */
-    int connack() throws IOException {
+    public int connack() throws IOException {
         InputStream in = socket.getInputStream();
         byte[] packet = in.readNBytes(4);
         if (packet.length < 4 || (packet[0] & 0xff) != 0x20) {
@@ -61,7 +60,7 @@ final class RawMqtt implements AutoCloseable {
         return packet[3];
     }
 
-    void subscribe(String filter) throws IOException {
+    public void subscribe(String filter) throws IOException {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         variable.writeBytes(new byte[] {0, 1});
         RawClient.string(variable, filter);
@@ -69,12 +68,12 @@ final class RawMqtt implements AutoCloseable {
         send(RawClient.packet(0x82, variable.toByteArray()));
     }
 
-    void disconnect() throws IOException {
+    public void disconnect() throws IOException {
         send(new byte[] {(byte) 0xe0, 0});
     }
 
     /** Ends without DISCONNECT: the socket is closed (TCP, TLS) or the WebSocket aborted. */
-    void vanish() throws IOException {
+    public void vanish() throws IOException {
         if (socket != null) {
             if (!socket.isClosed()) {
                 socket.setSoLinger(true, 0); // a reset, as a killed process or a lost network leaves
@@ -105,7 +104,7 @@ final class RawMqtt implements AutoCloseable {
         }
     }
 
-    static byte[] connectPacket(String clientId, int keepAlive, String willTopic, String willPayload) {
+    public static byte[] connectPacket(String clientId, int keepAlive, String willTopic, String willPayload) {
         ByteArrayOutputStream variable = new ByteArrayOutputStream();
         RawClient.string(variable, "MQTT");
         variable.write(4);
@@ -123,7 +122,7 @@ final class RawMqtt implements AutoCloseable {
         return RawClient.packet(0x10, variable.toByteArray());
     }
 
-    static SSLContext trustingAll() throws Exception {
+    public static SSLContext trustingAll() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new X509TrustManager() {
             @Override

@@ -63,22 +63,12 @@ final class PacketCheck extends ByteToMessageDecoder {
     protected void decode(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
         while (!failed && in.isReadable()) {
             int start = in.readerIndex();
-            int length = 0;
-            int header = 1;
-            for (int shift = 0; ; shift += 7) {
-                if (header > 4) {
-                    fail(in, out, malformed("the remaining length takes more than four bytes"));
-                    return;
-                }
-                if (start + header >= in.writerIndex()) {
-                    return; // more bytes to come
-                }
-                int digit = in.getUnsignedByte(start + header++);
-                length |= (digit & 0x7f) << shift;
-                if ((digit & 0x80) == 0) {
-                    break;
-                }
+            long fixed = fixedHeader(in, start, out);
+            if (fixed < 0) {
+                return; // more bytes to come, or failed
             }
+            int header = (int) (fixed >>> 32);
+            int length = (int) fixed;
             if ((long) length + header > maxPacketSize) {
                 fail(in, out, new TooLongFrameException("a packet of " + (length + header) + " bytes is larger than "
                         + maxPacketSize));
@@ -101,6 +91,26 @@ final class PacketCheck extends ByteToMessageDecoder {
         }
         if (failed) {
             in.skipBytes(in.readableBytes());
+        }
+    }
+
+    // the fixed header's length (high int) and the remaining length (low int), or -1: incomplete or malformed
+    private long fixedHeader(ByteBuf in, int start, List<Object> out) {
+        int length = 0;
+        int header = 1;
+        for (int shift = 0; ; shift += 7) {
+            if (header > 4) {
+                fail(in, out, malformed("the remaining length takes more than four bytes"));
+                return -1;
+            }
+            if (start + header >= in.writerIndex()) {
+                return -1;
+            }
+            int digit = in.getUnsignedByte(start + header++);
+            length |= (digit & 0x7f) << shift;
+            if ((digit & 0x80) == 0) {
+                return (long) header << 32 | length;
+            }
         }
     }
 
@@ -154,22 +164,10 @@ final class PacketCheck extends ByteToMessageDecoder {
         connected = true;
         int connectFlags = body.u8();
         body.u16();
-        if ((connectFlags & 0x01) != 0) {
-            throw malformed("the reserved CONNECT flag is set");
-        }
+        connectFlags(connectFlags);
         boolean will = (connectFlags & 0x04) != 0;
-        int willQos = (connectFlags >> 3) & 0x03;
-        if (willQos == 3) {
-            throw malformed("Will QoS 3");
-        }
-        if (!will && (willQos != 0 || (connectFlags & 0x20) != 0)) {
-            throw malformed("Will QoS or Will Retain without a will");
-        }
         boolean user = (connectFlags & 0x80) != 0;
         boolean password = (connectFlags & 0x40) != 0;
-        if (version < 5 && password && !user) {
-            throw malformed("a password without a user name");
-        }
         if (version == 5) {
             connectProperties(body);
         }
@@ -188,6 +186,23 @@ final class PacketCheck extends ByteToMessageDecoder {
             body.binary("password");
         }
         body.requireEnd("CONNECT");
+    }
+
+    private void connectFlags(int flags) {
+        if ((flags & 0x01) != 0) {
+            throw malformed("the reserved CONNECT flag is set");
+        }
+        boolean will = (flags & 0x04) != 0;
+        int willQos = (flags >> 3) & 0x03;
+        if (willQos == 3) {
+            throw malformed("Will QoS 3");
+        }
+        if (!will && (willQos != 0 || (flags & 0x20) != 0)) {
+            throw malformed("Will QoS or Will Retain without a will");
+        }
+        if (version < 5 && (flags & 0x40) != 0 && (flags & 0x80) == 0) {
+            throw malformed("a password without a user name");
+        }
     }
 
     private void connectProperties(PacketCursor body) {

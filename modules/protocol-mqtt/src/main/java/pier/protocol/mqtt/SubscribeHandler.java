@@ -89,12 +89,17 @@ final class SubscribeHandler {
             LOG.log(System.Logger.Level.DEBUG, "{0} may not subscribe to {1}", connection.principal.name(), filter);
             return Optional.of(version.subscribeFailure(NOT_AUTHORIZED));
         }
-        if (filter.startsWith(SharedSubscriptions.PREFIX)) {
-            return shared(wanted, identifier);
-        }
+        return filter.startsWith(SharedSubscriptions.PREFIX) ? shared(wanted, identifier)
+                : Optional.of(plain(wanted, identifier, reach, granted));
+    }
+
+    private int plain(MqttTopicSubscription wanted, int identifier, TopicAccess.Reach reach, List<Granted> granted) {
+        Session session = connection.session;
+        ProtocolVersion version = connection.version;
+        String filter = wanted.topicFilter();
         if (!session.hasSubscription(filter)) {
             if (!broker.tables.quota().addSubscription(connection.principal)) {
-                return Optional.of(version.subscribeFailure(QUOTA_EXCEEDED));
+                return version.subscribeFailure(QUOTA_EXCEEDED);
             }
             counted.incrementAndGet();
         }
@@ -108,7 +113,7 @@ final class SubscribeHandler {
             broker.tree.add(session, subscription);
         }
         granted.add(new Granted(subscription, isNew));
-        return Optional.of(subscription.qos());
+        return subscription.qos();
     }
 
     private Optional<Integer> shared(MqttTopicSubscription wanted, int identifier) {

@@ -1,14 +1,14 @@
 package pier.protocol.mqtt;
 
-import pier.protocol.mqtt.raw.RawClient;
+import pier.mqtt.testing.RawClient;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
-import static pier.protocol.mqtt.raw.RawClient.bytes;
-import static pier.protocol.mqtt.raw.RawClient.connect;
-import static pier.protocol.mqtt.raw.RawClient.connect5;
-import static pier.protocol.mqtt.raw.RawClient.packet;
+import static pier.mqtt.testing.RawClient.bytes;
+import static pier.mqtt.testing.RawClient.connect;
+import static pier.mqtt.testing.RawClient.connect5;
+import static pier.mqtt.testing.RawClient.packet;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

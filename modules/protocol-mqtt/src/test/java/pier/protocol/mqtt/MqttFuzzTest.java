@@ -1,6 +1,6 @@
 package pier.protocol.mqtt;
 
-import pier.protocol.mqtt.raw.RawClient;
+import pier.mqtt.testing.RawClient;
 
 import java.time.Duration;
 import java.util.List;
