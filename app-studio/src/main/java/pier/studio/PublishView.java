@@ -68,6 +68,12 @@ final class PublishView extends SplitPane {
         payload.textProperty().addListener((seen, was, text) -> validate());
         userProperties.textProperty().addListener((seen, was, text) -> validate());
         topic.textProperty().addListener((seen, was, text) -> validate());
+        getItems().addAll(form(), historyBox());
+        setDividerPositions(0.7);
+        validate();
+    }
+
+    private VBox historyBox() {
         history.setId("publishHistory");
         history.setCellFactory(Controls.cells(Sent::label));
         history.getSelectionModel().selectedItemProperty().addListener((seen, was, sent) -> {
@@ -86,9 +92,7 @@ final class PublishView extends SplitPane {
         VBox historyBox = new VBox(6, new Label("History (select to load)"), history, resend);
         VBox.setVgrow(history, Priority.ALWAYS);
         historyBox.setPadding(new Insets(6));
-        getItems().addAll(form(), historyBox);
-        setDividerPositions(0.7);
-        validate();
+        return historyBox;
     }
 
     /** Publishes the form's message (Ctrl+Enter). */

@@ -62,6 +62,17 @@ public final class Studio extends Application {
         notice.setStyle("-fx-padding: 4 8 6 8");
         BorderPane root = new BorderPane(tabs, connection, null, notice, null);
         Scene scene = new Scene(root, 1280, 800);
+        shortcuts(scene, tabs, browse, live, publish);
+        stage.setTitle("Pier Studio");
+        stage.setScene(scene);
+        stage.show();
+        if (options.connectAtStart()) {
+            connection.connect();
+        }
+        return session;
+    }
+
+    private static void shortcuts(Scene scene, TabPane tabs, BrowseView browse, LiveView live, PublishView publish) {
         shortcut(scene, new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN),
                 () -> tabs.getSelectionModel().select(0));
         shortcut(scene, new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN),
@@ -78,13 +89,6 @@ public final class Studio extends Application {
         });
         shortcut(scene, new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN), live::togglePause);
         shortcut(scene, new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN), publish::publish);
-        stage.setTitle("Pier Studio");
-        stage.setScene(scene);
-        stage.show();
-        if (options.connectAtStart()) {
-            connection.connect();
-        }
-        return session;
     }
 
     private static Tab tab(String title, javafx.scene.Node content) {

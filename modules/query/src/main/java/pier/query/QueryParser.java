@@ -1,21 +1,9 @@
 package pier.query;
 
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * A recursive-descent parser of the query text, percent-decoding names and values after the
@@ -29,6 +17,9 @@ final class QueryParser {
             "sw", Operator.STARTS_WITH, "ew", Operator.ENDS_WITH, "ct", Operator.CONTAINS);
     private static final String OPERATORS = "=, ==, ===, !=, !==, <, <=, >, >= or =gt= =ge= =lt= =le= =ne= =sw= "
             + "=ew= =ct=";
+    // longest first: === before !==, !== before !=
+    private static final List<Map.Entry<String, Operator>> SPELT = List.of(Map.entry("===", Operator.STRICT_EQUAL),
+            Map.entry("!==", Operator.STRICT_NOT_EQUAL), Map.entry("!=", Operator.NOT_EQUAL));
     private static final String NAME_STOPS = "=!<>()&|,[]*";
     // a raw operator character where a value starts (or a raw < > anywhere in it) is a misspelt operator
     // (age=>3, age=<=3, age=gt==3), never data: data spells them %3D %21 %3C %3E
@@ -106,16 +97,7 @@ final class QueryParser {
 
     private Filter term(boolean top, char separator, Filter previous) {
         if (at('(')) {
-            int open = pos++;
-            if (at(')')) {
-                throw new QueryException("empty parentheses", open);
-            }
-            Filter group = expression(false);
-            if (!at(')')) {
-                throw error("the '(' at position " + open + " is not closed; expected ')'");
-            }
-            pos++;
-            return group;
+            return group();
         }
         int start = pos;
         String rawName = until(NAME_STOPS);
@@ -134,33 +116,46 @@ final class QueryParser {
             return new Filter.Comparison(chained.attribute(), operator, value(operator, false));
         }
         Path path = path(rawName, start);
-        Operator operator;
-        boolean wildcard = false;
-        if (in.startsWith("===", pos)) {
-            operator = Operator.STRICT_EQUAL;
-            pos += 3;
-        } else if (in.startsWith("!==", pos)) {
-            operator = Operator.STRICT_NOT_EQUAL;
-            pos += 3;
-        } else if (in.startsWith("!=", pos)) {
-            operator = Operator.NOT_EQUAL;
+        if (in.startsWith("==", pos) && !in.startsWith("===", pos)) {
             pos += 2;
-        } else if (in.startsWith("==", pos)) {
-            operator = Operator.EQUAL;
-            wildcard = true;
-            pos += 2;
-        } else if (at('<') || at('>')) {
-            operator = comparison();
-        } else if (at('=')) {
-            pos++;
-            operator = namedOperator().orElse(Operator.EQUAL);
-        } else {
-            throw error("expected an operator after '" + path.text() + "': " + OPERATORS);
+            // == takes a trailing * as "starts with"
+            boolean prefix = valueEnd() > pos && in.charAt(valueEnd() - 1) == '*';
+            Operator operator = prefix ? Operator.STARTS_WITH : Operator.EQUAL;
+            return new Filter.Comparison(path, operator, value(operator, prefix));
         }
-        if (wildcard && valueEnd() > pos && in.charAt(valueEnd() - 1) == '*') {
-            return new Filter.Comparison(path, Operator.STARTS_WITH, value(Operator.STARTS_WITH, true));
-        }
+        Operator operator = operator(path);
         return new Filter.Comparison(path, operator, value(operator, false));
+    }
+
+    private Filter group() {
+        int open = pos++;
+        if (at(')')) {
+            throw new QueryException("empty parentheses", open);
+        }
+        Filter group = expression(false);
+        if (!at(')')) {
+            throw error("the '(' at position " + open + " is not closed; expected ')'");
+        }
+        pos++;
+        return group;
+    }
+
+    // every operator but ==, which term() reads itself
+    private Operator operator(Path path) {
+        for (Map.Entry<String, Operator> spelt : SPELT) {
+            if (in.startsWith(spelt.getKey(), pos)) {
+                pos += spelt.getKey().length();
+                return spelt.getValue();
+            }
+        }
+        if (at('<') || at('>')) {
+            return comparison();
+        }
+        if (at('=')) {
+            pos++;
+            return namedOperator().orElse(Operator.EQUAL);
+        }
+        throw error("expected an operator after '" + path.text() + "': " + OPERATORS);
     }
 
     // < <= > >=, the reference's synonyms of =lt= =le= =gt= =ge=
@@ -228,58 +223,13 @@ final class QueryParser {
         if (text.isEmpty() && ordering && !trailingStar) {
             throw new QueryException("expected a value after " + operator.symbol(), start);
         }
-        Value value = typed(text, start);
+        Value value = Value.parse(text, start);
         boolean stringOperator = operator == Operator.STARTS_WITH || operator == Operator.ENDS_WITH
                 || operator == Operator.CONTAINS;
         if (stringOperator && value.typed().filter(t -> !t.isTextual()).isPresent()) {
             throw new QueryException(operator.symbol() + " compares strings, not " + value, start);
         }
         return value;
-    }
-
-    private Value typed(String text, int start) {
-        if (text.equals("null")) {
-            return Value.typed(NullNode.getInstance());
-        }
-        int colon = text.indexOf(':');
-        String type = colon < 0 ? "" : text.substring(0, colon);
-        String rest = colon < 0 ? text : text.substring(colon + 1);
-        return switch (type) {
-            case "string" -> Value.typed(TextNode.valueOf(rest));
-            case "number" -> Value.typed(Value.parseNumber(rest).orElseThrow(() -> new QueryException(
-                    "'" + rest + "' is not a number", start)));
-            case "boolean" -> {
-                if (!rest.equals("true") && !rest.equals("false")) {
-                    throw new QueryException("'" + rest + "' is not a boolean; expected true or false", start);
-                }
-                yield Value.typed(BooleanNode.valueOf(rest.equals("true")));
-            }
-            case "date" -> Value.typed(date(rest, start));
-            default -> Value.untyped(text);
-        };
-    }
-
-    // dates are compared as milliseconds since the epoch, as @createdTime and @updatedTime store them
-    private static JsonNode date(String text, int start) {
-        try {
-            if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-                return JsonNodeFactory.instance.numberNode(Long.parseLong(text));
-            }
-            if (text.length() == 10) {
-                return millis(LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC));
-            }
-            if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:?\\d\\d$")) {
-                return millis(OffsetDateTime.parse(text).toInstant());
-            }
-            return millis(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
-        } catch (DateTimeException | NumberFormatException e) {
-            throw new QueryException("'" + text + "' is not a date; expected e.g. 2024-05-01 or "
-                    + "2024-05-01T12:00:00Z or milliseconds since the epoch", start);
-        }
-    }
-
-    private static JsonNode millis(Instant instant) {
-        return JsonNodeFactory.instance.numberNode(instant.toEpochMilli());
     }
 
     private void call(String name, int start, boolean top) {

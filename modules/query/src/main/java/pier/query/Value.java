@@ -1,6 +1,12 @@
 package pier.query;
 
 import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +14,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
@@ -197,5 +204,60 @@ public final class Value {
     @Override
     public String toString() {
         return typed == null ? text : typed.toString();
+    }
+
+    /**
+     * A value as a query spells it: {@code null}, a typed {@code string:}, {@code number:},
+     * {@code boolean:} or {@code date:} value, or untyped text that compares as the attribute's type.
+     *
+     * @param text     the value, percent-decoded
+     * @param position where it starts in the query, for errors
+     * @return the value
+     * @throws QueryException when a typed value is not of its type
+     */
+    static Value parse(String text, int position) {
+        int start = position;
+        if (text.equals("null")) {
+            return Value.typed(NullNode.getInstance());
+        }
+        int colon = text.indexOf(':');
+        String type = colon < 0 ? "" : text.substring(0, colon);
+        String rest = colon < 0 ? text : text.substring(colon + 1);
+        return switch (type) {
+            case "string" -> Value.typed(TextNode.valueOf(rest));
+            case "number" -> Value.typed(Value.parseNumber(rest).orElseThrow(() -> new QueryException(
+                    "'" + rest + "' is not a number", start)));
+            case "boolean" -> {
+                if (!rest.equals("true") && !rest.equals("false")) {
+                    throw new QueryException("'" + rest + "' is not a boolean; expected true or false", start);
+                }
+                yield Value.typed(BooleanNode.valueOf(rest.equals("true")));
+            }
+            case "date" -> Value.typed(date(rest, start));
+            default -> Value.untyped(text);
+        };
+    }
+
+    // dates are compared as milliseconds since the epoch, as @createdTime and @updatedTime store them
+    private static JsonNode date(String text, int start) {
+        try {
+            if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+                return JsonNodeFactory.instance.numberNode(Long.parseLong(text));
+            }
+            if (text.length() == 10) {
+                return millis(LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC));
+            }
+            if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:?\\d\\d$")) {
+                return millis(OffsetDateTime.parse(text).toInstant());
+            }
+            return millis(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeException | NumberFormatException e) {
+            throw new QueryException("'" + text + "' is not a date; expected e.g. 2024-05-01 or "
+                    + "2024-05-01T12:00:00Z or milliseconds since the epoch", start);
+        }
+    }
+
+    private static JsonNode millis(Instant instant) {
+        return JsonNodeFactory.instance.numberNode(instant.toEpochMilli());
     }
 }
