@@ -1,9 +1,13 @@
 package pier.server;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -16,18 +20,22 @@ import pier.resource.Record;
 import pier.resource.SlowClients;
 import pier.store.Store;
 
-/** Health ({@code /observe/health}) and Prometheus metrics ({@code /observe/metrics}) for the server. */
-final class Observability {
+/**
+ * Health ({@code /observe/health}) and Prometheus metrics ({@code /observe/metrics}) for one server. Its
+ * meters read this server's objects; they leave the (process-wide) registry when the server stops, so
+ * that a server started after it in the same process reports its own.
+ */
+final class Observability implements AutoCloseable {
 
-    private Observability() {
-    }
+    private final MeterRegistry registry = Metrics.globalRegistry();
+    private final List<Meter> registered = new CopyOnWriteArrayList<>();
 
-    static ObserveFeature feature(Store store, Database database) {
-        registerStoreMeters(store, Metrics.globalRegistry());
-        registerQueryMeters(database, Metrics.globalRegistry());
-        Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder("pier.record.encodings", Record.class,
+    ObserveFeature feature(Store store, Database database) {
+        registerStoreMeters(store);
+        registerQueryMeters(database);
+        register(FunctionalCounter.builder("pier.record.encodings", Record.class,
                 ignored -> Record.encodings()).description("record bodies encoded into a wire format"));
-        Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder("pier.clients.fell.behind", SlowClients.class,
+        register(FunctionalCounter.builder("pier.clients.fell.behind", SlowClients.class,
                 ignored -> SlowClients.closedTotal()).description("subscriptions and connections closed because "
                 + "their client fell further behind than its queue holds"));
         return ObserveFeature.builder()
@@ -43,53 +51,62 @@ final class Observability {
                 .build();
     }
 
-    /** Counters and gauges of the MQTT broker, registered when MQTT is on. */
-    static void registerLoginMeters(pier.security.LoginThrottle logins) {
-        MeterRegistry registry = Metrics.globalRegistry();
-        registry.getOrCreate(FunctionalCounter.builder("pier.login.failures", logins,
+    void registerLoginMeters(pier.security.LoginThrottle logins) {
+        register(FunctionalCounter.builder("pier.login.failures", logins,
                 pier.security.LoginThrottle::failures).description("password checks that failed"));
-        registry.getOrCreate(FunctionalCounter.builder("pier.logins.throttled", logins,
+        register(FunctionalCounter.builder("pier.logins.throttled", logins,
                 pier.security.LoginThrottle::throttled).description("password checks refused: their address "
                 + "failed too often"));
     }
 
-    static void registerQuotaMeters(pier.security.UserQuota quota) {
-        Metrics.globalRegistry().getOrCreate(FunctionalCounter.builder("pier.quota.refused", quota,
+    void registerQuotaMeters(pier.security.UserQuota quota) {
+        register(FunctionalCounter.builder("pier.quota.refused", quota,
                 pier.security.UserQuota::refused).description("connections and subscriptions refused: the user "
                 + "held the most allowed"));
     }
 
-    static void registerMqttMeters(MqttBroker broker) {
-        MeterRegistry registry = Metrics.globalRegistry();
-        registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.received", broker,
+    /** Counters and gauges of the MQTT broker, registered when MQTT is on. */
+    void registerMqttMeters(MqttBroker broker) {
+        register(FunctionalCounter.builder("pier.mqtt.messages.received", broker,
                 b -> b.stats().messagesReceived()).description("PUBLISH packets received"));
-        registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.sent", broker,
+        register(FunctionalCounter.builder("pier.mqtt.messages.sent", broker,
                 b -> b.stats().messagesSent()).description("PUBLISH packets sent"));
-        registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.denied", broker,
+        register(FunctionalCounter.builder("pier.mqtt.denied", broker,
                 b -> b.stats().denied()).description("publishes and subscriptions refused for lack of permission"));
-        registry.getOrCreate(FunctionalCounter.builder("pier.mqtt.messages.dropped", broker,
+        register(FunctionalCounter.builder("pier.mqtt.messages.dropped", broker,
                 b -> b.stats().messagesDropped()).description("messages dropped from full session backlogs"));
-        registry.getOrCreate(Gauge.builder("pier.mqtt.connections", broker, b -> b.stats().connections())
+        register(Gauge.builder("pier.mqtt.connections", broker, b -> b.stats().connections())
                 .description("MQTT clients connected"));
-        registry.getOrCreate(Gauge.builder("pier.mqtt.sessions", broker, b -> b.stats().sessions())
+        register(Gauge.builder("pier.mqtt.sessions", broker, b -> b.stats().sessions())
                 .description("MQTT sessions kept, connected or not"));
     }
 
-    private static void registerQueryMeters(Database database, MeterRegistry registry) {
-        registry.getOrCreate(FunctionalCounter.builder("pier.query.queries", database,
+    private void registerQueryMeters(Database database) {
+        register(FunctionalCounter.builder("pier.query.queries", database,
                 d -> d.queryStats().queries()).description("collection queries run"));
-        registry.getOrCreate(FunctionalCounter.builder("pier.query.index.entries", database,
+        register(FunctionalCounter.builder("pier.query.index.entries", database,
                 d -> d.queryStats().indexEntriesRead()).description("index and key entries read by queries"));
-        registry.getOrCreate(FunctionalCounter.builder("pier.query.records.examined", database,
+        register(FunctionalCounter.builder("pier.query.records.examined", database,
                 d -> d.queryStats().recordsExamined()).description("records read and tested by queries"));
     }
 
-    private static void registerStoreMeters(Store store, MeterRegistry registry) {
-        registry.getOrCreate(FunctionalCounter.builder("pier.store.batches", store, s -> s.stats().batches())
+    private void registerStoreMeters(Store store) {
+        register(FunctionalCounter.builder("pier.store.batches", store, s -> s.stats().batches())
                 .description("write batches acknowledged as durable"));
-        registry.getOrCreate(FunctionalCounter.builder("pier.store.commits", store, s -> s.stats().commits())
+        register(FunctionalCounter.builder("pier.store.commits", store, s -> s.stats().commits())
                 .description("durable commits; concurrent batches share one"));
-        registry.getOrCreate(FunctionalCounter.builder("pier.store.operations", store, s -> s.stats().operations())
+        register(FunctionalCounter.builder("pier.store.operations", store, s -> s.stats().operations())
                 .description("puts and deletes applied"));
+    }
+
+    private <B extends Meter.Builder<B, M>, M extends Meter> void register(B builder) {
+        registered.add(registry.getOrCreate(builder));
+    }
+
+    /** Takes this server's meters out of the registry. */
+    @Override
+    public void close() {
+        registered.forEach(registry::remove);
+        registered.clear();
     }
 }

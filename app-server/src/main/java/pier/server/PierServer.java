@@ -73,17 +73,18 @@ final class PierServer {
     private final WebServer http;
     private final Optional<Mqtt> mqtt;
     private final HeaderDeadline headerDeadline;
+    private final Observability observability;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** The broker and its TCP and TLS listeners, when MQTT is on. */
     private record Mqtt(MqttBroker broker, Optional<MqttListener> listener, Optional<MqttListener> tls) {
         static Mqtt start(ServerConfig config, Database database, Authenticator users, TableTopics tables,
-                          Optional<KeyManagerFactory> tlsKeys) {
+                          Optional<KeyManagerFactory> tlsKeys, Observability observability) {
             MqttBroker broker = MqttBroker.start(config.mqtt(), users, MqttTables.retained(database),
                     MqttTables.sessions(database), tables);
             Optional<MqttListener> plain = Optional.empty();
             try {
-                Observability.registerMqttMeters(broker);
+                observability.registerMqttMeters(broker);
                 if (config.mqttPort() > 0) {
                     plain = Optional.of(MqttListener.start(config.httpHost(), config.mqttPort(), broker));
                 }
@@ -116,12 +117,13 @@ final class PierServer {
     }
 
     private PierServer(Store store, Database database, WebServer http, Optional<Mqtt> mqtt,
-                       HeaderDeadline headerDeadline) {
+                       HeaderDeadline headerDeadline, Observability observability) {
         this.store = store;
         this.database = database;
         this.http = http;
         this.mqtt = mqtt;
         this.headerDeadline = headerDeadline;
+        this.observability = observability;
     }
 
     /**
@@ -137,36 +139,17 @@ final class PierServer {
         CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
         DataFolder.create(config.dataFolder());
         Store store = Stores.open(config.storeBackend(), config.dataFolder());
+        Observability observability = new Observability();
         try {
             Database database = Database.open(store, schema, List.of(Security.SYSTEM_TABLES, MqttTables.SYSTEM_TABLES),
                     codecs, config.retention());
-            Users users = Users.open(database.systemTable(Security.USERS), config.anonymousRole().isPresent());
-            users.createAdminIfNone(Optional.ofNullable(environment.get("PIER_ADMIN_PASSWORD")))
-                    .ifPresent(password -> announce(config.dataFolder(), password));
-            AccessControl access = AccessControl.open(users, database.systemTable(Security.ROLES),
-                    config.anonymousRole());
-            // every protocol checks passwords through the throttle of failed logins per client address
-            LoginThrottle passwords = new LoginThrottle(users, config.maxFailedLogins(), config.failedLoginWindow());
-            Observability.registerLoginMeters(passwords);
-            UserQuota quota = new UserQuota(config.maxConnectionsPerUser(), config.maxSubscriptionsPerUser(),
-                    access::isSuperUser);
-            Observability.registerQuotaMeters(quota);
-            ResourceRegistry resources = new ResourceRegistry(access);
+            Guards guards = Guards.open(config, database, environment, observability);
+            ResourceRegistry resources = new ResourceRegistry(guards.access());
             database.exportTo(resources);
-            AccountResources.registerIn(resources, access);
+            AccountResources.registerIn(resources, guards.access());
             Plugins.load(config.plugins(), resources);
             LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                     config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
-            HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
-            ClientEnds.quietenHelidon();
-            WebServerConfig.Builder builder = listener(WebServer.builder(), config, headerDeadline)
-                    .host(config.httpHost())
-                    .port(config.httpPort())
-                    .shutdownHook(false)
-                    .addFeature(Observability.feature(store, database));
-            if (!config.corsOrigins().isEmpty()) {
-                builder.addFeature(cors(config.corsOrigins()));
-            }
             // one keystore (given, or the certificate made on the first start) serves MQTT over TLS and HTTPS
             Optional<KeyManagerFactory> tlsKeys = config.mqttsPort() > 0 || config.httpsPort() > 0
                     ? Optional.of(TlsKeys.load(config.keystore(), config.keystorePassword(), config.dataFolder(),
@@ -175,38 +158,84 @@ final class PierServer {
             DataFolder.protect(config.dataFolder());
             config.keystore().ifPresent(DataFolder::warnIfShared);
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
-                    : Optional.of(Mqtt.start(config, database, passwords, new TableTopics(resources, codecs, access, quota),
-                    tlsKeys));
-            // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"
-            List<WebSocketSubProtocol> subProtocols = mqtt.map(m -> List.<WebSocketSubProtocol>of(
-                    new MqttWebSocket(m.broker()))).orElse(List.of());
-            Logins logins = Logins.create(passwords, config.sessionLifetime());
-            WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, resources, codecs, logins, quota);
-            RestService rest = new RestService(resources, codecs, logins, quota, CodecLimits.DEFAULT.maxBytes(),
-                    config.sseKeepAlive());
-            LoginService login = new LoginService(logins);
-            Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())
-                    .addFilter(SafeResponses.filter())
-                    .addFilter(webSockets.upgradeGate())
-                    .register("/", login).register("/", rest);
-            builder.routing(routes).addRouting(webSockets.routing());
-            if (config.httpsPort() > 0) {
-                Tls tls = Tls.builder().sslContext(TlsKeys.context(tlsKeys.orElseThrow()))
-                        .enabledProtocols(TlsKeys.PROTOCOLS).build();
-                builder.putSocket(HTTPS, socket -> listener(socket, config, headerDeadline).host(config.httpHost())
-                        .port(config.httpsPort()).tls(tls).routing(routes).addRouting(webSockets.routing()));
-            }
+                    : Optional.of(Mqtt.start(config, database, guards.passwords(), new TableTopics(resources, codecs,
+                    guards.access(), guards.quota()), tlsKeys, observability));
+            HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
             try {
-                return new PierServer(store, database, builder.build().start(), mqtt, headerDeadline);
+                WebServer http = http(config, new Served(store, database, resources, codecs, guards,
+                        observability), mqtt, tlsKeys,
+                        headerDeadline).build().start();
+                return new PierServer(store, database, http, mqtt, headerDeadline, observability);
             } catch (RuntimeException e) {
                 mqtt.ifPresent(Mqtt::stop);
                 headerDeadline.close();
                 throw e;
             }
         } catch (RuntimeException e) {
+            observability.close();
             store.close();
             throw e;
         }
+    }
+
+    /** Who may do what: the users, the policy, the throttle every password check goes through, the quotas. */
+    private record Guards(AccessControl access, LoginThrottle passwords, UserQuota quota) {
+
+        static Guards open(ServerConfig config, Database database, java.util.Map<String, String> environment,
+                           Observability observability) {
+            Users users = Users.open(database.systemTable(Security.USERS), config.anonymousRole().isPresent());
+            users.createAdminIfNone(Optional.ofNullable(environment.get("PIER_ADMIN_PASSWORD")))
+                    .ifPresent(password -> announce(config.dataFolder(), password));
+            AccessControl access = AccessControl.open(users, database.systemTable(Security.ROLES),
+                    config.anonymousRole());
+            // every protocol checks passwords through the throttle of failed logins per client address
+            LoginThrottle passwords = new LoginThrottle(users, config.maxFailedLogins(), config.failedLoginWindow());
+            observability.registerLoginMeters(passwords);
+            UserQuota quota = new UserQuota(config.maxConnectionsPerUser(), config.maxSubscriptionsPerUser(),
+                    access::isSuperUser);
+            observability.registerQuotaMeters(quota);
+            return new Guards(access, passwords, quota);
+        }
+    }
+
+    /** What the HTTP listeners serve. */
+    private record Served(Store store, Database database, ResourceRegistry resources, CodecRegistry codecs,
+                          Guards guards, Observability observability) {
+    }
+
+    private static WebServerConfig.Builder http(ServerConfig config, Served served, Optional<Mqtt> mqtt,
+                                                Optional<KeyManagerFactory> tlsKeys, HeaderDeadline headerDeadline) {
+        ClientEnds.quietenHelidon();
+        WebServerConfig.Builder builder = listener(WebServer.builder(), config, headerDeadline)
+                .host(config.httpHost())
+                .port(config.httpPort())
+                .shutdownHook(false)
+                .addFeature(served.observability().feature(served.store(), served.database()));
+        if (!config.corsOrigins().isEmpty()) {
+            builder.addFeature(cors(config.corsOrigins()));
+        }
+        // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"
+        List<WebSocketSubProtocol> subProtocols = mqtt.map(m -> List.<WebSocketSubProtocol>of(
+                new MqttWebSocket(m.broker()))).orElse(List.of());
+        Logins logins = Logins.create(served.guards().passwords(), config.sessionLifetime());
+        UserQuota quota = served.guards().quota();
+        WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, served.resources(), served.codecs(), logins,
+                quota);
+        RestService rest = new RestService(served.resources(), served.codecs(), logins, quota,
+                CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive());
+        LoginService login = new LoginService(logins);
+        Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())
+                .addFilter(SafeResponses.filter())
+                .addFilter(webSockets.upgradeGate())
+                .register("/", login).register("/", rest);
+        builder.routing(routes).addRouting(webSockets.routing());
+        if (config.httpsPort() > 0) {
+            Tls tls = Tls.builder().sslContext(TlsKeys.context(tlsKeys.orElseThrow()))
+                    .enabledProtocols(TlsKeys.PROTOCOLS).build();
+            builder.putSocket(HTTPS, socket -> listener(socket, config, headerDeadline).host(config.httpHost())
+                    .port(config.httpsPort()).tls(tls).routing(routes).addRouting(webSockets.routing()));
+        }
+        return builder;
     }
 
     /** The settings every HTTP listener shares, plain or TLS. */
@@ -258,6 +287,7 @@ final class PierServer {
         step("MQTT", () -> mqtt.ifPresent(Mqtt::stop));
         step("HTTP", http::stop);
         step("the header deadline", headerDeadline::close);
+        step("the meters", observability::close);
         step("the database", database::close);
         step("the store", store::close);
         LOG.log(System.Logger.Level.INFO, "stopped; store closed");

@@ -1,5 +1,6 @@
 package pier.server;
 
+import pier.mqtt.testing.RawMqtt;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -155,23 +156,7 @@ class AbruptEndsIT {
         try (ServerProcess server = start()) {
             int http = server.awaitReady();
             RestClient admin = new RestClient(http, "admin", "s3cret");
-            // stalled: subscribed to every change, never reading
-            RawMqtt stalledTcp = RawMqtt.connect(RawMqtt.Transport.TCP, server.mqttPort(), "stalled-tcp", 0, null, null);
-            stalledTcp.subscribe("Dog/#");
-            open.add(stalledTcp);
-            RawMqtt stalledWs = RawMqtt.connect(RawMqtt.Transport.WEBSOCKET, http, "stalled-ws", 0, null, null);
-            stalledWs.subscribe("Dog/#");
-            open.add(stalledWs);
-            open.add(RawMqtt.connect(RawMqtt.Transport.TLS, server.mqttsPort(), "idle-tls", 0, null, null));
-            open.add(eventStream(http, "admin:s3cret", "/Dog/").body());
-            WebSocket plain = webSocket(http, "admin:s3cret", "/Dog/");
-            open.add(plain::abort);
-            // half-open: a request that never finishes, and a socket that never sends a byte
-            Socket partial = new Socket("127.0.0.1", http);
-            partial.getOutputStream().write("GET /Dog/ HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-            open.add(partial);
-            open.add(new Socket("127.0.0.1", http));
-            open.add(new Socket("127.0.0.1", server.mqttPort()));
+            openEveryKindOfConnection(server, http, open);
             // enough changes to fill the stalled clients' socket buffers
             String big = "x".repeat(4_000);
             for (; acknowledged < 400; acknowledged++) {
@@ -195,6 +180,28 @@ class AbruptEndsIT {
             RestClient admin = new RestClient(http, "admin", "s3cret");
             assertThat(RestClient.json(admin.get("/Dog/", "application/json")).size(), is(acknowledged));
         }
+    }
+
+    // stalled, idle and half-open connections on every transport
+    private static void openEveryKindOfConnection(ServerProcess server, int http, List<AutoCloseable> open)
+            throws Exception {
+        // stalled: subscribed to every change, never reading
+        RawMqtt stalledTcp = RawMqtt.connect(RawMqtt.Transport.TCP, server.mqttPort(), "stalled-tcp", 0, null, null);
+        stalledTcp.subscribe("Dog/#");
+        open.add(stalledTcp);
+        RawMqtt stalledWs = RawMqtt.connect(RawMqtt.Transport.WEBSOCKET, http, "stalled-ws", 0, null, null);
+        stalledWs.subscribe("Dog/#");
+        open.add(stalledWs);
+        open.add(RawMqtt.connect(RawMqtt.Transport.TLS, server.mqttsPort(), "idle-tls", 0, null, null));
+        open.add(eventStream(http, "admin:s3cret", "/Dog/").body());
+        WebSocket plain = webSocket(http, "admin:s3cret", "/Dog/");
+        open.add(plain::abort);
+        // half-open: a request that never finishes, and a socket that never sends a byte
+        Socket partial = new Socket("127.0.0.1", http);
+        partial.getOutputStream().write("GET /Dog/ HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        open.add(partial);
+        open.add(new Socket("127.0.0.1", http));
+        open.add(new Socket("127.0.0.1", server.mqttPort()));
     }
 
     private static long connections(RestClient admin) {

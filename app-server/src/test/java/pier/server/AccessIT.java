@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import pier.mqtt.testing.MqttProbe;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -69,7 +70,7 @@ class AccessIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static int port;
     static int mqttPort;
     static RestClient admin;
@@ -78,7 +79,7 @@ class AccessIT {
     static void start() throws Exception {
         Path schema = folder.resolve("schema.graphql");
         Files.writeString(schema, SCHEMA);
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", String.valueOf(ServerProcess.freePort()), "--schema", schema.toString(),
                 "--anonymous-role", "public", "--data", folder.resolve("data").toString());
         port = server.awaitReady();
@@ -302,17 +303,11 @@ class AccessIT {
         ok(admin.putJson("/$roles/watcher", "{\"tables\": {\"Dog\": [\"read\"], \"Cat\": [\"read\"]}}"));
         ok(admin.putJson("/$users/val", "{\"password\": \"pw-val\", \"roles\": [\"watcher\"]}"));
         List<String> closes = new CopyOnWriteArrayList<>();
-        HttpResponse<Stream<String>> events = eventStream("val", "pw-val", "/Dog/");
+        HttpResponse<Stream<String>> events = LiveSockets.eventStream(port, "val", "pw-val", "/Dog/");
         assertThat(events.statusCode(), is(200));
         List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                events.body().forEach(lines::add);
-            } catch (java.io.UncheckedIOException e) {
-                lines.add("(stream ended)");
-            }
-        });
-        WebSocket socket = (WebSocket) openWebSocket("val", "pw-val", "/Dog/m1", closes);
+        Thread reader = collect(events, lines);
+        WebSocket socket = (WebSocket) LiveSockets.webSocket(port, "val", "pw-val", "/Dog/m1", closes);
         try (MqttProbe dogs = MqttProbe.connect("tcp://127.0.0.1:" + mqttPort, "val", "pw-val");
              MqttProbe cats = MqttProbe.connect("ws://127.0.0.1:" + port + "/mqtt", "val", "pw-val")) {
             assertThat(dogs.subscribe("Dog/#"), is(1));
@@ -339,6 +334,17 @@ class AccessIT {
             socket.abort();
             reader.interrupt();
         }
+    }
+
+    // reads the stream's lines on a thread of its own, until it ends
+    private static Thread collect(HttpResponse<Stream<String>> events, List<String> lines) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                events.body().forEach(lines::add);
+            } catch (java.io.UncheckedIOException e) {
+                lines.add("(stream ended)");
+            }
+        });
     }
 
     private Map<String, Boolean> rest(Who who, String tag) {
@@ -373,52 +379,14 @@ class AccessIT {
         return reasonCode < 0x80;
     }
 
-    private static HttpResponse<Stream<String>> eventStream(Who who, String path) throws Exception {
-        return who == null ? eventStream(null, null, path) : eventStream(who.user(), "pw-" + who.user(), path);
-    }
-
-    private static HttpResponse<Stream<String>> eventStream(String user, String password, String path)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Accept", "text/event-stream");
-        if (user != null) {
-            request.header("Authorization", basic(user, password));
-        }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofLines());
-    }
-
     private static Object openWebSocket(Who who, String path, List<String> closes) throws Exception {
-        return who == null ? openWebSocket(null, null, path, closes)
-                : openWebSocket(who.user(), "pw-" + who.user(), path, closes);
+        return who == null ? LiveSockets.webSocket(port, null, null, path, closes)
+                : LiveSockets.webSocket(port, who.user(), "pw-" + who.user(), path, closes);
     }
 
-    /** The open socket, or the status that refused the upgrade. */
-    private static Object openWebSocket(String user, String password, String path, List<String> closes)
-            throws Exception {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
-        if (user != null) {
-            builder.header("Authorization", basic(user, password));
-        }
-        CompletableFuture<WebSocket> opening = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path),
-                new WebSocket.Listener() {
-                    @Override
-                    public CompletableFuture<?> onClose(WebSocket socket, int status, String reason) {
-                        closes.add(status + " " + reason);
-                        return null;
-                    }
-                });
-        try {
-            return opening.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                return refused.getResponse().statusCode();
-            }
-            throw e;
-        }
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    private static HttpResponse<Stream<String>> eventStream(Who who, String path) throws Exception {
+        return who == null ? LiveSockets.eventStream(port, null, null, path)
+                : LiveSockets.eventStream(port, who.user(), "pw-" + who.user(), path);
     }
 
     private static long denied() {

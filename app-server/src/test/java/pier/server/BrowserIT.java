@@ -66,7 +66,7 @@ class BrowserIT {
     @TempDir
     static Path folder;
     static HttpServer pages;
-    static ServerProcess server;
+    static InProcessServer server;
     static int port;
 
     @BeforeAll
@@ -80,7 +80,7 @@ class BrowserIT {
             exchange.close();
         });
         pages.start();
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data",
                 folder.resolve("data").toString(), "--cors-origins", pageOrigin());
         port = server.awaitReady();
     }

@@ -19,7 +19,7 @@ class CorsIT {
 
     @Test
     void offByDefault() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "p"), "--http-port", "0",
+        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "p"), "--http-port", "0",
                 "--data", folder.resolve("data").toString())) {
             RestClient client = new RestClient(server.awaitReady(), "admin", "p");
             HttpResponse<byte[]> response = client.send(client.request("/Dog/").header("Origin", "https://app.example"));
@@ -30,7 +30,7 @@ class CorsIT {
 
     @Test
     void allowsTheConfiguredOriginsOnly() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "p",
+        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "p",
                 "PIER_CORS_ORIGINS", "https://app.example"), "--http-port", "0",
                 "--data", folder.resolve("data").toString())) {
             RestClient client = new RestClient(server.awaitReady(), "admin", "p");

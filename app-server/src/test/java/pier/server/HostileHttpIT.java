@@ -35,13 +35,13 @@ class HostileHttpIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static int port;
     static RestClient admin;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--data", folder.resolve("data").toString());
         port = server.awaitReady();
         admin = new RestClient(port, "admin", "s3cret");

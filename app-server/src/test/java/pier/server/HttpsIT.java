@@ -19,12 +19,12 @@ class HttpsIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static int httpsPort;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--https-port", String.valueOf(ServerProcess.freePort()), "--data", folder.resolve("data").toString());
         server.awaitReady();
         httpsPort = server.httpsPort();

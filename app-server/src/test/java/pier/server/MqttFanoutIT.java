@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import pier.protocol.mqtt.raw.RawClient;
+import pier.mqtt.testing.RawClient;
 
 /** A change reaching 1,000 MQTT subscribers in two formats is encoded at most once per format. */
 class MqttFanoutIT {
@@ -89,7 +89,7 @@ class MqttFanoutIT {
 
     @Test
     void aThousandSubscribersInTwoFormatsCostTwoEncodingsAtMost() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString())) {
             RestClient admin = new RestClient(server.awaitReady(), "admin", "s3cret");
             List<Subscriber> subscribers = new ArrayList<>();

@@ -28,13 +28,13 @@ class MqttInteropIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static int port;
     static int httpPort;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString());
         httpPort = server.awaitReady();
         port = server.mqttPort();

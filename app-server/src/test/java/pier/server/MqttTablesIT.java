@@ -39,7 +39,7 @@ class MqttTablesIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static RestClient admin;
     static String uri;
     static int httpPort;
@@ -48,7 +48,7 @@ class MqttTablesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString());
         httpPort = server.awaitReady();
         admin = new RestClient(httpPort, "admin", "s3cret");
@@ -314,18 +314,18 @@ class MqttTablesIT {
         try {
             // CONNECT without a user name: the upgrade's credentials are the connection's user
             ByteArrayOutputStream connect = new ByteArrayOutputStream();
-            pier.protocol.mqtt.raw.RawClient.string(connect, "MQTT");
+            pier.mqtt.testing.RawClient.string(connect, "MQTT");
             connect.writeBytes(new byte[] {4, 0x02, 0, 60});
-            pier.protocol.mqtt.raw.RawClient.string(connect, "ws-upgrade-user");
-            socket.sendBinary(java.nio.ByteBuffer.wrap(pier.protocol.mqtt.raw.RawClient.packet(0x10, connect.toByteArray())), true)
+            pier.mqtt.testing.RawClient.string(connect, "ws-upgrade-user");
+            socket.sendBinary(java.nio.ByteBuffer.wrap(pier.mqtt.testing.RawClient.packet(0x10, connect.toByteArray())), true)
                     .get(5, TimeUnit.SECONDS);
             // a retained QoS 0 PUBLISH of CBOR, which names no content type of its own
             byte[] cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper().writeValueAsBytes(
                     Map.of("name", "Cbor", "age", 4));
             ByteArrayOutputStream publish = new ByteArrayOutputStream();
-            pier.protocol.mqtt.raw.RawClient.string(publish, "Dog/ws-cbor");
+            pier.mqtt.testing.RawClient.string(publish, "Dog/ws-cbor");
             publish.writeBytes(cbor);
-            socket.sendBinary(java.nio.ByteBuffer.wrap(pier.protocol.mqtt.raw.RawClient.packet(0x31, publish.toByteArray())), true)
+            socket.sendBinary(java.nio.ByteBuffer.wrap(pier.mqtt.testing.RawClient.packet(0x31, publish.toByteArray())), true)
                     .get(5, TimeUnit.SECONDS);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
                     admin.get("/Dog/ws-cbor", "application/json").statusCode() == 200);

@@ -40,14 +40,14 @@ class QueryIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static RestClient admin;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
         Path schema = Files.writeString(folder.resolve("schema.graphql"), SCHEMA);
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--data", folder.resolve("data").toString(), "--schema", schema.toString());
         port = server.awaitReady();
         admin = new RestClient(port, "admin", "s3cret");

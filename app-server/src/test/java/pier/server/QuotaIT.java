@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import pier.mqtt.testing.MqttProbe;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
@@ -30,13 +31,13 @@ class QuotaIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static int port;
     static int mqttPort;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", String.valueOf(ServerProcess.freePort()), "--max-connections-per-user", "2",
                 "--max-subscriptions-per-user", "2", "--data", folder.resolve("data").toString());
         port = server.awaitReady();

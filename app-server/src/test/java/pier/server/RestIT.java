@@ -25,13 +25,13 @@ class RestIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static RestClient admin;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--data", folder.resolve("data").toString());
         port = server.awaitReady();
         admin = new RestClient(port, "admin", "s3cret");

@@ -107,22 +107,7 @@ class SlowSendersIT {
                 }
                 assertThat(refused >= 5, is(true));
                 assertThat(admin.get("/Dog/", "").statusCode(), is(200));
-                // a body that trickles in is cut off after 30 s
-                Socket trickling = request(port, "admin:s3cret", "Content-Length: 100\r\n");
-                long start = System.nanoTime();
-                boolean cut = false;
-                try (OutputStream out = trickling.getOutputStream()) {
-                    // a byte a second is the slow client's pace, not a wait for the server
-                    for (int i = 0; i < 60; i++) {
-                        out.write(' ');
-                        out.flush();
-                        Thread.sleep(1_000);
-                    }
-                } catch (IOException e) {
-                    cut = true;
-                    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), lessThan(40L));
-                }
-                assertThat("the trickling body was cut off", cut, is(true));
+                assertTricklingBodyIsCutOff(port);
             } finally {
                 for (Socket socket : unfinished) {
                     socket.close();
@@ -131,6 +116,25 @@ class SlowSendersIT {
             List<String> problems = server.problems();
             assertThat(String.join("\n", problems), problems.isEmpty(), is(true));
         }
+    }
+
+    // a body that trickles in is cut off after 30 s
+    private static void assertTricklingBodyIsCutOff(int port) throws IOException, InterruptedException {
+        Socket trickling = request(port, "admin:s3cret", "Content-Length: 100\r\n");
+        long start = System.nanoTime();
+        boolean cut = false;
+        try (OutputStream out = trickling.getOutputStream()) {
+            // a byte a second is the slow client's pace, not a wait for the server
+            for (int i = 0; i < 60; i++) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(1_000);
+            }
+        } catch (IOException e) {
+            cut = true;
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), lessThan(40L));
+        }
+        assertThat("the trickling body was cut off", cut, is(true));
     }
 
     private static int status(int port, String credentials, String headers) throws IOException {

@@ -32,7 +32,7 @@ class SseIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static RestClient admin;
     static int port;
     static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -40,7 +40,7 @@ class SseIT {
     @BeforeAll
     static void start() throws Exception {
         Path config = Files.writeString(folder.resolve("pier-config.yaml"), "http:\n  sse:\n    keepAlive: PT1S\n");
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--config",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--config",
                 config.toString(), "--data", folder.resolve("data").toString());
         port = server.awaitReady();
         admin = new RestClient(port, "admin", "s3cret");

@@ -34,13 +34,13 @@ class WebSocketIT {
 
     @TempDir
     static Path folder;
-    static ServerProcess server;
+    static InProcessServer server;
     static RestClient admin;
     static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data",
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data",
                 folder.resolve("data").toString());
         port = server.awaitReady();
         admin = new RestClient(port, "admin", "s3cret");

@@ -1,0 +1,137 @@
+package pier.server;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server in the test's own JVM, started as {@link Main} starts it (options, environment, port 0):
+ * for tests that need no process boundary. Signals, crashes, the module path and the image keep
+ * {@link ServerProcess}. Its warnings and errors are captured from the log for {@link #problems()}.
+ */
+final class InProcessServer implements AutoCloseable {
+
+    private static final Pattern LISTENERS = Pattern.compile("^http=([0-9.]+):(\\d+)(?: https=([0-9.]+):(\\d+))?"
+            + "(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?$");
+
+    private final PierServer server;
+    private final Problems problems;
+    private final Matcher listeners;
+
+    private InProcessServer(PierServer server, Problems problems) {
+        this.server = server;
+        this.problems = problems;
+        this.listeners = LISTENERS.matcher(server.listeners());
+        if (!listeners.matches()) {
+            throw new AssertionError("unexpected listeners: " + server.listeners());
+        }
+    }
+
+    /**
+     * Starts a server; MQTT and MQTT over TLS listen on port 0 unless the options say otherwise.
+     *
+     * @param environment what the process environment would hold ({@code PIER_*})
+     * @param args        the command-line options
+     * @return the running server
+     */
+    static InProcessServer start(Map<String, String> environment, String... args) {
+        List<String> options = new ArrayList<>(Arrays.asList(args));
+        if (!options.contains("--mqtt-port") && !environment.containsKey("PIER_MQTT_PORT")) {
+            options.addAll(List.of("--mqtt-port", "0"));
+        }
+        if (!options.contains("--mqtts-port") && !environment.containsKey("PIER_MQTTS_PORT")) {
+            options.addAll(List.of("--mqtts-port", "0"));
+        }
+        Problems problems = new Problems();
+        Logger.getLogger("").addHandler(problems);
+        try {
+            ServerConfig config = ServerConfig.from(LaunchOptions.parse(options.toArray(String[]::new), environment)
+                    .config());
+            return new InProcessServer(PierServer.start(config, environment), problems);
+        } catch (RuntimeException e) {
+            Logger.getLogger("").removeHandler(problems);
+            throw e;
+        }
+    }
+
+    /** @return the HTTP port (the server is ready when {@link #start} returns) */
+    int awaitReady() {
+        return Integer.parseInt(listeners.group(2));
+    }
+
+    int mqttPort() {
+        return port(6, "MQTT");
+    }
+
+    int mqttsPort() {
+        return port(8, "MQTT over TLS");
+    }
+
+    int httpsPort() {
+        return port(4, "HTTPS");
+    }
+
+    /** The warnings and errors logged since the start, each with its stack trace, as the process logs them. */
+    List<String> problems() {
+        return List.copyOf(problems.lines);
+    }
+
+    /** Stops as SIGTERM does; returns 0, the status a clean stop exits with. */
+    int terminate() {
+        close();
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            Logger.getLogger("").removeHandler(problems);
+        }
+    }
+
+    private int port(int group, String what) {
+        if (listeners.group(group) == null) {
+            throw new AssertionError("the server does not listen for " + what + ": " + server.listeners());
+        }
+        return Integer.parseInt(listeners.group(group));
+    }
+
+    /** Collects WARNING and SEVERE records in the lines {@link ServerProcess#problems()} would find. */
+    private static final class Problems extends Handler {
+
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final SimpleFormatter formatter = new SimpleFormatter();
+
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() < Level.WARNING.intValue()) {
+                return;
+            }
+            lines.add(record.getLevel() + ": " + formatter.formatMessage(record));
+            if (record.getThrown() != null) {
+                for (StackTraceElement frame : record.getThrown().getStackTrace()) {
+                    lines.add("\tat " + frame);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
