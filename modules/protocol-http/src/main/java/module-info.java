@@ -12,7 +12,6 @@ module pier.protocol.http {
     requires io.helidon.websocket;
     requires transitive io.helidon.webserver;
     requires io.helidon.http;
-    requires com.nimbusds.jose.jwt;
     requires java.logging;
     requires io.helidon.common.buffers;
 

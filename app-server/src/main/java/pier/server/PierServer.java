@@ -52,6 +52,7 @@ import pier.security.AccountResources;
 import pier.security.Authenticator;
 import pier.security.LoginThrottle;
 import pier.security.Security;
+import pier.security.Tokens;
 import pier.security.UserQuota;
 import pier.security.Users;
 import pier.store.Store;
@@ -217,7 +218,7 @@ final class PierServer {
         // WebSockets on the HTTP port: records, collections and live queries; MQTT with sub-protocol "mqtt"
         List<WebSocketSubProtocol> subProtocols = mqtt.map(m -> List.<WebSocketSubProtocol>of(
                 new MqttWebSocket(m.broker()))).orElse(List.of());
-        Logins logins = Logins.create(served.guards().passwords(), config.sessionLifetime());
+        Logins logins = new Logins(Tokens.create(served.guards().passwords(), config.sessionLifetime()));
         UserQuota quota = served.guards().quota();
         WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, served.resources(), served.codecs(), logins,
                 quota);

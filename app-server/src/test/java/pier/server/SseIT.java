@@ -125,6 +125,24 @@ class SseIT {
     }
 
     @Test
+    void usersAreWatchedLikeATableAndNeverShowACredential() throws Exception {
+        try (Stream stream = open("/$users/", "text/event-stream")) {
+            assertThat(stream.event(), is(List.of("retry: 3000")));
+            List<String> admin = stream.event();
+            assertThat(admin.getFirst(), is("event: put"));
+            assertThat(stream.data(admin).get("id").asText(), is("admin"));
+            assertThat(stream.event().getFirst(), is("event: synced"));
+            SseIT.admin.putJson("/$users/zoe", "{\"password\": \"pw-zoe\", \"roles\": []}");
+            List<String> zoe = stream.event();
+            assertThat(zoe.getFirst(), is("event: put"));
+            JsonNode value = stream.data(zoe).get("value");
+            assertThat(value.toString(), is("{\"name\":\"zoe\",\"roles\":[]}"));
+            SseIT.admin.method("DELETE", "/$users/zoe", "application/json", new byte[0]);
+            assertThat(stream.event().getFirst(), is("event: delete"));
+        }
+    }
+
+    @Test
     void aLiveQueryStreamSaysWhenARecordLeavesTheMatch() throws Exception {
         admin.putJson("/Dog/q1", "{\"name\":\"Old\",\"age\":12}");
         try (Stream stream = open("/Dog/?age=gt=10", "application/json;q=0.5, text/event-stream")) {

@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import pier.resource.ResourceException;
+import pier.security.Tokens;
 
 /**
  * {@code POST /$login} with {@code {"user": …, "password": …}} (or Basic credentials) answers
@@ -37,7 +38,7 @@ public final class LoginService implements HttpService {
 
     private void login(ServerRequest request, ServerResponse response) {
         try {
-            Logins.Login login = credentials(request);
+            Tokens.Login login = credentials(request);
             response.header(HeaderNames.SET_COOKIE, cookie(login.session(), logins.lifetime().toSeconds(),
                     request.isSecure()));
             response.header(HeaderNames.CACHE_CONTROL, "no-store");
@@ -55,7 +56,7 @@ public final class LoginService implements HttpService {
         response.status(Status.NO_CONTENT_204).send();
     }
 
-    private Logins.Login credentials(ServerRequest request) {
+    private Tokens.Login credentials(ServerRequest request) {
         if (request.headers().contains(HeaderNames.AUTHORIZATION)) {
             return logins.login(request.headers(), Logins.client(request.remotePeer()));
         }

@@ -18,6 +18,7 @@ import pier.codec.CodecRegistry;
 import pier.resource.Principal;
 import pier.resource.ResourceRegistry;
 import pier.security.Authenticator;
+import pier.security.Tokens;
 import pier.security.UserQuota;
 
 /**
@@ -37,7 +38,7 @@ final class HttpHarness implements BeforeAllCallback, AfterAllCallback {
         CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
         ResourceRegistry resources = new ResourceRegistry();
         resources.register("notes", new Notes(codecs.forContentType("application/cbor").orElseThrow()));
-        Logins logins = Logins.create(new OneUser(), Duration.ofMinutes(5));
+        Logins logins = new Logins(Tokens.create(new OneUser(), Duration.ofMinutes(5)));
         RestService rest = new RestService(resources, codecs, logins, UserQuota.NONE, CodecLimits.DEFAULT.maxBytes(),
                 Duration.ofSeconds(15));
         server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
