@@ -1,14 +1,10 @@
 package pier.benchmarks;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,21 +21,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import pier.codec.CodecLimits;
-import pier.codec.CodecRegistry;
-import pier.engine.ChangeFeed;
-import pier.engine.Database;
-import pier.engine.Schema;
 import pier.query.Query;
 import pier.resource.Content;
 import pier.resource.Principal;
 import pier.resource.Request;
 import pier.resource.Resource;
-import pier.resource.ResourceRegistry;
 import pier.resource.SubscribeOptions;
 import pier.resource.Subscription;
-import pier.store.Store;
-import pier.store.Stores;
 
 /**
  * How long one durable write takes, as its writer waits for it, while subscribers listen: each
@@ -61,9 +49,7 @@ public class CommitLatencyBenchmark {
     @Param({"record", "liveQuery"})
     public String kind;
 
-    private Path folder;
-    private Store store;
-    private Database database;
+    private BenchDatabase db;
     private Resource dogs;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private long written;
@@ -75,14 +61,10 @@ public class CommitLatencyBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        folder = Files.createTempDirectory("pier-bench");
-        store = Stores.open("mapdb", folder);
-        database = Database.open(store, Schema.parse("bench.graphql", """
+        db = new BenchDatabase("""
                 type Dog @table @export { id: ID @primaryKey  name: String  age: Int @indexed }
-                """), CodecRegistry.load(CodecLimits.DEFAULT), ChangeFeed.FeedRetention.DEFAULT);
-        ResourceRegistry registry = new ResourceRegistry();
-        database.exportTo(registry);
-        dogs = registry.find("Dog").orElseThrow();
+                """);
+        dogs = db.table("Dog");
         Request listen = kind.equals("record") ? Request.of(Principal.ANONYMOUS, "7")
                 : Request.of(Principal.ANONYMOUS, null).withQuery(Query.parse("age=ge=0"));
         SubscribeOptions options = new SubscribeOptions(1_000, SubscribeOptions.Overflow.DROP, false);
@@ -93,19 +75,11 @@ public class CommitLatencyBenchmark {
         }
     }
 
-    /**
-     * Ends the subscriptions, closes and deletes the store.
-     *
-     * @throws IOException when the folder cannot be deleted
-     */
+    /** Ends the subscriptions, closes and deletes the store. */
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
+    public void tearDown() {
         subscriptions.forEach(Subscription::close);
-        database.close();
-        store.close();
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        db.close();
     }
 
     /** @return the version the write got, once durable */

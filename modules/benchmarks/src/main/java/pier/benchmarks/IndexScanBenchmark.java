@@ -1,11 +1,7 @@
 package pier.benchmarks;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,19 +19,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import pier.codec.CodecLimits;
-import pier.codec.CodecRegistry;
-import pier.engine.ChangeFeed;
-import pier.engine.Database;
-import pier.engine.Schema;
 import pier.query.Query;
 import pier.resource.Content;
 import pier.resource.Principal;
 import pier.resource.Request;
 import pier.resource.Resource;
-import pier.resource.ResourceRegistry;
-import pier.store.Store;
-import pier.store.Stores;
 
 /**
  * Queries on a table of {@value #RECORDS} records in a real MapDB store: index equality and ranges,
@@ -56,9 +44,7 @@ public class IndexScanBenchmark {
         "id=ge=500&id=lt=600", "note=n5000"})
     public String query;
 
-    private Path folder;
-    private Store store;
-    private Database database;
+    private BenchDatabase db;
     private Resource readings;
     private Request request;
 
@@ -69,15 +55,11 @@ public class IndexScanBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        folder = Files.createTempDirectory("pier-bench");
-        store = Stores.open("mapdb", folder);
-        database = Database.open(store, Schema.parse("bench.graphql", """
+        db = new BenchDatabase("""
                 type Reading @table @export { id: Int @primaryKey  value: Int @indexed  group: String @indexed
                                               note: String }
-                """), CodecRegistry.load(CodecLimits.DEFAULT), ChangeFeed.FeedRetention.DEFAULT);
-        ResourceRegistry registry = new ResourceRegistry();
-        database.exportTo(registry);
-        readings = registry.find("Reading").orElseThrow();
+                """);
+        readings = db.table("Reading");
         for (int start = 0; start < RECORDS; start += 10_000) {
             ArrayNode chunk = JsonNodeFactory.instance.arrayNode();
             for (int i = start; i < start + 10_000; i++) {
@@ -88,18 +70,10 @@ public class IndexScanBenchmark {
         request = Request.of(Principal.ANONYMOUS, null).withQuery(Query.parse(query));
     }
 
-    /**
-     * Closes and deletes the store.
-     *
-     * @throws IOException when the folder cannot be deleted
-     */
+    /** Closes and deletes the store. */
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
-        database.close();
-        store.close();
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+    public void tearDown() {
+        db.close();
     }
 
     /** @return how many records the query returned, each decoded */

@@ -1,7 +1,6 @@
 package pier.engine;
 
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 

@@ -12,7 +12,6 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import pier.codec.Codec;
-import pier.resource.Event;
 import pier.store.Store;
 import pier.store.WriteBatch;
 

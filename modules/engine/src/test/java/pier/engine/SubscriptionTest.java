@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import pier.resource.Event;
 import pier.resource.Principal;
 import pier.resource.Request;
-import pier.resource.Resource;
 import pier.resource.SubscribeOptions;
 import pier.resource.Subscription;
 

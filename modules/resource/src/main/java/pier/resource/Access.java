@@ -2,23 +2,15 @@ package pier.resource;
 
 /**
  * The guard hook of every resource: who may do what with it ({@link Permission}s per resource name).
- * The server's policy (users, roles, topics) implements it in {@code pier.security}. Answers reflect the current roles at every call, so a
- * change takes effect at once; {@link #onChange(Runnable)} tells those who hold long-lived rights
- * (subscriptions, connections) to check them again.
+ * The server's policy (users, roles, topics) implements it in {@code pier.security}. Answers reflect
+ * the current roles at every call, so a change takes effect at once; {@link #onChange(Runnable)} tells
+ * those who hold long-lived rights (subscriptions, connections) to check them again.
  */
+@FunctionalInterface
 public interface Access {
 
     /** Everything allowed to everyone: for tests and embedded use without users. */
-    Access ALL = new Access() {
-        @Override
-        public boolean allows(Principal principal, String resource, Permission permission) {
-            return true;
-        }
-
-        @Override
-        public void onChange(Runnable listener) {
-        }
-    };
+    Access ALL = (principal, resource, permission) -> true;
 
     /**
      * Whether a caller may act on a resource.
@@ -31,11 +23,12 @@ public interface Access {
     boolean allows(Principal principal, String resource, Permission permission);
 
     /**
-     * Registers a listener run after any change of users or roles.
+     * Registers a listener run after any change of users or roles; rights that never change need none.
      *
      * @param listener run on the thread that made the change
      */
-    void onChange(Runnable listener);
+    default void onChange(Runnable listener) {
+    }
 
     /**
      * Throws when a caller may not act on a resource: {@code UNAUTHORIZED} for the anonymous caller (who

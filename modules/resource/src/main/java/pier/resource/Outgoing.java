@@ -1,9 +1,6 @@
 package pier.resource;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,13 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the protocol reads; a message sent as a value (not an {@link Event} about a record) reaches the
  * client as it is.
  */
-public final class Outgoing implements Subscription {
-
-    private final EventQueue queue;
-    private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
-    private final int capacity;
-    private volatile boolean closed;
-    private volatile String reason;
+public final class Outgoing extends QueuedSubscription {
 
     /** Creates a stream that holds as many waiting messages as a default subscription. */
     public Outgoing() {
@@ -34,8 +25,7 @@ public final class Outgoing implements Subscription {
      * @param capacity how many messages may wait for the client
      */
     public Outgoing(int capacity) {
-        this.queue = new EventQueue(capacity, SubscribeOptions.Overflow.CLOSE);
-        this.capacity = capacity;
+        super(capacity, SubscribeOptions.Overflow.CLOSE);
     }
 
     /**
@@ -69,7 +59,7 @@ public final class Outgoing implements Subscription {
         onClose(subscription::close); // which wakes the follower if it waits
         Thread.ofVirtual().name("outgoing-follow").start(() -> {
             try {
-                while (!closed && !subscription.isClosed()) {
+                while (!isClosed() && !subscription.isClosed()) {
                     subscription.next(Duration.ofMinutes(1)).ifPresent(this::send);
                 }
             } catch (InterruptedException e) {
@@ -104,71 +94,6 @@ public final class Outgoing implements Subscription {
      * @param event the event
      */
     public void send(Event event) {
-        if (!closed && !queue.offer(event)) {
-            SlowClients.closed();
-            close("the client fell behind by more than " + capacity + " messages");
-        }
-    }
-
-    /**
-     * For the protocol: waits for the next message to deliver.
-     *
-     * @param timeout how long to wait
-     * @return the message, or empty on time-out or once closed and drained
-     * @throws InterruptedException when interrupted
-     */
-    @Override
-    public Optional<Event> next(Duration timeout) throws InterruptedException {
-        return queue.poll(timeout);
-    }
-
-    /**
-     * Registers a listener for the end of the connection.
-     *
-     * @param listener called once when the stream closes
-     */
-    @Override
-    public void onClose(Runnable listener) {
-        closeListeners.add(listener);
-        if (closed) {
-            listener.run();
-        }
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    /**
-     * Why the stream ended, once it has.
-     *
-     * @return the reason the protocol reports as an error (the client fell behind, the source ended
-     *     badly), or empty while open or after a plain close
-     */
-    @Override
-    public Optional<String> closeReason() {
-        return Optional.ofNullable(reason);
-    }
-
-    /**
-     * Ends the stream with an error the protocol reports (WebSocket close 1008, an SSE error event).
-     *
-     * @param why what went wrong
-     */
-    public synchronized void close(String why) {
-        if (!closed) {
-            reason = why;
-            close();
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            queue.close();
-            closeListeners.forEach(Runnable::run);
-        }
+        queue(event, "messages");
     }
 }

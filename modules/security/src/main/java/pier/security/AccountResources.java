@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import pier.resource.Content;
 import pier.resource.Listing;
@@ -46,6 +45,18 @@ public final class AccountResources {
         return Record.message(id, new Content.Structured(value));
     }
 
+    // the resource itself, or one of its entries as shown
+    private static <T> Record lookUp(Request request, String path, String kind, Map<String, T> entries,
+                                     java.util.function.BiFunction<String, T, JsonNode> shown) {
+        if (request.id().isEmpty()) {
+            return record(path, JsonNodeFactory.instance.objectNode().put("name", path));
+        }
+        String name = request.requiredId();
+        T entry = Optional.ofNullable(entries.get(name)).orElseThrow(() -> ResourceException.notFound("no " + kind
+                + " " + name));
+        return record(name, shown.apply(name, entry));
+    }
+
     private static JsonNode body(Request request) {
         if (!(request.requiredContent() instanceof Content.Structured(JsonNode value)) || !value.isObject()) {
             throw ResourceException.badRequest("send a JSON object", null);
@@ -58,19 +69,13 @@ public final class AccountResources {
 
         @Override
         public Record get(Request request) {
-            if (request.id().isEmpty()) {
-                return record(USERS, JsonNodeFactory.instance.objectNode().put("name", USERS));
-            }
-            String name = request.requiredId();
-            List<String> roles = Optional.ofNullable(access.users().get(name))
-                    .orElseThrow(() -> ResourceException.notFound("no user " + name));
-            return record(name, user(name, roles));
+            return lookUp(request, USERS, "user", access.users(), Users::shown);
         }
 
         @Override
         public Listing list(Request request) {
             return new Listing(0, access.users().entrySet().stream().map(e -> record(e.getKey(),
-                    user(e.getKey(), e.getValue()))));
+                    Users.shown(e.getKey(), e.getValue()))));
         }
 
         @Override
@@ -88,7 +93,7 @@ public final class AccountResources {
             List<String> roles = new ArrayList<>();
             body.path("roles").forEach(role -> roles.add(role.asText()));
             access.putUser(name, password.isMissingNode() ? Optional.empty() : Optional.of(password.asText()), roles);
-            return record(name, user(name, roles));
+            return record(name, Users.shown(name, roles));
         }
 
         @Override
@@ -101,9 +106,6 @@ public final class AccountResources {
             return access.watchUsers(request.id(), options);
         }
 
-        private static ObjectNode user(String name, List<String> roles) {
-            return Users.shown(name, roles);
-        }
     }
 
     /** A role as {@link Role#toJson()} shows it. */
@@ -111,13 +113,7 @@ public final class AccountResources {
 
         @Override
         public Record get(Request request) {
-            if (request.id().isEmpty()) {
-                return record(ROLES, JsonNodeFactory.instance.objectNode().put("name", ROLES));
-            }
-            String name = request.requiredId();
-            Role role = Optional.ofNullable(access.roles().get(name))
-                    .orElseThrow(() -> ResourceException.notFound("no role " + name));
-            return record(name, role.toJson());
+            return lookUp(request, ROLES, "role", access.roles(), (name, role) -> role.toJson());
         }
 
         @Override

@@ -26,10 +26,6 @@ public interface Policy extends Access {
         public boolean maySubscribe(Principal principal, String clientId, String filter) {
             return true;
         }
-
-        @Override
-        public void onChange(Runnable listener) {
-        }
     };
 
     /**
