@@ -29,7 +29,7 @@ class DataFolderIT {
     @Test
     void aNewDataFolderIsTheOwnersAloneAndTheKeystoreHasARandomPassword() throws Exception {
         Path data = folder.resolve("data");
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtts-port", String.valueOf(ServerProcess.freePort()), "--data", data.toString())) {
             server.awaitReady();
             assertThat(mode(data), is("rwx------"));
@@ -55,7 +55,7 @@ class DataFolderIT {
     void aDataFolderOpenToOthersIsClosedWithAWarning() throws Exception {
         Path data = Files.createDirectories(folder.resolve("shared"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--data", data.toString())) {
             server.awaitReady();
             assertThat(mode(data), is("rwx------"));

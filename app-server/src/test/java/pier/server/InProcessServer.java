@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * The server in the test's own JVM, started as {@link Main} starts it (options, environment, port 0):
  * for tests that need no process boundary. Signals, crashes, the module path and the image keep
- * {@link ServerProcess}. Its warnings and errors are captured from the log for {@link #problems()}.
+ * {@link ServerProcess}. Its log is captured, as the process would write it to its standard error.
  */
 final class InProcessServer implements AutoCloseable {
 
@@ -24,12 +24,12 @@ final class InProcessServer implements AutoCloseable {
             + "(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?$");
 
     private final PierServer server;
-    private final Problems problems;
+    private final Log log;
     private final Matcher listeners;
 
-    private InProcessServer(PierServer server, Problems problems) {
+    private InProcessServer(PierServer server, Log log) {
         this.server = server;
-        this.problems = problems;
+        this.log = log;
         this.listeners = LISTENERS.matcher(server.listeners());
         if (!listeners.matches()) {
             throw new AssertionError("unexpected listeners: " + server.listeners());
@@ -51,14 +51,14 @@ final class InProcessServer implements AutoCloseable {
         if (!options.contains("--mqtts-port") && !environment.containsKey("PIER_MQTTS_PORT")) {
             options.addAll(List.of("--mqtts-port", "0"));
         }
-        Problems problems = new Problems();
-        Logger.getLogger("").addHandler(problems);
+        Log log = new Log();
+        Logger.getLogger("").addHandler(log);
         try {
             ServerConfig config = ServerConfig.from(LaunchOptions.parse(options.toArray(String[]::new), environment)
                     .config());
-            return new InProcessServer(PierServer.start(config, environment), problems);
+            return new InProcessServer(PierServer.start(config, environment), log);
         } catch (RuntimeException e) {
-            Logger.getLogger("").removeHandler(problems);
+            Logger.getLogger("").removeHandler(log);
             throw e;
         }
     }
@@ -80,9 +80,15 @@ final class InProcessServer implements AutoCloseable {
         return port(4, "HTTPS");
     }
 
-    /** The warnings and errors logged since the start, each with its stack trace, as the process logs them. */
+    /** What was logged since the start (INFO and above), each record as {@code LEVEL: message}, then its stack. */
+    List<String> stderr() {
+        return List.copyOf(log.lines);
+    }
+
+    /** The warnings and errors logged since the start, each with its stack trace. */
     List<String> problems() {
-        return List.copyOf(problems.lines);
+        return log.lines.stream().filter(line -> line.startsWith("WARNING:") || line.startsWith("SEVERE:")
+                || line.startsWith("\tat ")).toList();
     }
 
     /** Stops as SIGTERM does; returns 0, the status a clean stop exits with. */
@@ -96,7 +102,7 @@ final class InProcessServer implements AutoCloseable {
         try {
             server.stop();
         } finally {
-            Logger.getLogger("").removeHandler(problems);
+            Logger.getLogger("").removeHandler(log);
         }
     }
 
@@ -107,15 +113,15 @@ final class InProcessServer implements AutoCloseable {
         return Integer.parseInt(listeners.group(group));
     }
 
-    /** Collects WARNING and SEVERE records in the lines {@link ServerProcess#problems()} would find. */
-    private static final class Problems extends Handler {
+    /** Collects the records of INFO and above, in the lines {@link ServerProcess#stderr()} would hold. */
+    private static final class Log extends Handler {
 
         private final List<String> lines = new CopyOnWriteArrayList<>();
         private final SimpleFormatter formatter = new SimpleFormatter();
 
         @Override
         public void publish(LogRecord record) {
-            if (record.getLevel().intValue() < Level.WARNING.intValue()) {
+            if (record.getLevel().intValue() < Level.INFO.intValue()) {
                 return;
             }
             lines.add(record.getLevel() + ": " + formatter.formatMessage(record));

@@ -37,7 +37,7 @@ class MqttTlsIT {
         String[] args = {"--http-port", "0", "--mqtt-port", "0", "--mqtts-port",
             Integer.toString(ServerProcess.freePort()), "--data", data.toString()};
         String fingerprint;
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args)) {
+        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args)) {
             server.awaitReady();
             int port = server.mqttsPort();
             Path pem = data.resolve("tls").resolve("pier-tls.pem");
@@ -62,13 +62,13 @@ class MqttTlsIT {
             assertThat(server.terminate(), is(0));
         }
         // the certificate is made once: the next start uses the same one
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args)) {
+        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args)) {
             server.awaitReady();
             assertThat(fingerprintLine(server), is(fingerprint));
         }
     }
 
-    private static String fingerprintLine(ServerProcess server) {
+    private static String fingerprintLine(InProcessServer server) {
         return server.stderr().stream().filter(l -> l.contains("SHA-256 fingerprint")).findFirst()
                 .map(l -> l.substring(l.indexOf("fingerprint"))).orElseThrow();
     }

@@ -50,6 +50,8 @@ public final class ServerProcess implements AutoCloseable {
                                     String... args) throws IOException {
         List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command().orElseThrow());
+        // a test's server lives seconds: C1 alone and the serial collector spend a third less CPU on it
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
         command.addAll(List.of("--enable-native-access=lz4", "--sun-misc-unsafe-memory-access=allow",
                 "-p", BUILD.resolve("pier-server.jar") + ":" + BUILD.resolve("modules"),
