@@ -56,7 +56,7 @@ final class ConnectHandler {
             return;
         }
         Grant grant = grant(connect, id, assigned, properties);
-        connection.outbound = new Outbound(transport, broker.sent, version.level(), properties);
+        connection.outbound = new Outbound(transport, broker.sentCounter(), version.level(), properties);
         Optional<SessionRegistry.Opened> opened = broker.sessions.open(id, connection.principal, cleanStart,
                 connection, connection.outgoing, grant.expiry());
         if (opened.isEmpty()) {

@@ -27,13 +27,13 @@ public final class MqttBroker implements AutoCloseable {
 
     final MqttSettings settings;
     final Authenticator authenticator;
-    final SubscriptionTree tree = new SubscriptionTree();
-    final SharedSubscriptions shared = new SharedSubscriptions();
     final SessionRegistry sessions;
-    final LongAdder received = new LongAdder();
-    final LongAdder sent = new LongAdder();
-    final LongAdder denied = new LongAdder();
     final TableTopics tables;
+    private final SubscriptionTree tree = new SubscriptionTree();
+    private final SharedSubscriptions shared = new SharedSubscriptions();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder denied = new LongAdder();
     private final Set<MqttConnection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timers;
     private final RetainedStore store;
@@ -200,6 +200,39 @@ public final class MqttBroker implements AutoCloseable {
                 .sorted(java.util.Comparator.comparing(Message::topic)).toList();
     }
 
+    /** A plain-topic subscription joins the routing: its session receives what is published to its filter. */
+    void route(Session session, Subscription subscription) {
+        tree.add(session, subscription);
+    }
+
+    /** A member joins a shared subscription's group ({@code $share/group/filter}). */
+    void share(String group, String filter, Session session, Subscription member) {
+        shared.add(group, filter, session, member);
+    }
+
+    /** A session's subscription to a filter leaves the routing, and its shared group if it is a share. */
+    void unroute(Session session, String filter) {
+        tree.remove(session, filter);
+        if (filter.startsWith(SharedSubscriptions.PREFIX)) {
+            SharedSubscriptions.parse(filter).ifPresent(g -> shared.remove(g[0], g[1], session));
+        }
+    }
+
+    /** Counts a PUBLISH received from a client. */
+    void received() {
+        received.increment();
+    }
+
+    /** Counts a publish or subscription refused for lack of permission. */
+    void denied() {
+        denied.increment();
+    }
+
+    /** @return the counter of PUBLISH packets sent, which each connection's outbound adds to */
+    LongAdder sentCounter() {
+        return sent;
+    }
+
     /** Connections not yet ended, with or without a CONNECT. */
     int openConnections() {
         return connections.size();
@@ -215,10 +248,7 @@ public final class MqttBroker implements AutoCloseable {
         @Override
         public void unroute(Session session) {
             for (Subscription s : session.subscriptions()) {
-                tree.remove(session, s.filter());
-                if (s.filter().startsWith(SharedSubscriptions.PREFIX)) {
-                    SharedSubscriptions.parse(s.filter()).ifPresent(g -> shared.remove(g[0], g[1], session));
-                }
+                MqttBroker.this.unroute(session, s.filter());
             }
             // what a leaving member of a shared group had not yet received goes to the others
             for (Session.Pending pending : session.takeShared()) {
@@ -230,9 +260,9 @@ public final class MqttBroker implements AutoCloseable {
         public void route(Session session, Subscription subscription) {
             if (subscription.filter().startsWith(SharedSubscriptions.PREFIX)) {
                 SharedSubscriptions.parse(subscription.filter())
-                        .ifPresent(g -> shared.add(g[0], g[1], session, subscription));
+                        .ifPresent(g -> share(g[0], g[1], session, subscription));
             } else {
-                tree.add(session, subscription);
+                MqttBroker.this.route(session, subscription);
             }
         }
 

@@ -27,7 +27,7 @@ final class PublishHandler {
     }
 
     void publish(MqttPublishMessage publish) {
-        broker.received.increment();
+        broker.received();
         Session session = connection.session;
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = publish.variableHeader().packetId();
@@ -56,7 +56,7 @@ final class PublishHandler {
                 message.contentType().or(connection.transport()::contentType), session);
         if (reason == NOT_AUTHORIZED) {
             // at QoS 0 the refusal has no answer: it is counted (pier_mqtt_denied_total) and logged
-            broker.denied.increment();
+            broker.denied();
             LOG.log(System.Logger.Level.DEBUG, "{0} may not publish to {1}", connection.principal.name(), topic);
         }
         acknowledge(qos, packetId, reason);

@@ -85,7 +85,7 @@ final class SubscribeHandler {
         }
         TopicAccess.Reach reach = reach(filter);
         if (!reach.any() || filter.startsWith(SharedSubscriptions.PREFIX) && !reach.plainTopics()) {
-            broker.denied.increment();
+            broker.denied();
             LOG.log(System.Logger.Level.DEBUG, "{0} may not subscribe to {1}", connection.principal.name(), filter);
             return Optional.of(version.subscribeFailure(NOT_AUTHORIZED));
         }
@@ -110,7 +110,7 @@ final class SubscribeHandler {
         boolean isNew = session.subscribe(subscription);
         session.closeFeeds(filter);
         if (reach.plainTopics()) {
-            broker.tree.add(session, subscription);
+            broker.route(session, subscription);
         }
         granted.add(new Granted(subscription, isNew));
         return subscription.qos();
@@ -128,7 +128,7 @@ final class SubscribeHandler {
         Subscription member = new Subscription(wanted.topicFilter(), wanted.option().qos().value(), false, false, 2,
                 identifier);
         connection.session.subscribe(member);
-        broker.shared.add(share.get()[0], share.get()[1], connection.session, member);
+        broker.share(share.get()[0], share.get()[1], connection.session, member);
         return Optional.of(member.qos());
     }
 
@@ -167,7 +167,7 @@ final class SubscribeHandler {
         for (Subscription subscription : current.subscriptions()) {
             TopicAccess.Reach reach = reach(subscription.filter());
             if (!reach.plainTopics()) {
-                broker.tree.remove(current, subscription.filter());
+                broker.unroute(current, subscription.filter());
             }
             if (!reach.any() || subscription.filter().startsWith(SharedSubscriptions.PREFIX) && !reach.plainTopics()) {
                 connection.disconnect(NOT_AUTHORIZED, connection.principal.name() + " may no longer subscribe to "
@@ -186,10 +186,7 @@ final class SubscribeHandler {
             if (existed && counted.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 broker.tables.quota().removeSubscriptions(connection.principal, 1);
             }
-            broker.tree.remove(session, filter);
-            if (filter.startsWith(SharedSubscriptions.PREFIX)) {
-                SharedSubscriptions.parse(filter).ifPresent(g -> broker.shared.remove(g[0], g[1], session));
-            }
+            broker.unroute(session, filter);
             session.closeFeeds(filter);
             ack.addReasonCode(existed ? NORMAL : NO_SUBSCRIPTION_EXISTED);
         }
