@@ -151,13 +151,7 @@ final class PierServer {
             Plugins.load(config.plugins(), resources);
             LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                     config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
-            // one keystore (given, or the certificate made on the first start) serves MQTT over TLS and HTTPS
-            Optional<KeyManagerFactory> tlsKeys = config.mqttsPort() > 0 || config.httpsPort() > 0
-                    ? Optional.of(TlsKeys.load(config.keystore(), config.keystorePassword(), config.dataFolder(),
-                    config.httpHost())) : Optional.empty();
-            // the store's files and the TLS folder hold secrets: the owner's alone
-            DataFolder.protect(config.dataFolder());
-            config.keystore().ifPresent(DataFolder::warnIfShared);
+            Optional<KeyManagerFactory> tlsKeys = tlsKeys(config);
             Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                     : Optional.of(Mqtt.start(config, database, guards.passwords(), new TableTopics(resources, codecs,
                     guards.access(), guards.quota()), tlsKeys, observability));
@@ -179,7 +173,18 @@ final class PierServer {
         }
     }
 
-    /** Who may do what: the users, the policy, the throttle every password check goes through, the quotas. */
+    // one keystore (given, or the certificate made on the first start) serves MQTT over TLS and HTTPS; the
+    // store's files and the TLS folder hold secrets: the owner's alone
+    private static Optional<KeyManagerFactory> tlsKeys(ServerConfig config) {
+        Optional<KeyManagerFactory> keys = config.mqttsPort() > 0 || config.httpsPort() > 0
+                ? Optional.of(TlsKeys.load(config.keystore(), config.keystorePassword(), config.dataFolder(),
+                config.httpHost())) : Optional.empty();
+        DataFolder.protect(config.dataFolder());
+        config.keystore().ifPresent(DataFolder::warnIfShared);
+        return keys;
+    }
+
+    /** Who may do what: the policy, the throttle every password check goes through, the quotas. */
     private record Guards(AccessControl access, LoginThrottle passwords, UserQuota quota) {
 
         static Guards open(ServerConfig config, Database database, java.util.Map<String, String> environment,
