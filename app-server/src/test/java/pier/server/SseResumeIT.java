@@ -63,7 +63,7 @@ class SseResumeIT {
                 "feed:\n  maxEntries: 5\n  pruneInterval: PT1S\n");
         String[] args = {"--http-port", "0", "--config", config.toString(), "--data", folder.resolve("data").toString()};
         String seen;
-        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args)) {
+        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args)) {
             int port = server.awaitReady();
             RestClient admin = new RestClient(port, "admin", "s3cret");
             admin.putJson("/Dog/r1", "{\"name\":\"A\"}");
@@ -74,7 +74,7 @@ class SseResumeIT {
             admin.putJson("/Dog/r1", "{\"name\":\"C\"}");
             assertThat(server.terminate(), is(0));
         }
-        try (InProcessServer server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args)) {
+        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args)) {
             int port = server.awaitReady();
             List<String> resumed = events(port, "/Dog/r1", seen, 3);
             assertThat(field(resumed.get(0), "event"), is("put"));
