@@ -135,7 +135,8 @@ class LoginIT {
     void failedLoginsCloseTheAddressForAWhileOnEveryProtocol() throws Exception {
         try (ServerProcess guarded = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", String.valueOf(ServerProcess.freePort()), "--max-failed-logins", "3",
-                "--failed-login-window", "PT3S", "--data", folder.resolve("guarded").toString())) {
+                // a window wide enough for three slow password checks on a loaded machine
+                "--failed-login-window", "PT10S", "--data", folder.resolve("guarded").toString())) {
             int guardedPort = guarded.awaitReady();
             RestClient wrong = new RestClient(guardedPort, "admin", "guess");
             RestClient right = new RestClient(guardedPort, "admin", "s3cret");
@@ -150,7 +151,7 @@ class LoginIT {
                     org.eclipse.paho.mqttv5.common.MqttException.class, () -> MqttProbe.connect(
                             "tcp://127.0.0.1:" + guarded.mqttPort(), "admin", "s3cret"));
             assertThat(refused.getReasonCode(), is(0x9F)); // connection rate exceeded
-            await().atMost(Duration.ofSeconds(10)).until(() -> right.get("/Dog/", "").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> right.get("/Dog/", "").statusCode() == 200);
             String metrics = new String(right.get("/observe/metrics", "text/plain").body(), StandardCharsets.UTF_8);
             assertThat(metrics.lines().filter(l -> l.startsWith("pier_login_failures_total")).toList().toString(),
                     metrics.lines().anyMatch(l -> l.startsWith("pier_login_failures_total")
