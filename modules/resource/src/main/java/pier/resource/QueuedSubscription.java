@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A subscription read from an {@link EventQueue}: what {@link Outgoing} and the database's subscriptions
@@ -15,7 +16,7 @@ public abstract class QueuedSubscription implements Subscription {
     private final EventQueue queue;
     private final int capacity;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String reason;
 
     /**
@@ -34,7 +35,7 @@ public abstract class QueuedSubscription implements Subscription {
      * @param unit  what the client fell behind by, for the reason ("events", "messages")
      */
     protected final void queue(Event event, String unit) {
-        if (!closed && !queue.offer(event)) {
+        if (!closed.get() && !queue.offer(event)) {
             SlowClients.closed();
             close("the client fell behind by more than " + capacity + " " + unit);
         }
@@ -53,14 +54,14 @@ public abstract class QueuedSubscription implements Subscription {
 
     @Override
     public boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
     @Override
     public void onClose(Runnable listener) {
         closeListeners.add(listener);
-        if (closed) {
-            listener.run();
+        if (closed.get() && closeListeners.remove(listener)) {
+            listener.run(); // closed meanwhile: run it here, unless the closing thread took it already
         }
     }
 
@@ -70,20 +71,24 @@ public abstract class QueuedSubscription implements Subscription {
      *
      * @param why what went wrong
      */
-    public synchronized void close(String why) {
-        if (!closed) {
+    public void close(String why) {
+        if (!closed.get()) {
             reason = why;
             close();
         }
     }
 
+    // holds no lock while the owner's and the listeners' code runs: they close other streams in turn
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
             closing();
             queue.close(); // wakes a reader waiting for the next event, which still gets what came before
-            closeListeners.forEach(Runnable::run);
+            for (Runnable listener : closeListeners) {
+                if (closeListeners.remove(listener)) {
+                    listener.run();
+                }
+            }
         }
     }
 
