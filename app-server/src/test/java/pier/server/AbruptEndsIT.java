@@ -44,7 +44,8 @@ class AbruptEndsIT {
         // an event stream learns that its client vanished when it next writes: a keep-alive comment each second
         Path config = folder.resolve("pier-config.yaml");
         java.nio.file.Files.writeString(config, "http:\n  sse:\n    keepAlive: PT1S\n");
-        return ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--config", config.toString(),
+        return ServerProcess.startUnderLoad(List.of(),
+                Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--config", config.toString(),
                 "--http-port", "0",
                 "--mqtt-port", String.valueOf(ServerProcess.freePort()),
                 "--mqtts-port", String.valueOf(ServerProcess.freePort()),

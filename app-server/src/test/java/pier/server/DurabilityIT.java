@@ -32,7 +32,8 @@ class DurabilityIT {
     void sigtermUnderAWriteLoadLosesNoAcknowledgedWriteAndARestartKeepsRecordsAndUsers() throws Exception {
         Map<String, String> env = Map.of("PIER_ADMIN_PASSWORD", "first");
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
-        try (ServerProcess server = ServerProcess.start(env, "--http-port", "0", "--data", data())) {
+        try (ServerProcess server = ServerProcess.startUnderLoad(List.of(),
+                env, "--http-port", "0", "--data", data())) {
             RestClient client = new RestClient(server.awaitReady(), "admin", "first");
             AtomicBoolean running = new AtomicBoolean(true);
             List<Thread> writers = java.util.stream.IntStream.range(0, 8).mapToObj(w -> Thread.ofVirtual().start(() -> {
@@ -55,7 +56,8 @@ class DurabilityIT {
                 writer.join();
             }
         }
-        try (ServerProcess again = ServerProcess.start(Map.of(), "--http-port", "0", "--data", data())) {
+        try (ServerProcess again = ServerProcess.startUnderLoad(List.of(),
+                Map.of(), "--http-port", "0", "--data", data())) {
             RestClient client = new RestClient(again.awaitReady(), "admin", "first");
             for (String id : acknowledged) {
                 HttpResponse<byte[]> read = client.get("/Dog/" + id, "application/json");
@@ -70,7 +72,8 @@ class DurabilityIT {
     @Test
     void aFirstStartWithoutAPasswordGeneratesOneShownOnceAndKeptPrivately() throws Exception {
         String password;
-        try (ServerProcess server = ServerProcess.start(Map.of(), "--http-port", "0", "--data", data())) {
+        try (ServerProcess server = ServerProcess.startUnderLoad(List.of(),
+                Map.of(), "--http-port", "0", "--data", data())) {
             int port = server.awaitReady();
             String line = server.stdout().stream().filter(l -> l.startsWith("pier: created user admin")).findFirst()
                     .orElseThrow();
@@ -82,7 +85,8 @@ class DurabilityIT {
             assertThat(new RestClient(port, "admin", password).get("/Dog/", "").statusCode(), is(200));
             assertThat(String.join("\n", server.stderr()).contains(password), is(false));
         }
-        try (ServerProcess again = ServerProcess.start(Map.of(), "--http-port", "0", "--data", data())) {
+        try (ServerProcess again = ServerProcess.startUnderLoad(List.of(),
+                Map.of(), "--http-port", "0", "--data", data())) {
             int port = again.awaitReady();
             assertThat(again.stdout().stream().anyMatch(l -> l.contains("created user")), is(false));
             assertThat(new RestClient(port, "admin", password).get("/Dog/", "").statusCode(), is(200));
@@ -91,7 +95,7 @@ class DurabilityIT {
 
     @Test
     void anonymousAccessIsARole() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ANONYMOUS_ROLE", "public",
+        try (ServerProcess server = ServerProcess.startUnderLoad(List.of(), Map.of("PIER_ANONYMOUS_ROLE", "public",
                 "PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0", "--data", data())) {
             int port = server.awaitReady();
             RestClient anonymous = new RestClient(port, null, null);
@@ -109,7 +113,7 @@ class DurabilityIT {
     @Test
     void aHundredThousandRecordsStreamOnASmallHeap() throws Exception {
         int records = 100_000;
-        try (ServerProcess server = ServerProcess.start(List.of("-Xmx64m"), Map.of("PIER_ADMIN_PASSWORD", "p"),
+        try (ServerProcess server = ServerProcess.startUnderLoad(List.of("-Xmx64m"), Map.of("PIER_ADMIN_PASSWORD", "p"),
                 "--http-port", "0", "--data", data())) {
             RestClient client = new RestClient(server.awaitReady(), "admin", "p");
             for (int batch = 0; batch < records / 1000; batch++) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +39,7 @@ class LoginIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = ServerProcess.startUnderLoad(List.of(), Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--data", folder.resolve("data").toString());
         port = server.awaitReady();
         assertThat(new RestClient(port, "admin", "s3cret").putJson("/Dog/1", "{\"name\":\"Rex\"}").statusCode(), is(204));
@@ -115,7 +116,8 @@ class LoginIT {
 
     @Test
     void tokensAndSessionsExpire() throws Exception {
-        try (ServerProcess shortLived = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port",
+        try (ServerProcess shortLived = ServerProcess.startUnderLoad(List.of(),
+                Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port",
                 "0", "--session-lifetime", "PT2S", "--data", folder.resolve("short").toString())) {
             int shortPort = shortLived.awaitReady();
             HttpResponse<String> login = login(shortPort, "admin", "s3cret");
@@ -133,7 +135,8 @@ class LoginIT {
 
     @Test
     void failedLoginsCloseTheAddressForAWhileOnEveryProtocol() throws Exception {
-        try (ServerProcess guarded = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        try (ServerProcess guarded = ServerProcess.startUnderLoad(List.of(),
+                Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--mqtt-port", String.valueOf(ServerProcess.freePort()), "--max-failed-logins", "3",
                 // a window wide enough for three slow password checks on a loaded machine
                 "--failed-login-window", "PT10S", "--data", folder.resolve("guarded").toString())) {
@@ -190,7 +193,8 @@ class LoginIT {
 
     @Test
     void anotherUsersLoginDoesNotReopenGuessing() throws Exception {
-        try (ServerProcess guarded = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        try (ServerProcess guarded = ServerProcess.startUnderLoad(List.of(),
+                Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--max-failed-logins", "3", "--data", folder.resolve("bypass").toString())) {
             int guardedPort = guarded.awaitReady();
             RestClient admin = new RestClient(guardedPort, "admin", "s3cret");

@@ -45,13 +45,29 @@ public final class ServerProcess implements AutoCloseable {
         return startUnder(List.of(), jvmOptions, environment, args);
     }
 
+    /**
+     * Starts a server the test puts under load (floods, kill -9 during writes, many password checks): with
+     * the full JIT, as a server runs in production, where {@link #start} saves the CPU of short lives.
+     */
+    public static ServerProcess startUnderLoad(List<String> jvmOptions, Map<String, String> environment,
+                                               String... args) throws IOException {
+        return launch(List.of(), jvmOptions, false, environment, args);
+    }
+
     /** Starts the server through a launcher such as {@code prlimit --nofile=512}. */
     public static ServerProcess startUnder(List<String> launcher, List<String> jvmOptions, Map<String, String> environment,
                                     String... args) throws IOException {
+        return launch(launcher, jvmOptions, true, environment, args);
+    }
+
+    private static ServerProcess launch(List<String> launcher, List<String> jvmOptions, boolean shortLived,
+                                        Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(launcher);
         command.add(ProcessHandle.current().info().command().orElseThrow());
-        // a test's server lives seconds: C1 alone and the serial collector spend a third less CPU on it
-        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        if (shortLived) {
+            // a test's server lives seconds: C1 alone and the serial collector spend a third less CPU on it
+            command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("--enable-native-access=lz4", "--sun-misc-unsafe-memory-access=allow",
                 "-p", BUILD.resolve("pier-server.jar") + ":" + BUILD.resolve("modules"),

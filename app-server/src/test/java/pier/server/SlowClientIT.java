@@ -57,7 +57,8 @@ class SlowClientIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start(List.of("-Xmx128m"), Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        server = ServerProcess.startUnderLoad(List.of("-Xmx128m"),
+                Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--data", folder.resolve("data").toString());
         port = server.awaitReady();
         admin = new RestClient(port, "admin", "s3cret");

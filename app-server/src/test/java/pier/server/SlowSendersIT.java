@@ -31,7 +31,8 @@ class SlowSendersIT {
 
     @Test
     void clientsTricklingHeadersAtTheConnectionLimitDoNotKeepOthersOut() throws Exception {
-        try (ServerProcess server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+        try (ServerProcess server = ServerProcess.startUnderLoad(List.of(),
+                Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--http-max-connections", "60", "--data", folder.resolve("data").toString())) {
             int port = server.awaitReady();
             List<Socket> slow = new ArrayList<>();
@@ -82,7 +83,8 @@ class SlowSendersIT {
 
     @Test
     void aBodyTricklingInIsCutOffAndLargeOnesAreRefusedFromTheirHeaders() throws Exception {
-        try (ServerProcess server = ServerProcess.start(List.of("-Xmx256m"), Map.of("PIER_ADMIN_PASSWORD", "s3cret"),
+        try (ServerProcess server = ServerProcess.startUnderLoad(List.of("-Xmx256m"),
+                Map.of("PIER_ADMIN_PASSWORD", "s3cret"),
                 "--http-port", "0", "--data", folder.resolve("bodies").toString())) {
             int port = server.awaitReady();
             RestClient admin = new RestClient(port, "admin", "s3cret");
