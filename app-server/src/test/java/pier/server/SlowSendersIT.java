@@ -1,19 +1,24 @@
 package pier.server;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,25 +40,24 @@ class SlowSendersIT {
                 Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
                 "--http-max-connections", "60", "--data", folder.resolve("data").toString())) {
             int port = server.awaitReady();
-            List<Socket> slow = new ArrayList<>();
-            Thread trickle = Thread.ofVirtual().start(() -> trickle(slow));
+            List<Socket> slow = new CopyOnWriteArrayList<>();
+            // a header line a second on every slow socket: the slow clients' pace
+            ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+            pace.scheduleAtFixedRate(() -> slow.forEach(socket -> write(socket, "X-Slow: yes\r\n")), 1, 1,
+                    TimeUnit.SECONDS);
             try {
                 for (int i = 0; i < 100; i++) {
                     Socket socket = new Socket("127.0.0.1", port);
-                    socket.getOutputStream().write("GET /Dog/ HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-                    synchronized (slow) {
-                        slow.add(socket);
-                    }
+                    write(socket, "GET /Dog/ HTTP/1.1\r\nHost: x\r\n");
+                    slow.add(socket);
                 }
                 long start = System.nanoTime();
                 assertThat(new RestClient(port, "admin", "s3cret").get("/Dog/", "").statusCode(), is(200));
                 assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), lessThan(25L));
             } finally {
-                trickle.interrupt();
-                synchronized (slow) {
-                    for (Socket socket : slow) {
-                        socket.close();
-                    }
+                pace.shutdownNow();
+                for (Socket socket : slow) {
+                    socket.close();
                 }
             }
             List<String> problems = server.problems();
@@ -61,23 +65,14 @@ class SlowSendersIT {
         }
     }
 
-    // a header line a second on every slow socket, until interrupted
-    private static void trickle(List<Socket> sockets) {
+    /** Writes what a slow client sends; false once the server has closed the socket. */
+    private static boolean write(Socket socket, String text) {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(1_000);
-                synchronized (sockets) {
-                    for (Socket socket : sockets) {
-                        try {
-                            socket.getOutputStream().write("X-Slow: yes\r\n".getBytes(StandardCharsets.US_ASCII));
-                        } catch (IOException e) {
-                            // closed by the server: what is expected
-                        }
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return true;
+        } catch (IOException e) {
+            return false; // closed by the server: what is expected of a client this slow
         }
     }
 
@@ -120,23 +115,18 @@ class SlowSendersIT {
         }
     }
 
-    // a body that trickles in is cut off after 30 s
-    private static void assertTricklingBodyIsCutOff(int port) throws IOException, InterruptedException {
-        Socket trickling = request(port, "admin:s3cret", "Content-Length: 100\r\n");
-        long start = System.nanoTime();
-        boolean cut = false;
-        try (OutputStream out = trickling.getOutputStream()) {
-            // a byte a second is the slow client's pace, not a wait for the server
-            for (int i = 0; i < 60; i++) {
-                out.write(' ');
-                out.flush();
-                Thread.sleep(1_000);
+    // a body that trickles in, a byte a second (the slow client's pace), is cut off after 30 s
+    private static void assertTricklingBodyIsCutOff(int port) throws IOException {
+        try (Socket trickling = request(port, "admin:s3cret", "Content-Length: 100\r\n")) {
+            AtomicBoolean cut = new AtomicBoolean();
+            ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+            pace.scheduleAtFixedRate(() -> cut.compareAndSet(false, !write(trickling, " ")), 0, 1, TimeUnit.SECONDS);
+            try {
+                await("the trickling body was cut off").atMost(Duration.ofSeconds(40)).untilTrue(cut);
+            } finally {
+                pace.shutdownNow();
             }
-        } catch (IOException e) {
-            cut = true;
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), lessThan(40L));
         }
-        assertThat("the trickling body was cut off", cut, is(true));
     }
 
     private static int status(int port, String credentials, String headers) throws IOException {
