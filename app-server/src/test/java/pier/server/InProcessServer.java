@@ -1,7 +1,5 @@
 package pier.server;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,8 +18,7 @@ import java.util.regex.Pattern;
  */
 final class InProcessServer implements AutoCloseable {
 
-    private static final Pattern LISTENERS = Pattern.compile("^http=([0-9.]+):(\\d+)(?: https=([0-9.]+):(\\d+))?"
-            + "(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?$");
+    private static final Pattern LISTENERS = Pattern.compile("^" + ServerProcess.LISTENERS + "$");
 
     private final PierServer server;
     private final Log log;
@@ -44,13 +41,7 @@ final class InProcessServer implements AutoCloseable {
      * @return the running server
      */
     static InProcessServer start(Map<String, String> environment, String... args) {
-        List<String> options = new ArrayList<>(Arrays.asList(args));
-        if (!options.contains("--mqtt-port") && !environment.containsKey("PIER_MQTT_PORT")) {
-            options.addAll(List.of("--mqtt-port", "0"));
-        }
-        if (!options.contains("--mqtts-port") && !environment.containsKey("PIER_MQTTS_PORT")) {
-            options.addAll(List.of("--mqtts-port", "0"));
-        }
+        List<String> options = ServerProcess.withMqttOnPortZero(List.of(args), environment);
         Log log = new Log();
         Logger.getLogger("").addHandler(log);
         try {

@@ -22,8 +22,10 @@ import static org.awaitility.Awaitility.await;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("^pier ready http=([0-9.]+):(\\d+)(?: https=([0-9.]+):(\\d+))?"
-            + "(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?$");
+    /** The listeners as the ready line names them; groups 2, 4, 6, 8: the HTTP, HTTPS, MQTT, MQTTS ports. */
+    static final String LISTENERS = "http=([0-9.]+):(\\d+)(?: https=([0-9.]+):(\\d+))?"
+            + "(?: mqtt=([0-9.]+):(\\d+))?(?: mqtts=([0-9.]+):(\\d+))?";
+    private static final Pattern READY = Pattern.compile("^pier ready " + LISTENERS + "$");
     private static final Path BUILD = Path.of(System.getProperty("pier.build", "target"));
 
     private final Process process;
@@ -72,14 +74,7 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("--enable-native-access=lz4", "--sun-misc-unsafe-memory-access=allow",
                 "-p", BUILD.resolve("pier-server.jar") + ":" + BUILD.resolve("modules"),
                 "-m", "pier.server/pier.server.Main"));
-        command.addAll(List.of(args));
-        // tests that do not speak MQTT leave 1883 and 8883 alone
-        if (!command.contains("--mqtt-port") && !environment.containsKey("PIER_MQTT_PORT")) {
-            command.addAll(List.of("--mqtt-port", "0"));
-        }
-        if (!command.contains("--mqtts-port") && !environment.containsKey("PIER_MQTTS_PORT")) {
-            command.addAll(List.of("--mqtts-port", "0"));
-        }
+        command.addAll(withMqttOnPortZero(List.of(args), environment));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("PIER_"));
         builder.environment().putAll(environment);
@@ -88,6 +83,21 @@ public final class ServerProcess implements AutoCloseable {
         Path err = Files.createTempFile("pier-server", ".err");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         return new ServerProcess(builder.start(), out, err);
+    }
+
+    /**
+     * The options with MQTT and MQTT over TLS on port 0 unless they or the environment name ports: tests
+     * that do not speak MQTT leave 1883 and 8883 alone.
+     */
+    static List<String> withMqttOnPortZero(List<String> args, Map<String, String> environment) {
+        List<String> options = new ArrayList<>(args);
+        if (!options.contains("--mqtt-port") && !environment.containsKey("PIER_MQTT_PORT")) {
+            options.addAll(List.of("--mqtt-port", "0"));
+        }
+        if (!options.contains("--mqtts-port") && !environment.containsKey("PIER_MQTTS_PORT")) {
+            options.addAll(List.of("--mqtts-port", "0"));
+        }
+        return options;
     }
 
     /** Waits for the ready line and returns the port it names. */

@@ -140,7 +140,7 @@ public final class Database implements SystemTables, AutoCloseable {
     @Override
     public java.util.stream.Stream<LoggedMessage> messagesAfter(String stream, long position) {
         return feed.after(position).filter(e -> e.kind() == FeedEntry.Kind.MESSAGE && e.table().equals(stream))
-                .map(e -> new LoggedMessage(e.sequence(), e.id(), e.toEvent(cbor).record().orElseThrow().value()));
+                .map(e -> new LoggedMessage(e.sequence(), e.id(), cbor.decode(e.record().orElseThrow().body())));
     }
 
     /**

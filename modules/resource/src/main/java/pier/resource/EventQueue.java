@@ -87,16 +87,6 @@ public final class EventQueue {
         }
     }
 
-    /** @return whether the queue is closed and every event before the close was taken */
-    public boolean drained() {
-        lock.lock();
-        try {
-            return closed && events.isEmpty();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Takes no more events and wakes a waiting reader. */
     public void close() {
         lock.lock();

@@ -8,7 +8,6 @@ import java.util.TreeMap;
 import pier.resource.Content;
 import pier.resource.Request;
 import pier.resource.Resource;
-import pier.resource.ResourceException;
 import pier.resource.SubscribeOptions;
 import pier.resource.Subscription;
 
@@ -23,12 +22,7 @@ final class Roles {
 
     /** Creates the {@code admin} super-user role when it is missing. */
     void createAdminIfNone() {
-        try {
-            table.get(Request.of(Security.SERVER, Role.ADMIN));
-        } catch (ResourceException e) {
-            if (e.kind() != ResourceException.Kind.NOT_FOUND) {
-                throw e;
-            }
+        if (Security.find(table, Role.ADMIN).isEmpty()) {
             put(new Role(Role.ADMIN, true, Map.of(), List.of()));
         }
     }

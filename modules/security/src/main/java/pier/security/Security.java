@@ -1,6 +1,13 @@
 package pier.security;
 
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
 import pier.resource.Principal;
+import pier.resource.Request;
+import pier.resource.Resource;
+import pier.resource.ResourceException;
 
 /** What the security module asks of the database: its two system tables. */
 public final class Security {
@@ -24,5 +31,17 @@ public final class Security {
     static final Principal SERVER = new Principal("pier", true);
 
     private Security() {
+    }
+
+    /** A system table's record, or empty when it has none of that id. */
+    static Optional<JsonNode> find(Resource table, String id) {
+        try {
+            return Optional.of(table.get(Request.of(SERVER, id)).value());
+        } catch (ResourceException e) {
+            if (e.kind() == ResourceException.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 }

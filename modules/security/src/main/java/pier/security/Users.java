@@ -239,14 +239,7 @@ public final class Users implements Authenticator {
     }
 
     private Optional<JsonNode> stored(String user) {
-        try {
-            return Optional.of(table.get(Request.of(Security.SERVER, user)).value());
-        } catch (ResourceException e) {
-            if (e.kind() == ResourceException.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return Security.find(table, user);
     }
 
     private static String newGeneration() {
