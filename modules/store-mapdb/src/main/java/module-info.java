@@ -1,6 +1,7 @@
 /**
- * The MapDB store backend: one transactional MapDB file with its write-ahead log, a committer that
- * groups concurrent batches into one durable commit. The only module that sees MapDB; exports nothing.
+ * The MapDB store backend: one MapDB file, written only by incremental checkpoints, Pier's journal,
+ * and a committer that groups concurrent batches into one durable commit. The only module that sees
+ * MapDB; exports nothing.
  */
 module pier.store.mapdb {
     requires pier.store;

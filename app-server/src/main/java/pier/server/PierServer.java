@@ -139,7 +139,7 @@ final class PierServer {
         Schema schema = schema(config);
         CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
         DataFolder.create(config.dataFolder());
-        Store store = Stores.open(config.storeBackend(), config.dataFolder());
+        Store store = Stores.open(config.storeBackend(), config.dataFolder(), config.store());
         Observability observability = new Observability();
         try {
             Database database = Database.open(store, schema, List.of(Security.SYSTEM_TABLES, MqttTables.SYSTEM_TABLES),

@@ -14,6 +14,7 @@ import io.helidon.config.ConfigException;
 
 import pier.engine.ChangeFeed;
 import pier.protocol.mqtt.MqttSettings;
+import pier.store.StoreOptions;
 
 /**
  * The validated settings the server starts with.
@@ -22,6 +23,7 @@ import pier.protocol.mqtt.MqttSettings;
  * @param httpPort       the HTTP port; 0 picks a free one
  * @param dataFolder     where the store keeps its files
  * @param storeBackend   the store provider's name
+ * @param store          what the operator set for the store (its cache)
  * @param schema         the schema file, when one is configured (else the sample schema)
  * @param anonymousRole  the role of callers without credentials; empty: they must log in
  * @param sessionLifetime how long a login's session cookie and bearer token last
@@ -42,7 +44,8 @@ import pier.protocol.mqtt.MqttSettings;
  * @param httpMaxConnections how many HTTP connections (WebSockets and event streams included) may be
  *                       open at once; more wait to be accepted
  */
-record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, Optional<Path> schema,
+record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, StoreOptions store,
+                    Optional<Path> schema,
                     Optional<String> anonymousRole, Duration sessionLifetime, int maxFailedLogins,
                     Duration failedLoginWindow, int maxConnectionsPerUser, int maxSubscriptionsPerUser,
                     ChangeFeed.FeedRetention retention, List<String> corsOrigins,
@@ -70,6 +73,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 .filter(role -> !role.isBlank());
         int httpMaxConnections = count(config.get("http.maxConnections"), defaultMaxConnections(), problems);
         ChangeFeed.FeedRetention retention = retention(config.get("feed"), problems);
+        StoreOptions store = new StoreOptions(bytes(config.get("storage.cacheBytes"),
+                StoreOptions.DEFAULT.cacheBytes(), problems));
         Duration sseKeepAlive = duration(config.get("http.sse.keepAlive"), Duration.ofSeconds(15), problems);
         Duration sessionLifetime = duration(config.get("authentication.sessionLifetime"), Duration.ofHours(12),
                 problems);
@@ -87,7 +92,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         }
         return new ServerConfig(config.get("http.host").asString().orElse("127.0.0.1"), port,
                 Path.of(config.get("storage.path").asString().orElse("pier-data")),
-                config.get("storage.backend").asString().orElse("mapdb"), schema, anonymousRole, sessionLifetime, maxFailedLogins,
+                config.get("storage.backend").asString().orElse("mapdb"), store, schema, anonymousRole, sessionLifetime, maxFailedLogins,
                 failedLoginWindow, maxConnectionsPerUser, maxSubscriptionsPerUser, retention,
                 list(config.get("http.cors.origins")), mqttPort, mqttsPort,
                 MqttSettings.DEFAULT.withMaxKeepAlive(Duration.ofSeconds(maxKeepAlive)), httpsPort, keystore,
@@ -134,6 +139,22 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
             problems.add("feed: " + e.getMessage() + " (durations are ISO-8601, e.g. PT24H)");
             return defaults;
         }
+    }
+
+    // a size in bytes, or with k, m or g (powers of 1024); at least a megabyte
+    private static long bytes(Config node, long otherwise, List<String> problems) {
+        String text = node.asString().orElse(Long.toString(otherwise)).strip().toLowerCase(java.util.Locale.ROOT);
+        int shift = text.endsWith("k") ? 10 : text.endsWith("m") ? 20 : text.endsWith("g") ? 30 : 0;
+        try {
+            long size = Long.parseLong(shift == 0 ? text : text.substring(0, text.length() - 1)) << shift;
+            if (size >= 1 << 20) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(node.key() + ": '" + text + "' is not a size of at least a megabyte (e.g. 268435456, 256m, 1g)");
+        return otherwise;
     }
 
     private static int count(Config node, int otherwise, List<String> problems) {

@@ -27,7 +27,7 @@ final class BenchDatabase implements AutoCloseable {
 
     BenchDatabase(String schema) throws IOException {
         folder = Files.createTempDirectory("pier-bench");
-        store = Stores.open("mapdb", folder);
+        store = Stores.open("mapdb", folder, pier.store.StoreOptions.DEFAULT);
         database = Database.open(store, Schema.parse("bench.graphql", schema), CodecRegistry.load(CodecLimits.DEFAULT),
                 ChangeFeed.FeedRetention.DEFAULT);
         database.exportTo(registry);

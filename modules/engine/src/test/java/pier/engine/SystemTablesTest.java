@@ -35,7 +35,7 @@ class SystemTablesTest {
     @Test
     void aDeclaredSystemTableIsWrittenThroughTheFeedAndNeverExported() {
         CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
-        try (Store store = Stores.open("mapdb", folder);
+        try (Store store = Stores.open("mapdb", folder, pier.store.StoreOptions.DEFAULT);
              Database database = Database.open(store, Schema.parse("s", TestDatabase.SCHEMA), List.of(NOTES), codecs,
                      ChangeFeed.FeedRetention.DEFAULT)) {
             database.systemTable("$notes").put(Request.of(SERVER, "a").withContent(new Content.Structured(
@@ -53,11 +53,11 @@ class SystemTablesTest {
     void aSystemTableAdoptsTheStoreMapAnOlderReleaseKeptItsRecordsIn() {
         CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
         var cbor = codecs.forContentType("application/cbor").orElseThrow();
-        try (Store store = Stores.open("mapdb", folder)) {
+        try (Store store = Stores.open("mapdb", folder, pier.store.StoreOptions.DEFAULT)) {
             store.commit(WriteBatch.builder().put("system/notes", "a".getBytes(StandardCharsets.UTF_8),
                     cbor.encode(JsonNodeFactory.instance.objectNode().put("text", "kept"))).build()).join();
         }
-        try (Store store = Stores.open("mapdb", folder);
+        try (Store store = Stores.open("mapdb", folder, pier.store.StoreOptions.DEFAULT);
              Database database = Database.open(store, Schema.parse("s", TestDatabase.SCHEMA), List.of(NOTES), codecs,
                      ChangeFeed.FeedRetention.DEFAULT)) {
             var note = database.systemTable("$notes").get(Request.of(SERVER, "a"));
@@ -72,7 +72,7 @@ class SystemTablesTest {
     @Test
     void aSystemTableNameStartsWithADollar() {
         CodecRegistry codecs = CodecRegistry.load(CodecLimits.DEFAULT);
-        try (Store store = Stores.open("mapdb", folder)) {
+        try (Store store = Stores.open("mapdb", folder, pier.store.StoreOptions.DEFAULT)) {
             SchemaException refused = assertThrows(SchemaException.class, () -> Database.open(store,
                     Schema.parse("s", TestDatabase.SCHEMA), List.of("type N @table { id: ID @primaryKey }"), codecs,
                     ChangeFeed.FeedRetention.DEFAULT));

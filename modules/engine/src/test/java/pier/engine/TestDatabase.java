@@ -49,7 +49,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     private TestDatabase(Path folder, ChangeFeed.FeedRetention retention, String schema) {
-        store = Stores.open("mapdb", folder);
+        store = Stores.open("mapdb", folder, pier.store.StoreOptions.DEFAULT);
         database = Database.open(store, Schema.parse("test.graphql", schema), java.util.List.of(), codecs, retention, clock::get);
         database.exportTo(resources);
     }

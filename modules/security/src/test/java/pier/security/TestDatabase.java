@@ -22,7 +22,7 @@ final class TestDatabase implements AutoCloseable {
     final ResourceRegistry resources = new ResourceRegistry();
 
     TestDatabase(Path folder) {
-        store = Stores.open("mapdb", folder);
+        store = Stores.open("mapdb", folder, pier.store.StoreOptions.DEFAULT);
         database = Database.open(store, Schema.parse("test.graphql", """
                 type Dog @table @export { id: ID @primaryKey  name: String  age: Int }
                 """), List.of(Security.SYSTEM_TABLES), CodecRegistry.load(CodecLimits.DEFAULT),

@@ -17,10 +17,11 @@ public final class Stores {
      *
      * @param backend   the provider's {@link StoreProvider#name()}
      * @param directory the data folder
+     * @param options   what the operator set
      * @return the open store
      * @throws StoreException when no provider or more than one has that name, or the store cannot be opened
      */
-    public static Store open(String backend, Path directory) {
+    public static Store open(String backend, Path directory, StoreOptions options) {
         List<StoreProvider> matching = ServiceLoader.load(StoreProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
                 .filter(provider -> provider.name().equals(backend))
@@ -29,6 +30,6 @@ public final class Stores {
             throw new StoreException(StoreException.Kind.CANNOT_OPEN, (matching.isEmpty() ? "no" : "more than one")
                     + " store backend named '" + backend + "' is installed", null);
         }
-        return matching.getFirst().open(directory);
+        return matching.getFirst().open(directory, options);
     }
 }

@@ -20,14 +20,11 @@ import pier.store.WriteBatch;
  * The one thread that writes. A sync is costly, so the committer takes every batch waiting at that
  * moment, appends them all to the journal and forces it once, applies them to MapDB and commits once,
  * and only then completes their futures: many writers share one sync, and no batch is acknowledged
- * before it is durable. When the journal has grown past a threshold it takes a checkpoint of the MapDB
- * files and empties the journal.
+ * before it is durable. After each commit it lets the {@link Checkpointer} start a checkpoint if one is due.
  */
 final class GroupCommitter implements AutoCloseable {
 
     private static final int MAX_BATCHES_PER_COMMIT = 4096;
-    /** Journal size that triggers a checkpoint; {@code -Dpier.mapdb.checkpointBytes} changes it. */
-    private static final long CHECKPOINT_BYTES = Long.getLong("pier.mapdb.checkpointBytes", 32L << 20);
     private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
     private static final Pending STOP = new Pending(null, null);
 
@@ -36,7 +33,7 @@ final class GroupCommitter implements AutoCloseable {
 
     private final DB db;
     private final Journal journal;
-    private final Checkpoints checkpoints;
+    private final Checkpointer checkpointer;
     private final Function<String, BTreeMap<byte[], byte[]>> maps;
     private final String file;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -45,11 +42,12 @@ final class GroupCommitter implements AutoCloseable {
     private final AtomicLong operations = new AtomicLong();
     private final Thread thread;
     private volatile boolean closing;
+    private Throwable broken;
 
     GroupCommitter(Recovery.Opened opened, Function<String, BTreeMap<byte[], byte[]>> maps, String file) {
         this.db = opened.db();
         this.journal = opened.journal();
-        this.checkpoints = opened.checkpoints();
+        this.checkpointer = opened.checkpointer();
         this.maps = maps;
         this.file = file;
         this.thread = Thread.ofPlatform().name("pier-store-committer").daemon().start(this::run);
@@ -113,6 +111,10 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void commit(List<Pending> group) {
+        if (broken != null) {
+            fail(group, broken);
+            return;
+        }
         long journalBefore;
         try {
             journalBefore = journal.append(group.stream().map(Pending::batch).toList());
@@ -130,7 +132,13 @@ final class GroupCommitter implements AutoCloseable {
             batches.addAndGet(group.size());
             operations.addAndGet(applied);
         } catch (RuntimeException | Error e) {
+            // MapDB holds part of the group and cannot roll back: no checkpoint may write that, and no
+            // later batch may build on it; the next open replays the journal, which no longer holds the group
+            checkpointer.halt();
             undoJournal(journalBefore, e);
+            broken = e;
+            LOG.log(System.Logger.Level.ERROR, "store " + file + " refuses writes until it is opened again: applying "
+                    + "a commit failed: " + MapDbFiles.rootMessage(e), e);
             fail(group, e);
             return;
         }
@@ -140,13 +148,10 @@ final class GroupCommitter implements AutoCloseable {
 
     private void checkpointIfDue() {
         try {
-            if (journal.size() > CHECKPOINT_BYTES) {
-                checkpoints.take();
-                journal.cut(0);
-            }
+            checkpointer.afterCommit();
         } catch (IOException e) {
-            // the older checkpoint and the whole journal still recover every batch
-            LOG.log(System.Logger.Level.WARNING, "checkpoint of store " + file + " failed: " + e.getMessage(), e);
+            // the journal still holds every change: the next commit tries again
+            LOG.log(System.Logger.Level.WARNING, "checkpoint of store " + file + " failed: " + e.getMessage());
         }
     }
 
@@ -171,11 +176,6 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void fail(List<Pending> group, Throwable e) {
-        try {
-            db.rollback();
-        } catch (RuntimeException rollbackFailure) {
-            e.addSuppressed(rollbackFailure);
-        }
         StoreException failure = new StoreException(StoreException.Kind.COMMIT_FAILED,
                 "commit to store " + file + " failed: " + MapDbFiles.rootMessage(e), e);
         group.forEach(pending -> pending.done().completeExceptionally(failure));

@@ -8,36 +8,45 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 import pier.store.WriteBatch;
 
 /**
  * Pier's own redo log: every batch is appended here, checksummed, and forced to disk before MapDB sees
- * it. After an unclean stop the last checkpoint is restored and the journal replayed onto it, so a
- * store never depends on MapDB surviving a crash. Records are {@code length, CRC32C, batch}; a torn
- * record at the end (a crash mid-append) is where replay stops and the file is cut.
+ * it. The log is a series of segment files ({@code pier.journal.<n>}); a checkpoint rolls to a new
+ * segment and, once the pages it froze are in the MapDB file, deletes the segments it covers. After
+ * an unclean stop the segments left are replayed onto the file. Records are {@code length, CRC32C,
+ * batch}; a torn record at the end (a crash mid-append) is where replay stops and the file is cut.
  */
 final class Journal implements AutoCloseable {
 
-    private final Path file;
-    private final FileChannel channel;
+    private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+    private static final String PREFIX = "pier.journal.";
 
-    private Journal(Path file, FileChannel channel) {
-        this.file = file;
-        this.channel = channel;
+    private final Path directory;
+    private long segment;
+    private FileChannel channel;
+
+    private Journal(Path directory, long segment) throws IOException {
+        this.directory = directory;
+        this.segment = segment;
+        this.channel = open(directory, segment);
     }
 
-    static Journal open(Path file) {
+    /** Opens the newest segment of a folder for appending (the first, if there is none). */
+    static Journal open(Path directory) {
         try {
-            return new Journal(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE));
+            List<Long> segments = segments(directory);
+            return new Journal(directory, segments.isEmpty() ? 1 : segments.getLast());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open journal " + file, e);
+            throw new UncheckedIOException("cannot open the journal in " + directory, e);
         }
     }
 
@@ -63,42 +72,58 @@ final class Journal implements AutoCloseable {
         return before;
     }
 
-    /** Cuts the journal back to a size: undoes an append whose batches were not applied, or empties it. */
+    /** Cuts the current segment back to a size: undoes an append whose batches were not applied. */
     void cut(long size) throws IOException {
         channel.truncate(size);
         channel.force(true);
     }
 
+    /** Size of the current segment. */
     long size() throws IOException {
         return channel.size();
     }
 
-    /** Feeds every whole record to {@code apply}, in order, and cuts off a torn tail; returns the count. */
-    long replay(Consumer<WriteBatch> apply) throws IOException {
-        ByteBuffer journal = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file));
-        long count = 0;
-        while (journal.remaining() >= 8) {
-            int start = journal.position();
-            int length = journal.getInt();
-            int checksum = journal.getInt();
-            if (length < 0 || length > journal.remaining()) {
-                journal.position(start);
-                break;
+    /**
+     * Starts a new segment; what is appended from now on belongs to the next checkpoint.
+     *
+     * @return the number of the segment closed, which the checkpoint being started covers
+     */
+    long roll() throws IOException {
+        FileChannel next = open(directory, segment + 1);
+        syncFolder(directory);
+        channel.close();
+        channel = next;
+        return segment++;
+    }
+
+    /** Deletes the segments a written checkpoint covers; any thread may call this. */
+    void deleteThrough(long covered) throws IOException {
+        for (long number : segments(directory)) {
+            if (number <= covered) {
+                Files.deleteIfExists(file(directory, number));
             }
-            byte[] payload = new byte[length];
-            journal.get(payload);
-            CRC32C crc = new CRC32C();
-            crc.update(payload);
-            if ((int) crc.getValue() != checksum) {
-                journal.position(start);
-                break;
-            }
-            apply.accept(decode(payload));
-            count++;
         }
-        if (journal.position() < channel.size()) {
-            // a record cut short by a crash was never acknowledged
-            cut(journal.position());
+        syncFolder(directory);
+    }
+
+    /** Feeds every whole record of every segment to {@code apply}, in order; returns the count. */
+    long replay(Consumer<WriteBatch> apply) throws IOException {
+        long count = 0;
+        for (long number : segments(directory)) {
+            long[] read = replay(file(directory, number), apply);
+            count += read[0];
+            if (read[1] >= 0) {
+                // a record cut short by a crash was never acknowledged: cut it off, and nothing after it counts
+                try (FileChannel torn = FileChannel.open(file(directory, number), StandardOpenOption.WRITE)) {
+                    torn.truncate(read[1]);
+                    torn.force(true);
+                }
+                if (number != segment) {
+                    LOG.log(System.Logger.Level.WARNING, "journal segment {0} ends in a damaged record; the "
+                            + "segments after it are not replayed", file(directory, number));
+                }
+                break;
+            }
         }
         return count;
     }
@@ -106,6 +131,52 @@ final class Journal implements AutoCloseable {
     @Override
     public void close() throws IOException {
         channel.close();
+    }
+
+    // returns {records applied, where the file is torn or -1}
+    private static long[] replay(Path file, Consumer<WriteBatch> apply) throws IOException {
+        ByteBuffer journal = ByteBuffer.wrap(Files.readAllBytes(file));
+        long count = 0;
+        while (journal.remaining() >= 8) {
+            int start = journal.position();
+            int length = journal.getInt();
+            int checksum = journal.getInt();
+            if (length < 0 || length > journal.remaining()) {
+                return new long[] {count, start};
+            }
+            byte[] payload = new byte[length];
+            journal.get(payload);
+            CRC32C crc = new CRC32C();
+            crc.update(payload);
+            if ((int) crc.getValue() != checksum) {
+                return new long[] {count, start};
+            }
+            apply.accept(decode(payload));
+            count++;
+        }
+        return new long[] {count, journal.hasRemaining() ? journal.position() : -1};
+    }
+
+    static List<Long> segments(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(PREFIX))
+                    .map(n -> Long.parseLong(n.substring(PREFIX.length()))).sorted().toList();
+        }
+    }
+
+    private static Path file(Path directory, long number) {
+        return directory.resolve(PREFIX + number);
+    }
+
+    private static FileChannel open(Path directory, long number) throws IOException {
+        return FileChannel.open(file(directory, number), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+    }
+
+    static void syncFolder(Path folder) throws IOException {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     private static byte[] encode(WriteBatch batch) throws IOException {

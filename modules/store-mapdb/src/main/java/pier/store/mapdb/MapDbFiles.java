@@ -14,16 +14,17 @@ import org.mapdb.DBMaker;
 import pier.store.StoreException;
 
 /**
- * The files of one store: the MapDB file with its write-ahead log, Pier's journal and checkpoint, a
- * marker written once the store was created and first checkpointed, a marker of a clean close, and a
- * lock file held while the store is open. A MapDB file without the creation marker was left
- * half-created by a crash; it is reported, never silently replaced.
+ * The files of one store: the MapDB file, a marker written once the store was created and first
+ * checkpointed, and a lock file held while the store is open (the journal's segments and the
+ * checkpoint file are {@link Journal}'s and {@link Checkpoints}'). A MapDB file without the creation
+ * marker was left half-created by a crash, and a marker without the file means the file was lost:
+ * both are reported, never silently replaced.
  */
-record MapDbFiles(Path directory, Path database, Path marker, Path lockFile, Path journal, Path clean) {
+record MapDbFiles(Path directory, Path database, Path marker, Path lockFile) {
 
     static MapDbFiles in(Path directory) {
         return new MapDbFiles(directory, directory.resolve("pier.mapdb"), directory.resolve("pier.mapdb.created"),
-                directory.resolve("pier.lock"), directory.resolve("pier.journal"), directory.resolve("pier.clean"));
+                directory.resolve("pier.lock"));
     }
 
     /**
@@ -57,6 +58,14 @@ record MapDbFiles(Path directory, Path database, Path marker, Path lockFile, Pat
         }
     }
 
+    /** A store whose MapDB file is gone is reported, never started empty. */
+    void checkNotMissing() {
+        if (created() && !Files.exists(database)) {
+            throw cannotOpen("the file is missing, though the store was created (" + marker.getFileName()
+                    + " exists); restore it from a backup, or delete " + marker + " to start an empty store", null);
+        }
+    }
+
     boolean created() {
         return Files.exists(marker);
     }
@@ -65,29 +74,11 @@ record MapDbFiles(Path directory, Path database, Path marker, Path lockFile, Pat
         Files.writeString(marker, "created by Pier\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.SYNC);
     }
 
-    /** Whether the last close was clean; the mark is consumed, so a crash from now on is unclean. */
-    boolean takeCleanMark() throws IOException {
-        boolean wasClean = Files.deleteIfExists(clean);
-        if (wasClean) {
-            try (FileChannel folder = FileChannel.open(directory, StandardOpenOption.READ)) {
-                folder.force(true);
-            }
-        }
-        return wasClean;
-    }
-
-    void markClean() throws IOException {
-        Files.writeString(clean, "closed cleanly\n", StandardOpenOption.CREATE, StandardOpenOption.SYNC);
-    }
-
-    DB make() {
+    DB make(PagedVolume volume) {
         try {
-            // FileChannel volume: with the default RandomAccessFile volume, 4 of 30 stores killed with
-            // SIGKILL under load reopened corrupt (broken B-tree nodes); with FileChannel, none of 90
-            return DBMaker.fileDB(database.toFile()).fileChannelEnable().transactionEnable().make();
-        } catch (DBException.FileLocked e) {
-            throw cannotOpen("it is locked by another process (is another Pier server running on this folder?)", e);
-        } catch (DBException | IllegalStateException | IllegalArgumentException | java.io.IOError e) {
+            return DBMaker.volumeDB(volume, volume.existed()).make();
+        } catch (DBException | IllegalStateException | IllegalArgumentException | java.io.IOError
+                 | java.io.UncheckedIOException e) {
             throw cannotOpen("it is damaged or unreadable: " + rootMessage(e), e);
         }
     }

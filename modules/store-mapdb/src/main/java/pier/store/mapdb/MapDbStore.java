@@ -20,34 +20,37 @@ import org.mapdb.Serializer;
 import pier.store.KeyRange;
 import pier.store.Store;
 import pier.store.StoreEntry;
+import pier.store.StoreOptions;
 import pier.store.StoreStats;
 import pier.store.WriteBatch;
 
 /**
- * A store on one MapDB file. Each named map is a MapDB B-tree with unsigned byte-array keys; reads go
- * straight to the trees, writes go through the {@link GroupCommitter}.
+ * A store on one MapDB file. Each named map is a MapDB B-tree with unsigned byte-array keys, its values
+ * kept outside the tree's nodes (a write rewrites the value and a small node, not a node full of
+ * values); reads go straight to the trees, writes go through the {@link GroupCommitter}.
  */
 final class MapDbStore implements Store {
 
     private final FileChannel lock;
     private final MapDbFiles files;
+    private final Recovery.Opened opened;
     private final DB db;
-    private final Journal journal;
     private final Map<String, BTreeMap<byte[], byte[]>> maps = new ConcurrentHashMap<>();
     private final GroupCommitter committer;
+    private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
 
     private MapDbStore(FileChannel lock, MapDbFiles files, Recovery.Opened opened) {
         this.lock = lock;
         this.files = files;
+        this.opened = opened;
         this.db = opened.db();
-        this.journal = opened.journal();
         this.committer = new GroupCommitter(opened, this::mapForWrite, files.database().toString());
     }
 
-    static MapDbStore open(MapDbFiles files) {
+    static MapDbStore open(MapDbFiles files, StoreOptions options) {
         FileChannel lock = files.lock();
         try {
-            return new MapDbStore(lock, files, Recovery.open(files));
+            return new MapDbStore(lock, files, Recovery.open(files, options.cacheBytes()));
         } catch (RuntimeException e) {
             release(lock);
             throw e;
@@ -79,19 +82,28 @@ final class MapDbStore implements Store {
         return committer.stats();
     }
 
+    /** Completes the accepted batches, then writes every change into the MapDB file: the next open replays nothing. */
     @Override
     public void close() {
+        if (!open.compareAndSet(true, false)) {
+            return;
+        }
         committer.close();
         db.close();
-        try {
-            journal.close();
-            files.markClean();
+        try (Checkpointer checkpointer = opened.checkpointer()) {
+            checkpointer.flush();
+            opened.journal().close();
+            opened.volume().release();
         } catch (IOException e) {
-            // without the mark the next open recovers from the checkpoint and the journal: slower, still whole
-            throw new UncheckedIOException("cannot mark store " + files.database() + " closed cleanly", e);
+            // the journal still holds what the last checkpoint missed: the next open replays it
+            throw new UncheckedIOException("cannot checkpoint store " + files.database() + " while closing", e);
         } finally {
             release(lock);
         }
+    }
+
+    Checkpointer checkpointer() {
+        return opened.checkpointer();
     }
 
     private static void release(FileChannel lock) {
@@ -115,7 +127,9 @@ final class MapDbStore implements Store {
     }
 
     static BTreeMap<byte[], byte[]> treeMap(DB db, String name) {
-        return db.treeMap(name, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+        // a map created before values were kept outside the nodes opens as it was made
+        return db.treeMap(name, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable()
+                .createOrOpen();
     }
 
     private static NavigableMap<byte[], byte[]> slice(BTreeMap<byte[], byte[]> tree, KeyRange range) {

@@ -3,6 +3,7 @@ package pier.store.mapdb;
 import java.nio.file.Path;
 
 import pier.store.Store;
+import pier.store.StoreOptions;
 import pier.store.spi.StoreProvider;
 
 /** Provides the {@code mapdb} backend. */
@@ -14,7 +15,7 @@ public final class MapDbStoreProvider implements StoreProvider {
     }
 
     @Override
-    public Store open(Path directory) {
-        return MapDbStore.open(MapDbFiles.in(directory));
+    public Store open(Path directory, StoreOptions options) {
+        return MapDbStore.open(MapDbFiles.in(directory), options);
     }
 }

@@ -7,82 +7,70 @@ import java.util.Map;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 
-import pier.store.StoreException;
 import pier.store.WriteBatch;
 
 /**
- * Opens a store's files into a consistent state. A new store is created and checkpointed; a store
- * closed cleanly is opened as it is; after an unclean stop (a crash, SIGKILL, power loss) the last
- * checkpoint is restored and the journal replayed onto it, because MapDB's own log does not always
- * survive a crash.
+ * Opens a store's files into a consistent state. The MapDB file only ever holds what a checkpoint
+ * wrote whole, so opening is: write again the pages of a checkpoint a crash interrupted (its file is
+ * complete, or it never touched the MapDB file), then replay the journal segments written since.
+ * What this costs depends on what changed since the last checkpoint, never on the store's size.
  */
 final class Recovery {
 
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
 
     /** What an open store runs on. */
-    record Opened(DB db, Journal journal, Checkpoints checkpoints) {
+    record Opened(DB db, PagedVolume volume, Journal journal, Checkpointer checkpointer) {
     }
 
     private Recovery() {
     }
 
     /** Call with the folder's lock held. */
-    static Opened open(MapDbFiles files) {
-        files.checkNotHalfCreated();
+    static Opened open(MapDbFiles files, long cacheBytes) {
         Checkpoints checkpoints = new Checkpoints(files.directory());
-        Journal journal = Journal.open(files.journal());
         try {
-            boolean checkpointed = checkpoints.settle();
-            if (!files.created()) {
-                return create(files, journal, checkpoints);
+            LegacyLayout.upgrade(files);
+            files.checkNotHalfCreated();
+            files.checkNotMissing();
+            long covered = checkpoints.redo(files.database());
+            Journal journal = Journal.open(files.directory());
+            if (covered >= 0) {
+                journal.deleteThrough(covered);
+                checkpoints.clear();
             }
-            // a missing MapDB file is rebuilt like a crashed one, never silently started empty
-            if (files.takeCleanMark() && java.nio.file.Files.exists(files.database())) {
-                return new Opened(files.make(), journal, checkpoints);
+            PagedVolume volume = new PagedVolume(files.database());
+            Checkpointer checkpointer = new Checkpointer(volume, journal, checkpoints, cacheBytes);
+            Opened opened = new Opened(files.make(volume), volume, journal, checkpointer);
+            try {
+                if (files.created()) {
+                    replay(files, opened);
+                } else {
+                    opened.db().commit();
+                    checkpointer.flush();
+                    files.markCreated();
+                }
+                return opened;
+            } catch (IOException | RuntimeException e) {
+                opened.db().close();
+                checkpointer.close();
+                journal.close();
+                volume.release();
+                throw e;
             }
-            if (!checkpointed) {
-                throw files.cannotOpen("it was not closed cleanly and its checkpoint is missing", null);
-            }
-            return recover(files, journal, checkpoints);
         } catch (IOException e) {
-            closeQuietly(journal);
             throw files.cannotOpen("its files cannot be read or written: " + MapDbFiles.rootMessage(e), e);
-        } catch (RuntimeException e) {
-            closeQuietly(journal);
-            throw e;
         }
     }
 
-    private static Opened create(MapDbFiles files, Journal journal, Checkpoints checkpoints) throws IOException {
-        DB db = files.make();
-        try {
-            db.commit();
-            checkpoints.take();
-            journal.cut(0);
-            files.markCreated();
-            return new Opened(db, journal, checkpoints);
-        } catch (IOException | RuntimeException e) {
-            db.close();
-            throw e;
-        }
-    }
-
-    private static Opened recover(MapDbFiles files, Journal journal, Checkpoints checkpoints) throws IOException {
-        checkpoints.restore();
-        DB db = files.make();
-        try {
-            Map<String, BTreeMap<byte[], byte[]>> maps = new HashMap<>();
-            long replayed = journal.replay(batch -> apply(db, maps, batch));
-            db.commit();
-            checkpoints.take();
-            journal.cut(0);
-            LOG.log(System.Logger.Level.INFO, "store {0} was not closed cleanly: restored its checkpoint and replayed "
-                    + "{1} batches from its journal", files.database(), replayed);
-            return new Opened(db, journal, checkpoints);
-        } catch (IOException | RuntimeException e) {
-            db.close();
-            throw e;
+    private static void replay(MapDbFiles files, Opened opened) throws IOException {
+        Map<String, BTreeMap<byte[], byte[]>> maps = new HashMap<>();
+        long started = System.nanoTime();
+        long replayed = opened.journal().replay(batch -> apply(opened.db(), maps, batch));
+        if (replayed > 0) {
+            opened.db().commit();
+            LOG.log(System.Logger.Level.INFO, "store {0} was not closed cleanly: replayed {1} batches from its "
+                    + "journal in {2} ms", files.database(), replayed, (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -94,14 +82,6 @@ final class Recovery {
             } else {
                 map.put(operation.key(), operation.value());
             }
-        }
-    }
-
-    private static void closeQuietly(Journal journal) {
-        try {
-            journal.close();
-        } catch (IOException e) {
-            // already failing
         }
     }
 }

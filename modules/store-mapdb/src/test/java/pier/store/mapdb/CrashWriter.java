@@ -6,22 +6,26 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import pier.store.Store;
+import pier.store.StoreOptions;
 import pier.store.WriteBatch;
 
 /**
  * A child process for crash tests: opens a store and lets many writers commit until it is killed,
- * printing {@code ack <writer> <n>} for every batch acknowledged as durable.
+ * printing {@code ack <writer> <n>} for every batch acknowledged as durable. Batch {@code n} of a
+ * writer puts two keys, deletes the two of batch {@code n - KEPT} and overwrites the writer's
+ * {@code last} key, so that space is freed and reused all along (MapDB's own compaction).
  */
 public final class CrashWriter {
 
     static final String MAP = "crash";
     static final int WRITERS = 32;
+    static final int KEPT = 100;
 
     private CrashWriter() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Store store = new MapDbStoreProvider().open(Path.of(args[0]));
+        Store store = new MapDbStoreProvider().open(Path.of(args[0]), StoreOptions.DEFAULT);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         out.println("open");
         out.flush();
@@ -39,7 +43,9 @@ public final class CrashWriter {
         for (int n = 0; ; n++) {
             // two keys per batch: after a crash both or neither must be there
             store.commit(WriteBatch.builder().put(MAP, bytes(key(writer, n)), value(writer, n))
-                    .put(MAP, bytes(key(writer, n) + "/twin"), value(writer, n)).build()).join();
+                    .put(MAP, bytes(key(writer, n) + "/twin"), value(writer, n))
+                    .delete(MAP, bytes(key(writer, n - KEPT))).delete(MAP, bytes(key(writer, n - KEPT) + "/twin"))
+                    .put(MAP, bytes(last(writer)), bytes(Integer.toString(n))).build()).join();
             synchronized (out) {
                 out.println("ack " + writer + " " + n);
                 out.flush();
@@ -49,6 +55,10 @@ public final class CrashWriter {
 
     static String key(int writer, int n) {
         return writer + "/" + n;
+    }
+
+    static String last(int writer) {
+        return writer + "/last";
     }
 
     static byte[] bytes(String key) {

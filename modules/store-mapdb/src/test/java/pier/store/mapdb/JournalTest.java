@@ -23,20 +23,38 @@ class JournalTest {
 
     @Test
     void replaysWhatWasAppendedInOrder() throws IOException {
-        Path file = folder.resolve("j");
-        try (Journal journal = Journal.open(file)) {
+        try (Journal journal = Journal.open(folder)) {
             journal.append(List.of(batch("a", "1"), batch("b", "2")));
             journal.append(List.of(WriteBatch.builder().delete("m", bytes("a")).build()));
         }
-        try (Journal journal = Journal.open(file)) {
+        try (Journal journal = Journal.open(folder)) {
             assertThat(replayed(journal), contains("put a=1", "put b=2", "delete a"));
         }
     }
 
     @Test
+    void segmentsAreReplayedInOrderUntilACheckpointDeletesThem() throws IOException {
+        try (Journal journal = Journal.open(folder)) {
+            journal.append(List.of(batch("a", "1")));
+            long covered = journal.roll();
+            journal.append(List.of(batch("b", "2")));
+            assertThat(replayed(journal), contains("put a=1", "put b=2"));
+            journal.deleteThrough(covered);
+            assertThat(Journal.segments(folder), contains(covered + 1));
+        }
+        try (Journal journal = Journal.open(folder)) {
+            assertThat(replayed(journal), contains("put b=2"));
+            journal.append(List.of(batch("c", "3")));
+        }
+        try (Journal journal = Journal.open(folder)) {
+            assertThat(replayed(journal), contains("put b=2", "put c=3"));
+        }
+    }
+
+    @Test
     void aRecordCutShortByACrashEndsTheReplayAndIsCutOff() throws IOException {
-        Path file = folder.resolve("j");
-        try (Journal journal = Journal.open(file)) {
+        Path file = folder.resolve("pier.journal.1");
+        try (Journal journal = Journal.open(folder)) {
             journal.append(List.of(batch("a", "1")));
             journal.append(List.of(batch("b", "2")));
         }
@@ -44,21 +62,21 @@ class JournalTest {
         try (RandomAccessFile torn = new RandomAccessFile(file.toFile(), "rw")) {
             torn.setLength(whole - 3);
         }
-        try (Journal journal = Journal.open(file)) {
+        try (Journal journal = Journal.open(folder)) {
             assertThat(replayed(journal), contains("put a=1"));
             assertThat(journal.size() < whole - 3, is(true));
             journal.append(List.of(batch("c", "3")));
         }
-        try (Journal journal = Journal.open(file)) {
+        try (Journal journal = Journal.open(folder)) {
             assertThat(replayed(journal), contains("put a=1", "put c=3"));
         }
     }
 
     @Test
     void aDamagedRecordIsWhereTheReplayStops() throws IOException {
-        Path file = folder.resolve("j");
+        Path file = folder.resolve("pier.journal.1");
         long first;
-        try (Journal journal = Journal.open(file)) {
+        try (Journal journal = Journal.open(folder)) {
             journal.append(List.of(batch("a", "1")));
             first = journal.size();
             journal.append(List.of(batch("b", "2")));
@@ -67,7 +85,7 @@ class JournalTest {
             damaged.seek(first + 12);
             damaged.write(0x55);
         }
-        try (Journal journal = Journal.open(file)) {
+        try (Journal journal = Journal.open(folder)) {
             assertThat(replayed(journal), contains("put a=1"));
         }
     }

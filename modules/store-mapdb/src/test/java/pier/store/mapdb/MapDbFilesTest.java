@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import pier.store.Store;
 import pier.store.StoreException;
+import pier.store.StoreOptions;
 import pier.store.WriteBatch;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -27,11 +28,11 @@ class MapDbFilesTest {
     @Test
     void aFileLeftHalfCreatedIsReportedNotReplaced() throws IOException {
         MapDbFiles files = MapDbFiles.in(folder);
-        new MapDbStoreProvider().open(folder).close();
+        new MapDbStoreProvider().open(folder, StoreOptions.DEFAULT).close();
         // what a crash inside the first creation leaves: the MapDB file but not the marker
         Files.delete(files.marker());
         byte[] before = Files.readAllBytes(files.database());
-        StoreException e = assertThrows(StoreException.class, () -> new MapDbStoreProvider().open(folder));
+        StoreException e = assertThrows(StoreException.class, () -> new MapDbStoreProvider().open(folder, StoreOptions.DEFAULT));
         assertThat(e.kind(), is(StoreException.Kind.CANNOT_OPEN));
         assertThat(e.getMessage(), containsString(files.database().toString()));
         assertThat(e.getMessage(), containsString("half-created"));
@@ -41,7 +42,7 @@ class MapDbFilesTest {
     @Test
     void aCorruptFileIsReportedNotReplaced() throws IOException {
         MapDbFiles files = MapDbFiles.in(folder);
-        try (Store store = new MapDbStoreProvider().open(folder)) {
+        try (Store store = new MapDbStoreProvider().open(folder, StoreOptions.DEFAULT)) {
             store.commit(WriteBatch.builder().put("m", new byte[] {1}, new byte[] {2}).build()).join();
         }
         try (RandomAccessFile file = new RandomAccessFile(files.database().toFile(), "rw")) {
@@ -49,59 +50,37 @@ class MapDbFilesTest {
             file.write(new byte[64]);
         }
         byte[] before = Files.readAllBytes(files.database());
-        StoreException e = assertThrows(StoreException.class, () -> new MapDbStoreProvider().open(folder));
+        StoreException e = assertThrows(StoreException.class, () -> new MapDbStoreProvider().open(folder, StoreOptions.DEFAULT));
         assertThat(e.kind(), is(StoreException.Kind.CANNOT_OPEN));
         assertThat(e.getMessage(), containsString(files.database().toString()));
         assertThat(Arrays.equals(Files.readAllBytes(files.database()), before), is(true));
     }
 
     @Test
-    void afterAnUncleanStopADamagedFileIsRebuiltFromTheCheckpointAndTheJournal() throws IOException {
+    void aMissingMapDbFileIsReportedNotStartedEmpty() throws IOException {
         MapDbFiles files = MapDbFiles.in(folder);
-        try (Store store = new MapDbStoreProvider().open(folder)) {
-            for (int i = 0; i < 100; i++) {
-                store.commit(WriteBatch.builder().put("m", new byte[] {(byte) i}, new byte[] {(byte) (i * 2)}).build())
-                        .join();
-            }
-            store.commit(WriteBatch.builder().delete("m", new byte[] {7}).build()).join();
-        }
-        // what a crash leaves: no clean mark, and here a MapDB file broken beyond use
-        Files.delete(files.clean());
-        try (RandomAccessFile file = new RandomAccessFile(files.database().toFile(), "rw")) {
-            file.seek(0);
-            file.write(new byte[64]);
-        }
-        try (Store store = new MapDbStoreProvider().open(folder)) {
-            assertThat(store.scan("m", pier.store.KeyRange.all()).count(), is(99L));
-            assertThat(store.get("m", new byte[] {42}).orElseThrow()[0], is((byte) 84));
-            assertThat(store.get("m", new byte[] {7}).isPresent(), is(false));
-        }
-    }
-
-    @Test
-    void aDeletedMapDbFileIsRebuiltNotStartedEmpty() throws IOException {
-        MapDbFiles files = MapDbFiles.in(folder);
-        try (Store store = new MapDbStoreProvider().open(folder)) {
+        try (Store store = new MapDbStoreProvider().open(folder, StoreOptions.DEFAULT)) {
             store.commit(WriteBatch.builder().put("m", new byte[] {1}, new byte[] {2}).build()).join();
         }
         Files.delete(files.database());
-        try (Store store = new MapDbStoreProvider().open(folder)) {
-            assertThat(store.get("m", new byte[] {1}).orElseThrow()[0], is((byte) 2));
-        }
+        StoreException e = assertThrows(StoreException.class,
+                () -> new MapDbStoreProvider().open(folder, StoreOptions.DEFAULT));
+        assertThat(e.getMessage(), containsString("the file is missing"));
+        assertThat(Files.exists(files.database()), is(false));
     }
 
     @Test
     void aFolderThatCannotBeCreatedIsReported() throws IOException {
         Path notAFolder = Files.writeString(folder.resolve("file"), "x");
         StoreException e = assertThrows(StoreException.class,
-                () -> new MapDbStoreProvider().open(notAFolder.resolve("data")));
+                () -> new MapDbStoreProvider().open(notAFolder.resolve("data"), StoreOptions.DEFAULT));
         assertThat(e.getMessage(), containsString("folder cannot be created"));
     }
 
     @Test
     void aSecondOpenInTheSameProcessIsRefused() {
-        try (Store store = new MapDbStoreProvider().open(folder)) {
-            StoreException e = assertThrows(StoreException.class, () -> new MapDbStoreProvider().open(folder));
+        try (Store store = new MapDbStoreProvider().open(folder, StoreOptions.DEFAULT)) {
+            StoreException e = assertThrows(StoreException.class, () -> new MapDbStoreProvider().open(folder, StoreOptions.DEFAULT));
             assertThat(e.getMessage(), containsString("locked"));
         }
     }

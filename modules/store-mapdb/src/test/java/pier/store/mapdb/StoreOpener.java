@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import pier.store.Store;
 import pier.store.StoreException;
+import pier.store.StoreOptions;
 import pier.store.WriteBatch;
 
 /** A child process that opens a store, writes a little, and prints what happened. */
@@ -13,7 +14,7 @@ public final class StoreOpener {
     }
 
     public static void main(String[] args) {
-        try (Store store = new MapDbStoreProvider().open(Path.of(args[0]))) {
+        try (Store store = new MapDbStoreProvider().open(Path.of(args[0]), StoreOptions.DEFAULT)) {
             store.commit(WriteBatch.builder().put("m", new byte[] {1}, new byte[64 << 10]).build()).join();
             System.out.println("opened and wrote");
         } catch (StoreException e) {

@@ -1,0 +1,19 @@
+package pier.store;
+
+/**
+ * What an operator sets for a store.
+ *
+ * @param cacheBytes how much memory the store may keep for pages changed and not yet checkpointed
+ *                   ({@code store.cacheBytes}); a backend that caches reads counts them in it too
+ */
+public record StoreOptions(long cacheBytes) {
+
+    /** 256 MiB. */
+    public static final StoreOptions DEFAULT = new StoreOptions(256L << 20);
+
+    public StoreOptions {
+        if (cacheBytes < 1 << 20) {
+            throw new IllegalArgumentException("store.cacheBytes must be at least 1 MiB, not " + cacheBytes);
+        }
+    }
+}
