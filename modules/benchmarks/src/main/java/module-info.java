@@ -7,6 +7,7 @@ module pier.benchmarks {
     requires pier.query;
     requires pier.store;
     requires jmh.core;
+    requires java.net.http;
 
     exports pier.benchmarks;
 }

@@ -31,8 +31,8 @@ final class Checkpointer implements AutoCloseable {
     private volatile boolean halted;
 
     /**
-     * @param cacheBytes how much memory changed pages may take: those being checkpointed and those
-     *                   changed since, half each at most
+     * @param cacheBytes the store's memory; changed pages (those being checkpointed and those changed
+     *                   since) may take half of it
      */
     Checkpointer(PagedVolume volume, Journal journal, Checkpoints checkpoints, long cacheBytes) {
         this.volume = volume;

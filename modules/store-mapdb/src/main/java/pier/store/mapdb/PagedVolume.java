@@ -17,7 +17,7 @@ import org.mapdb.volume.Volume;
 
 /**
  * The MapDB file as MapDB sees it: pages changed since the last checkpoint are held in memory, every
- * other page is read from the file. MapDB never writes the file; a {@link Checkpointer} does, with
+ * other page is read from the file and kept in a bounded cache. MapDB never writes the file; a {@link Checkpointer} does, with
  * the pages of a {@link #freeze()}, while MapDB goes on changing copies of them. So the file only
  * ever holds the state of a commit boundary, and a checkpoint writes what changed, not the store.
  */
@@ -30,11 +30,15 @@ final class PagedVolume extends Volume {
     // read first the pages changed since the last freeze, then those being checkpointed, then the file
     private volatile PageTable changed = new PageTable();
     private volatile PageTable checkpointing = PageTable.EMPTY;
+    private final CleanPages clean;
     private volatile long length;
     private volatile long fileLength;
+    private volatile long checkpointsWritten;
 
-    PagedVolume(Path path) throws IOException {
+    /** @param cleanBytes how much memory pages read from the file may keep */
+    PagedVolume(Path path, long cleanBytes) throws IOException {
         this.path = path;
+        this.clean = new CleanPages(cleanBytes);
         this.channel = open(path);
         this.fileLength = channel.size();
         this.length = fileLength;
@@ -83,6 +87,9 @@ final class PagedVolume extends Volume {
         pages.forEach((page, bytes) -> write(file, page, bytes, newLength));
         file.force(true);
         fileLength = newLength;
+        // the pages are the file's now: read them from memory still
+        pages.forEach(clean::replace);
+        checkpointsWritten++;
         checkpointing = PageTable.EMPTY;
     }
 
@@ -170,9 +177,8 @@ final class PagedVolume extends Volume {
     @Override
     public long getLong(long offset) {
         int within = (int) (offset & OFFSET_MASK);
-        byte[] page = cached(offset >>> PAGE_SHIFT);
-        if (page != null && within <= PAGE_SIZE - Long.BYTES) {
-            return (long) PageBytes.LONG.get(page, within);
+        if (within <= PAGE_SIZE - Long.BYTES) {
+            return (long) PageBytes.LONG.get(cached(offset >>> PAGE_SHIFT), within);
         }
         byte[] bytes = new byte[Long.BYTES];
         getData(offset, bytes, 0, Long.BYTES);
@@ -182,9 +188,8 @@ final class PagedVolume extends Volume {
     @Override
     public int getInt(long offset) {
         int within = (int) (offset & OFFSET_MASK);
-        byte[] page = cached(offset >>> PAGE_SHIFT);
-        if (page != null && within <= PAGE_SIZE - Integer.BYTES) {
-            return (int) PageBytes.INT.get(page, within);
+        if (within <= PAGE_SIZE - Integer.BYTES) {
+            return (int) PageBytes.INT.get(cached(offset >>> PAGE_SHIFT), within);
         }
         byte[] bytes = new byte[Integer.BYTES];
         getData(offset, bytes, 0, Integer.BYTES);
@@ -193,13 +198,7 @@ final class PagedVolume extends Volume {
 
     @Override
     public byte getByte(long offset) {
-        byte[] page = cached(offset >>> PAGE_SHIFT);
-        if (page != null) {
-            return page[(int) (offset & OFFSET_MASK)];
-        }
-        byte[] bytes = new byte[1];
-        getData(offset, bytes, 0, 1);
-        return bytes[0];
+        return cached(offset >>> PAGE_SHIFT)[(int) (offset & OFFSET_MASK)];
     }
 
     @Override
@@ -214,12 +213,7 @@ final class PagedVolume extends Volume {
         while (size > 0) {
             int within = (int) (offset & OFFSET_MASK);
             int n = Math.min(size, PAGE_SIZE - within);
-            byte[] page = cached(offset >>> PAGE_SHIFT);
-            if (page != null) {
-                System.arraycopy(page, within, bytes, bytesPos, n);
-            } else {
-                readFile(offset, bytes, bytesPos, n);
-            }
+            System.arraycopy(cached(offset >>> PAGE_SHIFT), within, bytes, bytesPos, n);
             offset += n;
             bytesPos += n;
             size -= n;
@@ -272,9 +266,25 @@ final class PagedVolume extends Volume {
         return false;
     }
 
+    // the newest state of a page: changed since the last freeze, else being checkpointed, else the file's
     private byte[] cached(long page) {
         byte[] bytes = changed.get(page);
-        return bytes != null ? bytes : checkpointing.get(page);
+        if (bytes == null) {
+            bytes = checkpointing.get(page);
+        }
+        if (bytes == null) {
+            bytes = clean.get(page);
+        }
+        if (bytes == null) {
+            long checkpointsBefore = checkpointsWritten;
+            bytes = new byte[PAGE_SIZE];
+            readFile(page << PAGE_SHIFT, bytes, 0, PAGE_SIZE);
+            // a checkpoint that ended meanwhile may have made what was read older than what it cached
+            if (checkpointsWritten == checkpointsBefore) {
+                clean.offer(page, bytes);
+            }
+        }
+        return bytes;
     }
 
     // only the committer writes: the first write to a page since the last freeze changes a copy of it
@@ -282,13 +292,7 @@ final class PagedVolume extends Volume {
         PageTable current = changed;
         byte[] bytes = current.get(page);
         if (bytes == null) {
-            byte[] frozen = checkpointing.get(page);
-            if (frozen != null) {
-                bytes = frozen.clone();
-            } else {
-                bytes = new byte[PAGE_SIZE];
-                readFile(page << PAGE_SHIFT, bytes, 0, PAGE_SIZE);
-            }
+            bytes = cached(page).clone();
             current.put(page, bytes);
             // MapDB says how far its file goes before it writes there; should it not, the page still counts
             length = Math.max(length, (page + 1) << PAGE_SHIFT);

@@ -39,7 +39,8 @@ final class Recovery {
                 journal.deleteThrough(covered);
                 checkpoints.clear();
             }
-            PagedVolume volume = new PagedVolume(files.database());
+            // half the memory for pages read, half for pages changed (the checkpointer keeps to that)
+            PagedVolume volume = new PagedVolume(files.database(), cacheBytes / 2);
             Checkpointer checkpointer = new Checkpointer(volume, journal, checkpoints, cacheBytes);
             Opened opened = new Opened(files.make(volume), volume, journal, checkpointer);
             try {

@@ -1,0 +1,252 @@
+package pier.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * How the store's costs grow with its size, measured on a real server: loads records of 2 KB in bulk
+ * PUTs of 1,000 up to a size, and at every step reports the bulk load rate, PUT throughput and
+ * latency under {@code wrk} (small records to 1,000 ids), bytes on disk per byte of records, the
+ * server's RSS, and the restart time after {@code kill -9}. Run
+ * {@code java -cp modules/benchmarks/target/benchmarks.jar pier.benchmarks.StoreScaleBenchmark [options]}
+ * from the project's folder; needs {@code wrk} (Debian's package).
+ *
+ * <p>Options: {@code --total-mb 2000}, {@code --step-mb 200}, {@code --wrk-seconds 40},
+ * {@code --work DIR} (default: a new temporary folder), {@code --pier ./pier}.
+ */
+public final class StoreScaleBenchmark {
+
+    private static final int RECORD_BYTES = 2_000;
+    private static final int BULK = 1_000;
+    private static final String SCHEMA = """
+            type Doc @table @export {
+              id: ID @primaryKey
+              body: String
+              n: Int
+            }
+            """;
+
+    private final Path work;
+    private final String pier;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String body = "x".repeat(RECORD_BYTES);
+    private Process server;
+    private String base;
+    private String authorization;
+    private long loaded;
+
+    private StoreScaleBenchmark(Path work, String pier) {
+        this.work = work;
+        this.pier = pier;
+    }
+
+    public static void main(String[] args) throws Exception {
+        long totalMb = Long.parseLong(option(args, "--total-mb", "2000"));
+        long stepMb = Long.parseLong(option(args, "--step-mb", "200"));
+        int wrkSeconds = Integer.parseInt(option(args, "--wrk-seconds", "40"));
+        Path work = Path.of(option(args, "--work", Files.createTempDirectory("pier-store-scale").toString()));
+        StoreScaleBenchmark benchmark = new StoreScaleBenchmark(work, option(args, "--pier", "./pier"));
+        try {
+            benchmark.run(totalMb << 20, stepMb << 20, wrkSeconds);
+        } finally {
+            benchmark.stop();
+        }
+    }
+
+    private void run(long total, long step, int wrkSeconds) throws Exception {
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("doc.graphql"), SCHEMA);
+        start();
+        System.out.println("| records (MB) | bulk load (records/s) | PUT/s under wrk | p50 / p99 / max (ms) | wrk time-outs"
+                + " | disk / records | RSS (MB) | restart after kill -9 (s) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        while (loaded < total) {
+            double rate = load(Math.min(step, total - loaded));
+            Wrk wrk = wrk(wrkSeconds);
+            double disk = (double) diskBytes() / loaded;
+            long rss = rssMb();
+            double restart = killAndRestart();
+            System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %s / %s / %s | %d | %.2f | %d | %.1f |%n",
+                    loaded >> 20, rate, wrk.requestsPerSecond, wrk.p50, wrk.p99, wrk.max, wrk.timeouts, disk, rss,
+                    restart);
+        }
+    }
+
+    // two bulk PUTs in flight, so that the server always has the next one
+    private double load(long bytes) throws Exception {
+        long target = loaded + bytes;
+        long started = System.nanoTime();
+        long records = 0;
+        CompletableFuture<HttpResponse<String>> previous = CompletableFuture.completedFuture(null);
+        while (loaded < target) {
+            CompletableFuture<HttpResponse<String>> next = http.sendAsync(put(loaded / RECORD_BYTES),
+                    HttpResponse.BodyHandlers.ofString());
+            check(previous.join());
+            previous = next;
+            loaded += (long) BULK * RECORD_BYTES;
+            records += BULK;
+        }
+        check(previous.join());
+        return records / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private HttpRequest put(long first) {
+        StringBuilder json = new StringBuilder(BULK * (RECORD_BYTES + 40)).append('[');
+        for (long i = first; i < first + BULK; i++) {
+            json.append(i == first ? "" : ",").append("{\"id\":\"doc").append(i).append("\",\"body\":\"").append(body)
+                    .append("\",\"n\":").append(i).append('}');
+        }
+        return HttpRequest.newBuilder(URI.create(base + "/Doc/")).header("Authorization", authorization)
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
+                .PUT(HttpRequest.BodyPublishers.ofString(json.append(']').toString())).build();
+    }
+
+    private static void check(HttpResponse<String> response) {
+        if (response != null && response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("bulk PUT answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private record Wrk(double requestsPerSecond, String p50, String p99, String max, long timeouts) {
+    }
+
+    private Wrk wrk(int seconds) throws Exception {
+        Path script = work.resolve("put.lua");
+        Files.writeString(script, """
+                wrk.method = "PUT"
+                wrk.headers["Content-Type"] = "application/json"
+                wrk.headers["Authorization"] = "%s"
+                request = function()
+                  local id = math.random(1, 1000)
+                  return wrk.format(nil, "/Doc/small" .. id, nil, '{"id":"small' .. id .. '","body":"small","n":' .. id .. '}')
+                end
+                """.formatted(authorization));
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c50", "-d" + seconds + "s", "--timeout", "2s", "--latency",
+                "-s", script.toString(), base).redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        wrk.waitFor();
+        return new Wrk(Double.parseDouble(find(output, "Requests/sec:\\s+([0-9.]+)", "0")),
+                find(output, "Distribution\\s+50%\\s+(\\S+)", "?"), find(output, "\\s99%\\s+(\\S+)", "?"),
+                find(output, "Latency\\s+\\S+\\s+\\S+\\s+(\\S+)", "?"),
+                Long.parseLong(find(output, "timeout (\\d+)", "0")));
+    }
+
+    private static String find(String text, String regex, String otherwise) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        return matcher.find() ? matcher.group(1) : otherwise;
+    }
+
+    private long diskBytes() throws IOException {
+        try (Stream<Path> files = Files.walk(work.resolve("data"))) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    private long rssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + server.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+            }
+        }
+        return -1;
+    }
+
+    /** SIGKILL, then the time until the server answers again, and a check that the last record is there. */
+    private double killAndRestart() throws Exception {
+        server.destroyForcibly().waitFor();
+        long started = System.nanoTime();
+        start();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String last = "/Doc/doc" + (loaded / RECORD_BYTES - 1);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + last))
+                .header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("after kill -9, GET " + last + " answered " + response.statusCode());
+        }
+        return seconds;
+    }
+
+    private void start() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(pier, "run", "--data", work.resolve("data").toString(),
+                "--schema", work.resolve("doc.graphql").toString(), "--http-port", Integer.toString(port),
+                "--mqtt-port", "0", "--mqtts-port", "0"));
+        server = new ProcessBuilder(command).redirectError(work.resolve("server.log").toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("pier ready")) {
+                base = "http://127.0.0.1:" + port;
+                Thread.ofPlatform().daemon().start(() -> drain(out));
+                logIn();
+                return;
+            }
+        }
+        throw new IllegalStateException("the server ended before it was ready; see " + work.resolve("server.log"));
+    }
+
+    // a bearer token: a password check per request would be what is measured
+    private void logIn() throws Exception {
+        String password = Files.readAllLines(work.resolve("data").resolve("admin-password")).getLast();
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/$login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"" + password + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        authorization = "Bearer " + find(login.body(), "\"token\":\"([^\"]+)\"", "");
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // the server's stdout is not needed once it is ready
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void stop() throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private static String option(String[] args, String name, String otherwise) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return otherwise;
+    }
+}
