@@ -3,6 +3,8 @@ package pier.engine;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -24,12 +26,17 @@ public final class ChangeFeed {
     private final Sequencer sequencer;
     private final FeedRetention retention;
     private final LongSupplier clock;
+    private final BiFunction<String, String, Optional<StoredRecord>> records;
 
-    ChangeFeed(Store store, Sequencer sequencer, FeedRetention retention, LongSupplier clock) {
+    /** @param records a table's current record by table name and id */
+    ChangeFeed(Store store, Sequencer sequencer, FeedRetention retention, LongSupplier clock,
+               BiFunction<String, String, Optional<StoredRecord>> records) {
         this.store = store;
         this.sequencer = sequencer;
         this.retention = retention;
         this.clock = clock;
+        this.records = records;
+        sequencer.retainedFrom(firstRetained());
     }
 
     /**
@@ -39,8 +46,26 @@ public final class ChangeFeed {
      * @return the retained changes with a greater sequence; close the stream when done
      */
     public Stream<FeedEntry> after(long position) {
+        return stored(position).flatMap(entry -> withRecord(entry).stream());
+    }
+
+    private Stream<FeedEntry> stored(long position) {
         return store.scan(MAP, KeyRange.atLeast(FeedEntry.key(position + 1)))
                 .map(entry -> FeedEntry.decode(entry.key(), entry.value()));
+    }
+
+    // a put without its body wrote the table's current record; if that was replaced since the entry was
+    // read, the entry holds the value now (or was pruned meanwhile)
+    private Optional<FeedEntry> withRecord(FeedEntry entry) {
+        if (entry.kind() != FeedEntry.Kind.PUT || entry.record().isPresent()) {
+            return Optional.of(entry);
+        }
+        Optional<StoredRecord> current = records.apply(entry.table(), entry.id());
+        if (current.isPresent() && current.get().sequence() == entry.sequence()) {
+            return Optional.of(entry.withRecord(current.get()));
+        }
+        byte[] key = FeedEntry.key(entry.sequence());
+        return store.get(MAP, key).map(value -> FeedEntry.decode(key, value)).filter(e -> e.record().isPresent());
     }
 
     /**
@@ -74,7 +99,7 @@ public final class ChangeFeed {
         long deleted = 0;
         while (true) {
             List<FeedEntry> expired;
-            try (Stream<FeedEntry> oldest = after(0).limit(PRUNE_BATCH)) {
+            try (Stream<FeedEntry> oldest = stored(0).limit(PRUNE_BATCH)) {
                 expired = oldest.takeWhile(e -> e.sequence() < keepFrom || e.version() < oldestKept).toList();
             }
             if (expired.isEmpty()) {
@@ -84,6 +109,7 @@ public final class ChangeFeed {
             expired.forEach(e -> batch.delete(MAP, FeedEntry.key(e.sequence())));
             store.commit(batch.build()).join();
             deleted += expired.size();
+            sequencer.retainedFrom(expired.getLast().sequence() + 1);
         }
     }
 

@@ -2,6 +2,7 @@ package pier.engine;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ public final class Database implements SystemTables, AutoCloseable {
         this.cbor = cbor;
         this.fanout = new Fanout(cbor);
         this.sequencer = new Sequencer(store, cbor, fanout, clock);
-        this.feed = new ChangeFeed(store, sequencer, retention, clock);
+        this.feed = new ChangeFeed(store, sequencer, retention, clock, this::stored);
         this.tables = java.util.stream.Stream.concat(schema.tables().stream(),
                 system.stream().flatMap(s -> s.tables().stream())).map(definition -> new Table(definition, this)).toList();
         Indexes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor, sequencer::count);
@@ -100,6 +101,11 @@ public final class Database implements SystemTables, AutoCloseable {
                             + ": a system table's name starts with $"));
                 });
         return new Database(store, schema, system, cbor, retention, clock);
+    }
+
+    private Optional<StoredRecord> stored(String table, String id) {
+        return tables.stream().filter(t -> t.definition().name().equals(table)).findFirst()
+                .flatMap(t -> t.stored(id));
     }
 
     /**

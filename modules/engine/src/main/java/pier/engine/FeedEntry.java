@@ -11,6 +11,11 @@ import pier.resource.Event;
 /**
  * One change in the persisted feed, written in the same commit as the record it changes.
  *
+ * <p>A value is stored once. A put's entry holds no body while the record it wrote is the table's
+ * current one (the table holds it); when the record is replaced or deleted, its value moves into its
+ * entry, so that the feed still tells what each retained change wrote. A message's entry holds the
+ * message, since no table does.
+ *
  * @param sequence the global commit order
  * @param version  the version the change gave the record
  * @param table    the table's name
@@ -35,10 +40,22 @@ public record FeedEntry(long sequence, long version, String table, String id, Ki
         return ByteBuffer.allocate(Long.BYTES).putLong(sequence).array();
     }
 
+    /** The entry as stored while its record is the table's current one: a put without its body. */
+    byte[] encodeCurrent() {
+        return kind == Kind.PUT ? encode(new byte[0]) : encode();
+    }
+
     byte[] encode() {
+        return encode(record.map(StoredRecord::encode).orElse(new byte[0]));
+    }
+
+    FeedEntry withRecord(StoredRecord written) {
+        return new FeedEntry(sequence, version, table, id, kind, Optional.of(written));
+    }
+
+    private byte[] encode(byte[] body) {
         byte[] tableName = table.getBytes(StandardCharsets.UTF_8);
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        byte[] body = record.map(StoredRecord::encode).orElse(new byte[0]);
         return ByteBuffer.allocate(1 + Long.BYTES + 2 + tableName.length + 4 + idBytes.length + body.length)
                 .put((byte) kind.ordinal()).putLong(version).putShort((short) tableName.length).put(tableName)
                 .putInt(idBytes.length).put(idBytes).put(body).array();

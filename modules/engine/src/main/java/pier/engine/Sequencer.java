@@ -36,6 +36,7 @@ final class Sequencer {
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
     private long sequence;
     private long version;
+    private volatile long retainedFrom;
 
     Sequencer(Store store, Codec cbor, Fanout fanout, LongSupplier clock) {
         this.store = store;
@@ -133,6 +134,11 @@ final class Sequencer {
         }
     }
 
+    /** The oldest feed sequence retained: a replaced value older than that is not kept. */
+    void retainedFrom(long oldest) {
+        retainedFrom = oldest;
+    }
+
     long position() {
         lock.lock();
         try {
@@ -153,6 +159,10 @@ final class Sequencer {
         long seq = ++sequence;
         long ver = nextVersion();
         String map = Database.tableMap(mutation.table());
+        // first, so that a reader who sees the new record finds the old value in its entry
+        before.filter(old -> old.sequence() >= retainedFrom).ifPresent(old -> batch.put(ChangeFeed.MAP,
+                FeedEntry.key(old.sequence()), new FeedEntry(old.sequence(), old.version(), mutation.table().name(),
+                        mutation.id(), FeedEntry.Kind.PUT, Optional.of(old)).encode()));
         Optional<StoredRecord> stored = mutation.body().map(body -> new StoredRecord(ver, seq, mutation.opaque(),
                 cbor.encode(body)));
         if (stored.isPresent()) {
@@ -169,7 +179,7 @@ final class Sequencer {
         overlay.put(mutation.pendingKey(), stored);
         FeedEntry entry = new FeedEntry(seq, ver, mutation.table().name(), mutation.id(),
                 stored.isPresent() ? FeedEntry.Kind.PUT : FeedEntry.Kind.DELETE, stored);
-        batch.put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encode());
+        batch.put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encodeCurrent());
         return entry;
     }
 

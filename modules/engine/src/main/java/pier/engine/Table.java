@@ -52,6 +52,11 @@ final class Table implements Resource {
         return definition;
     }
 
+    /** The record as stored, without decoding its body; for the change feed. */
+    Optional<StoredRecord> stored(String id) {
+        return database.store().get(Database.tableMap(definition), keys.encode(id)).map(StoredRecord::decode);
+    }
+
     @Override
     public JsonNode describe(Request request) {
         ObjectNode description = JsonNodeFactory.instance.objectNode().put("name", definition.name());

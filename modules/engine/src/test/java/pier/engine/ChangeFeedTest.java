@@ -38,6 +38,45 @@ class ChangeFeedTest {
     }
 
     @Test
+    void aValueIsStoredOnceYetTheFeedTellsWhatEveryChangeWrote() {
+        try (TestDatabase db = new TestDatabase(folder)) {
+            Resource dogs = db.table("Dog");
+            dogs.put(write("1", dog("First", 1)));
+            long first = db.database.feed().position();
+            // while the record is current, its entry holds no copy of it
+            assertThat(storedEntry(db, first).record().isPresent(), is(false));
+            dogs.put(write("1", dog("Second", 2)));
+            dogs.put(write("1", dog("Third", 3)));
+            dogs.delete(Request.of(Principal.ANONYMOUS, "1"));
+            assertThat(storedEntry(db, first).record().isPresent(), is(true));
+            try (var all = db.database.feed().after(first - 1)) {
+                assertThat(all.map(e -> e.kind() + " " + e.record().map(r -> db.database.cbor().decode(r.body())
+                        .get("name").asText()).orElse("-")).toList(), contains("PUT First", "PUT Second",
+                        "PUT Third", "DELETE -"));
+            }
+        }
+    }
+
+    @Test
+    void aReplacedValueOlderThanTheRetentionIsNotKept() {
+        try (TestDatabase db = new TestDatabase(folder, TestDatabase.retention(2, Duration.ofDays(1)))) {
+            Resource dogs = db.table("Dog");
+            dogs.put(write("1", dog("First", 1)));
+            long first = db.database.feed().position();
+            dogs.put(write("2", dog("Other", 1)));
+            dogs.put(write("3", dog("Other", 1)));
+            db.database.feed().prune();
+            dogs.put(write("1", dog("Second", 2)));
+            assertThat(db.database.store().get(ChangeFeed.MAP, FeedEntry.key(first)).isPresent(), is(false));
+        }
+    }
+
+    private static FeedEntry storedEntry(TestDatabase db, long sequence) {
+        byte[] key = FeedEntry.key(sequence);
+        return FeedEntry.decode(key, db.database.store().get(ChangeFeed.MAP, key).orElseThrow());
+    }
+
+    @Test
     void pruningKeepsTheNewestEntriesByCount() {
         try (TestDatabase db = new TestDatabase(folder, TestDatabase.retention(3, Duration.ofDays(1)))) {
             for (int i = 0; i < 10; i++) {
