@@ -119,14 +119,26 @@ final class Table implements Resource {
                     throw ResourceException.badRequest("record " + at + " has no " + definition.primaryKey().name(),
                             at);
                 }
-                String id = keys.idOf(key);
-                Optional<StoredRecord> current = view.current(definition, id, keys.encode(id));
-                requireWrite(request, current);
-                mutations.add(Mutation.put(definition, id, keys.encode(id), bodies.replace(id,
-                        new Content.Structured(element), current.map(this::body).orElse(null), view.now()), false));
+                mutations.add(atIndex(at, () -> {
+                    String id = keys.idOf(key);
+                    Optional<StoredRecord> current = view.current(definition, id, keys.encode(id));
+                    requireWrite(request, current);
+                    return Mutation.put(definition, id, keys.encode(id), bodies.replace(id,
+                            new Content.Structured(element), current.map(this::body).orElse(null), view.now()), false);
+                }));
             }
             return mutations;
         }));
+    }
+
+    // a refused record of a collection PUT is named by its index, before the attribute at fault
+    private static Mutation atIndex(String at, java.util.function.Supplier<Mutation> mutation) {
+        try {
+            return mutation.get();
+        } catch (ResourceException e) {
+            throw new ResourceException(e.kind(), "record " + at + ": " + e.getMessage(),
+                    at + e.pointer().map(pointer -> "/" + pointer).orElse(""), e);
+        }
     }
 
     @Override

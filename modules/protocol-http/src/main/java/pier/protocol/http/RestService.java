@@ -129,6 +129,11 @@ public final class RestService implements HttpService {
         Principal principal = authenticate(exchange.request());
         refuseQuery(exchange, target);
         requireSomeWriteRight(principal, target, exchange.method());
+        if (target.kind() == Target.Kind.COLLECTION && exchange.method() == Method.PUT && exchange.request().headers()
+                .first(HeaderNames.CONTENT_TYPE).filter(JsonLinesImport::wanted).isPresent()) {
+            importLines(exchange, target, principal);
+            return;
+        }
         dispatch(exchange, target, exchange.resourceRequest(principal));
     }
 
@@ -148,6 +153,15 @@ public final class RestService implements HttpService {
             // the refusal a resource would give (401 for the anonymous caller, 403 for a user)
             resources.access().require(principal, target.resource(), post ? Permission.INSERT : Permission.UPDATE);
         }
+    }
+
+    // streamed, so the body limit is a line's, not the body's
+    private void importLines(Exchange exchange, Target target, Principal principal) {
+        Resource resource = resources.find(target.resource()).orElseThrow(() -> ResourceException.notFound(
+                "no resource /" + target.resource()));
+        long imported = new JsonLinesImport(resource, principal, codecs.json(), maxBodyBytes)
+                .run(exchange.request().content().inputStream());
+        exchange.sendValue(Status.OK_200, JsonNodeFactory.instance.objectNode().put("imported", imported));
     }
 
     private void dispatch(Exchange exchange, Target target, Request request) {

@@ -1,8 +1,6 @@
 package pier.store.mapdb;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,6 +31,7 @@ final class Journal implements AutoCloseable {
     private final Path directory;
     private long segment;
     private FileChannel channel;
+    private ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
 
     private Journal(Path directory, long segment) throws IOException {
         this.directory = directory;
@@ -53,17 +52,25 @@ final class Journal implements AutoCloseable {
     /** Appends the batches and forces them to disk; returns the size before, to undo with {@link #cut}. */
     long append(List<WriteBatch> batches) throws IOException {
         long before = channel.size();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
+        int size = 0;
         for (WriteBatch batch : batches) {
-            byte[] payload = encode(batch);
-            CRC32C crc = new CRC32C();
-            crc.update(payload);
-            out.writeInt(payload.length);
-            out.writeInt((int) crc.getValue());
-            out.write(payload);
+            size += 2 * Integer.BYTES + encodedSize(batch);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+        // one buffer, reused by the committer, that the records are written into once
+        if (buffer.capacity() < size) {
+            buffer = ByteBuffer.allocate(Math.max(size, buffer.capacity() * 2));
+        }
+        buffer.clear();
+        for (WriteBatch batch : batches) {
+            int header = buffer.position();
+            buffer.position(header + 2 * Integer.BYTES);
+            encode(batch, buffer);
+            int end = buffer.position();
+            CRC32C crc = new CRC32C();
+            crc.update(buffer.slice(header + 2 * Integer.BYTES, end - header - 2 * Integer.BYTES));
+            buffer.putInt(header, end - header - 2 * Integer.BYTES).putInt(header + Integer.BYTES, (int) crc.getValue());
+        }
+        buffer.flip();
         long position = before;
         while (buffer.hasRemaining()) {
             position += channel.write(buffer, position);
@@ -179,23 +186,29 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private static byte[] encode(WriteBatch batch) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(batch.operations().size());
+    private static int encodedSize(WriteBatch batch) {
+        int size = Integer.BYTES;
         for (WriteBatch.Operation operation : batch.operations()) {
-            byte[] map = operation.map().getBytes(StandardCharsets.UTF_8);
-            out.writeBoolean(operation.isDelete());
-            out.writeInt(map.length);
-            out.write(map);
-            out.writeInt(operation.key().length);
-            out.write(operation.key());
+            size += 1 + 2 * Integer.BYTES + mapName(operation).length + operation.key().length
+                    + (operation.isDelete() ? 0 : Integer.BYTES + operation.value().length);
+        }
+        return size;
+    }
+
+    private static void encode(WriteBatch batch, ByteBuffer out) {
+        out.putInt(batch.operations().size());
+        for (WriteBatch.Operation operation : batch.operations()) {
+            byte[] map = mapName(operation);
+            out.put((byte) (operation.isDelete() ? 1 : 0)).putInt(map.length).put(map);
+            out.putInt(operation.key().length).put(operation.key());
             if (!operation.isDelete()) {
-                out.writeInt(operation.value().length);
-                out.write(operation.value());
+                out.putInt(operation.value().length).put(operation.value());
             }
         }
-        return bytes.toByteArray();
+    }
+
+    private static byte[] mapName(WriteBatch.Operation operation) {
+        return operation.map().getBytes(StandardCharsets.UTF_8);
     }
 
     private static WriteBatch decode(byte[] payload) throws IOException {
