@@ -8,7 +8,7 @@ enum LaunchOption {
     CONFIG("--config", "PIER_CONFIG", null, "FILE", "configuration file (default: pier-config.yaml if present)"),
     DATA("--data", "PIER_DATA", "storage.path", "DIR", "data folder (default: ./pier-data)"),
     CACHE_BYTES("--cache-bytes", "PIER_CACHE_BYTES", "storage.cacheBytes", "SIZE",
-            "memory for changed pages not yet checkpointed, e.g. 512m or 2g (default: 256m)"),
+            "memory for the store's pages (read and changed), e.g. 512m (default: a quarter of the heap, 256m at most)"),
     SCHEMA("--schema", "PIER_SCHEMA", "schema.file", "FILE", "schema file (default: the sample schema)"),
     HTTP_HOST("--http-host", "PIER_HTTP_HOST", "http.host", "ADDRESS", "HTTP address (default: 127.0.0.1)"),
     HTTP_PORT("--http-port", "PIER_HTTP_PORT", "http.port", "N", "HTTP port, 0 for any free one (default: 9926)"),

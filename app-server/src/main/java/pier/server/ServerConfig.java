@@ -73,8 +73,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 .filter(role -> !role.isBlank());
         int httpMaxConnections = count(config.get("http.maxConnections"), defaultMaxConnections(), problems);
         ChangeFeed.FeedRetention retention = retention(config.get("feed"), problems);
-        StoreOptions store = new StoreOptions(bytes(config.get("storage.cacheBytes"),
-                StoreOptions.DEFAULT.cacheBytes(), problems));
+        StoreOptions store = storeOptions(config.get("storage.cacheBytes"), problems);
         Duration sseKeepAlive = duration(config.get("http.sse.keepAlive"), Duration.ofSeconds(15), problems);
         Duration sessionLifetime = duration(config.get("authentication.sessionLifetime"), Duration.ofHours(12),
                 problems);
@@ -139,6 +138,18 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
             problems.add("feed: " + e.getMessage() + " (durations are ISO-8601, e.g. PT24H)");
             return defaults;
         }
+    }
+
+    // the store's memory lives in the heap: by default a quarter of it, 256 MiB at most; never more than half
+    private static StoreOptions storeOptions(Config node, List<String> problems) {
+        long heap = Runtime.getRuntime().maxMemory();
+        long cacheBytes = bytes(node, Math.max(1 << 20, Math.min(StoreOptions.DEFAULT.cacheBytes(), heap / 4)),
+                problems);
+        if (cacheBytes > heap / 2) {
+            problems.add(node.key() + ": " + (cacheBytes >> 20) + " MiB is more than half the heap (" + (heap >> 20)
+                    + " MiB): lower it, or give the server a larger heap (PIER_JAVA_OPTS=-Xmx…)");
+        }
+        return new StoreOptions(cacheBytes);
     }
 
     // a size in bytes, or with k, m or g (powers of 1024); at least a megabyte

@@ -148,6 +148,15 @@ class ServerProcessIT {
             assertThat(server.awaitExit(), is(2));
             assertThat(String.join("\n", server.stderr()), containsString("missing.graphql cannot be read"));
         }
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--cache-bytes", "lots", "--data", data())) {
+            assertThat(server.awaitExit(), is(2));
+            assertThat(String.join("\n", server.stderr()), containsString("storage.cacheBytes: 'lots' is not a size"));
+        }
+        // the store's pages live in the heap
+        try (ServerProcess server = ServerProcess.start(Map.of(), "--cache-bytes", "64g", "--data", data())) {
+            assertThat(server.awaitExit(), is(2));
+            assertThat(String.join("\n", server.stderr()), containsString("is more than half the heap"));
+        }
     }
 
     @Test

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * from the project's folder; needs {@code wrk} (Debian's package).
  *
  * <p>Options: {@code --total-mb 2000}, {@code --step-mb 200}, {@code --wrk-seconds 40},
- * {@code --work DIR} (default: a new temporary folder), {@code --pier ./pier}.
+ * {@code --in-flight 2} (bulk PUTs sent before the first answer is awaited), {@code --work DIR}
+ * (default: a new temporary folder), {@code --pier ./pier}.
  */
 public final class StoreScaleBenchmark {
 
@@ -47,6 +48,7 @@ public final class StoreScaleBenchmark {
 
     private final Path work;
     private final String pier;
+    private final int inFlight;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String body = "x".repeat(RECORD_BYTES);
     private Process server;
@@ -54,9 +56,10 @@ public final class StoreScaleBenchmark {
     private String authorization;
     private long loaded;
 
-    private StoreScaleBenchmark(Path work, String pier) {
+    private StoreScaleBenchmark(Path work, String pier, int inFlight) {
         this.work = work;
         this.pier = pier;
+        this.inFlight = inFlight;
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,7 +67,8 @@ public final class StoreScaleBenchmark {
         long stepMb = Long.parseLong(option(args, "--step-mb", "200"));
         int wrkSeconds = Integer.parseInt(option(args, "--wrk-seconds", "40"));
         Path work = Path.of(option(args, "--work", Files.createTempDirectory("pier-store-scale").toString()));
-        StoreScaleBenchmark benchmark = new StoreScaleBenchmark(work, option(args, "--pier", "./pier"));
+        StoreScaleBenchmark benchmark = new StoreScaleBenchmark(work, option(args, "--pier", "./pier"),
+                Integer.parseInt(option(args, "--in-flight", "2")));
         try {
             benchmark.run(totalMb << 20, stepMb << 20, wrkSeconds);
         } finally {
@@ -91,21 +95,23 @@ public final class StoreScaleBenchmark {
         }
     }
 
-    // two bulk PUTs in flight, so that the server always has the next one
+    // several bulk PUTs in flight, so that the server always has the next one
     private double load(long bytes) throws Exception {
         long target = loaded + bytes;
         long started = System.nanoTime();
         long records = 0;
-        CompletableFuture<HttpResponse<String>> previous = CompletableFuture.completedFuture(null);
+        java.util.ArrayDeque<CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayDeque<>();
         while (loaded < target) {
-            CompletableFuture<HttpResponse<String>> next = http.sendAsync(put(loaded / RECORD_BYTES),
-                    HttpResponse.BodyHandlers.ofString());
-            check(previous.join());
-            previous = next;
+            if (sent.size() == inFlight) {
+                check(sent.removeFirst().join());
+            }
+            sent.addLast(http.sendAsync(put(loaded / RECORD_BYTES), HttpResponse.BodyHandlers.ofString()));
             loaded += (long) BULK * RECORD_BYTES;
             records += BULK;
         }
-        check(previous.join());
+        while (!sent.isEmpty()) {
+            check(sent.removeFirst().join());
+        }
         return records / ((System.nanoTime() - started) / 1e9);
     }
 

@@ -3,8 +3,8 @@ package pier.store;
 /**
  * What an operator sets for a store.
  *
- * @param cacheBytes how much memory the store may keep for pages changed and not yet checkpointed
- *                   ({@code store.cacheBytes}); a backend that caches reads counts them in it too
+ * @param cacheBytes how much memory the store may keep for its data: pages read and pages changed
+ *                   but not yet checkpointed ({@code storage.cacheBytes})
  */
 public record StoreOptions(long cacheBytes) {
 
