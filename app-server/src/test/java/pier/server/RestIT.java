@@ -1,7 +1,10 @@
 package pier.server;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static pier.server.RestClient.bytes;
 import static pier.server.RestClient.json;
 
-/** REST against the built server, over real sockets, in every format and every error path. */
+/** REST against the built server, over real sockets, in every format and every error path; JSON Lines imports. */
 class RestIT {
 
     @TempDir
@@ -252,5 +255,61 @@ class RestIT {
         assertThat(new String(response.body(), StandardCharsets.UTF_8), response.statusCode(), is(status));
         assertThat(response.headers().firstValue("Content-Type").orElseThrow(), is("application/problem+json"));
         assertThat(json(response).get("detail").asText(), containsString(detail));
+    }
+
+    @Test
+    void aFileLargerThanTheBodyLimitIsStreamedInBatchesWithItsIndexes() throws Exception {
+        // 24 MB: half again the 16 MiB a body may have
+        Path file = lines(folder.resolve("dogs.ndjson"), 24_000, n -> "{\"id\":\"imp-" + n + "\",\"name\":\"Dog "
+                + n + "\",\"age\":" + (n % 20) + ",\"breed\":\"" + "b".repeat(1_000) + "\"}");
+        Process curl = new ProcessBuilder("curl", "-sS", "-u", "admin:s3cret", "-X", "PUT", "-H",
+                "Content-Type: application/x-ndjson", "-T", "-", "http://127.0.0.1:" + port + "/Dog/")
+                .redirectInput(file.toFile()).start();
+        String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(), is(0));
+        assertThat(answer, is("{\"imported\":24000}"));
+        assertThat(json(admin.get("/Dog/imp-23999", "")).get("name").asText(), is("Dog 23999"));
+        // the index on age was kept in the same commits
+        assertThat(json(admin.get("/Dog/?age==7&id==imp-*&select(id)&limit(2000)", "")).size(), is(1_200));
+    }
+
+    @Test
+    void aBadLineStopsTheImportWithItsNumberAndTheBatchesBeforeItStay() throws Exception {
+        Path file = lines(folder.resolve("bad.ndjson"), 12_000, n -> n == 11_000
+                ? "{\"id\":\"bad\",\"age\":\"old\"}" : "{\"id\":\"k" + n + "\",\"name\":\"K\"}");
+        Process curl = new ProcessBuilder("curl", "-sS", "-u", "admin:s3cret", "-X", "PUT", "-H",
+                "Content-Type: application/x-ndjson", "-T", "-", "-w", " %{http_code}",
+                "http://127.0.0.1:" + port + "/Dog/").redirectInput(file.toFile()).start();
+        String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        curl.waitFor();
+        assertThat(answer, containsString("line 11001: value \\\"old\\\" in attribute age"));
+        assertThat(answer, containsString("\"pointer\":\"line 11001/age\""));
+        assertThat(answer, containsString("10000 records before it were imported"));
+        assertThat(answer.endsWith(" 400"), is(true));
+        assertThat(admin.get("/Dog/k9999", "").statusCode(), is(200));
+        assertThat(admin.get("/Dog/k10000", "").statusCode(), is(404));
+        assertThat(admin.get("/Dog/bad", "").statusCode(), is(404));
+    }
+
+    @Test
+    void pierImportStreamsFilesAndSaysWhatItImported() throws Exception {
+        Path file = lines(folder.resolve("cli.ndjson"), 3, n -> "{\"id\":\"cli" + n + "\",\"name\":\"Cli\"}\n");
+        Process pier = new ProcessBuilder(Path.of("..", "pier").toAbsolutePath().normalize().toString(), "import",
+                "--url", "http://127.0.0.1:" + port, "--table", "Dog", "--user", "admin:s3cret", file.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(pier.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(output, pier.waitFor(), is(0));
+        assertThat(output, containsString("{\"imported\":3}"));
+        JsonNode record = json(admin.get("/Dog/cli2", ""));
+        assertThat(record.get("name").asText(), is("Cli"));
+    }
+
+    private static Path lines(Path file, int count, java.util.function.IntFunction<String> line) throws IOException {
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            for (int n = 0; n < count; n++) {
+                out.write((line.apply(n) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return file;
     }
 }

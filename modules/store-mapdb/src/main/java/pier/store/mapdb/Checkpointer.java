@@ -16,7 +16,9 @@ import java.util.concurrent.Executors;
 final class Checkpointer implements AutoCloseable {
 
     /** Journal size that makes a checkpoint due; {@code -Dpier.mapdb.checkpointBytes} changes it. */
-    static final long JOURNAL_BYTES = Long.getLong("pier.mapdb.checkpointBytes", 64L << 20);
+    static final long JOURNAL_BYTES = Long.getLong("pier.mapdb.checkpointBytes", 32L << 20);
+    /** Operations in the journal that make a checkpoint due: they bound what a restart replays. */
+    static final long JOURNAL_OPERATIONS = 50_000;
     private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
 
     private final PagedVolume volume;
@@ -43,7 +45,8 @@ final class Checkpointer implements AutoCloseable {
 
     /** On the committer, between commits: starts a checkpoint when one is due and none runs. */
     void afterCommit() throws IOException {
-        if (halted || volume.changedBytes() < pageBudget / 2 && journal.size() < JOURNAL_BYTES) {
+        if (halted || volume.changedBytes() < pageBudget / 2 && journal.size() < JOURNAL_BYTES
+                && journal.operations() < JOURNAL_OPERATIONS) {
             return;
         }
         if (!running.isDone()) {

@@ -1,24 +1,20 @@
 package pier.store.mapdb;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Pages as the MapDB file holds them, kept after a read so that the next read of the page costs no
- * system call; bounded, the oldest-visited go first (a clock). Readers add pages they read from the
- * file only where none is cached; a checkpoint replaces the pages it wrote. Dropping a page is always
- * safe: the file has it.
+ * system call; bounded, dropped round a clock. Readers add pages they read from the file only where
+ * none is kept; a checkpoint replaces the pages it wrote. Dropping a page is always safe: the file
+ * has it.
  */
 final class CleanPages {
 
-    private static final int LEAF_SHIFT = 10;
-    private static final int LEAF_MASK = (1 << LEAF_SHIFT) - 1;
-
     private final int capacity;
+    private final PageSlots slots = new PageSlots();
     private final AtomicInteger count = new AtomicInteger();
     private final ReentrantLock evicting = new ReentrantLock();
-    private volatile AtomicReferenceArray<byte[]>[] leaves = newLeaves(0);
     private long hand;
 
     CleanPages(long bytes) {
@@ -26,21 +22,19 @@ final class CleanPages {
     }
 
     byte[] get(long page) {
-        AtomicReferenceArray<byte[]>[] current = leaves;
-        long leaf = page >>> LEAF_SHIFT;
-        return leaf < current.length ? current[(int) leaf].get((int) (page & LEAF_MASK)) : null;
+        return slots.get(page);
     }
 
     /** Keeps a page read from the file, unless one is kept already (it may be a checkpoint's, newer). */
     void offer(long page, byte[] bytes) {
-        if (leaf(page).compareAndSet((int) (page & LEAF_MASK), null, bytes)) {
+        if (slots.leaf(page).compareAndSet(PageSlots.index(page), null, bytes)) {
             added();
         }
     }
 
     /** Keeps a page a checkpoint has just written into the file. */
     void replace(long page, byte[] bytes) {
-        if (leaf(page).getAndSet((int) (page & LEAF_MASK), bytes) == null) {
+        if (slots.leaf(page).getAndSet(PageSlots.index(page), bytes) == null) {
             added();
         }
     }
@@ -56,39 +50,12 @@ final class CleanPages {
     }
 
     private void evict(int keep) {
-        AtomicReferenceArray<byte[]>[] current = leaves;
-        long slots = (long) current.length << LEAF_SHIFT;
-        for (long visited = 0; count.get() > keep && visited < slots; visited++) {
-            hand = (hand + 1) % slots;
-            if (current[(int) (hand >>> LEAF_SHIFT)].getAndSet((int) (hand & LEAF_MASK), null) != null) {
+        long size = slots.size();
+        for (long visited = 0; count.get() > keep && visited < size; visited++) {
+            hand = (hand + 1) % size;
+            if (slots.clear(hand)) {
                 count.decrementAndGet();
             }
         }
-    }
-
-    private AtomicReferenceArray<byte[]> leaf(long page) {
-        int leaf = Math.toIntExact(page >>> LEAF_SHIFT);
-        AtomicReferenceArray<byte[]>[] current = leaves;
-        if (leaf < current.length) {
-            return current[leaf];
-        }
-        synchronized (this) {
-            current = leaves;
-            if (leaf >= current.length) {
-                AtomicReferenceArray<byte[]>[] grown = newLeaves(Math.max(leaf + 1, current.length * 2));
-                System.arraycopy(current, 0, grown, 0, current.length);
-                for (int i = current.length; i < grown.length; i++) {
-                    grown[i] = new AtomicReferenceArray<>(1 << LEAF_SHIFT);
-                }
-                leaves = grown;
-                current = grown;
-            }
-            return current[leaf];
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static AtomicReferenceArray<byte[]>[] newLeaves(int size) {
-        return new AtomicReferenceArray[size];
     }
 }

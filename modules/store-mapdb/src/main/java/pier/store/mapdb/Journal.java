@@ -32,6 +32,7 @@ final class Journal implements AutoCloseable {
     private long segment;
     private FileChannel channel;
     private ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+    private long operations;
 
     private Journal(Path directory, long segment) throws IOException {
         this.directory = directory;
@@ -76,7 +77,15 @@ final class Journal implements AutoCloseable {
             position += channel.write(buffer, position);
         }
         channel.force(false);
+        for (WriteBatch batch : batches) {
+            operations += batch.operations().size();
+        }
         return before;
+    }
+
+    /** Operations appended to the current segment (what a replay of it would apply). */
+    long operations() {
+        return operations;
     }
 
     /** Cuts the current segment back to a size: undoes an append whose batches were not applied. */
@@ -100,6 +109,7 @@ final class Journal implements AutoCloseable {
         syncFolder(directory);
         channel.close();
         channel = next;
+        operations = 0;
         return segment++;
     }
 
@@ -116,8 +126,13 @@ final class Journal implements AutoCloseable {
     /** Feeds every whole record of every segment to {@code apply}, in order; returns the count. */
     long replay(Consumer<WriteBatch> apply) throws IOException {
         long count = 0;
+        // what is replayed stays in the journal until the next checkpoint, which it makes due sooner
+        Consumer<WriteBatch> counted = batch -> {
+            operations += batch.operations().size();
+            apply.accept(batch);
+        };
         for (long number : segments(directory)) {
-            long[] read = replay(file(directory, number), apply);
+            long[] read = replay(file(directory, number), counted);
             count += read[0];
             if (read[1] >= 0) {
                 // a record cut short by a crash was never acknowledged: cut it off, and nothing after it counts

@@ -1,13 +1,15 @@
 package pier.store.mapdb;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 
-import pier.store.WriteBatch;
 
 /**
  * Opens a store's files into a consistent state. The MapDB file only ever holds what a checkpoint
@@ -64,25 +66,22 @@ final class Recovery {
         }
     }
 
+    // only the last write of each key counts: it is applied once, in key order
     private static void replay(MapDbFiles files, Opened opened) throws IOException {
-        Map<String, BTreeMap<byte[], byte[]>> maps = new HashMap<>();
         long started = System.nanoTime();
-        long replayed = opened.journal().replay(batch -> apply(opened.db(), maps, batch));
+        Map<String, TreeMap<byte[], Optional<byte[]>>> last = new HashMap<>();
+        long replayed = opened.journal().replay(batch -> batch.operations().forEach(operation -> last.computeIfAbsent(
+                operation.map(), map -> new TreeMap<>(Arrays::compareUnsigned)).put(operation.key(),
+                operation.isDelete() ? Optional.empty() : Optional.of(operation.value()))));
         if (replayed > 0) {
+            last.forEach((name, writes) -> {
+                BTreeMap<byte[], byte[]> map = MapDbStore.treeMap(opened.db(), name);
+                writes.forEach((key, value) -> value.ifPresentOrElse(v -> map.put(key, v), () -> map.remove(key)));
+            });
             opened.db().commit();
-            LOG.log(System.Logger.Level.INFO, "store {0} was not closed cleanly: replayed {1} batches from its "
-                    + "journal in {2} ms", files.database(), replayed, (System.nanoTime() - started) / 1_000_000);
-        }
-    }
-
-    static void apply(DB db, Map<String, BTreeMap<byte[], byte[]>> maps, WriteBatch batch) {
-        for (WriteBatch.Operation operation : batch.operations()) {
-            BTreeMap<byte[], byte[]> map = maps.computeIfAbsent(operation.map(), name -> MapDbStore.treeMap(db, name));
-            if (operation.isDelete()) {
-                map.remove(operation.key());
-            } else {
-                map.put(operation.key(), operation.value());
-            }
+            LOG.log(System.Logger.Level.INFO, "store {0} was not closed cleanly: replayed {1} batches ({2} keys) from "
+                    + "its journal in {3} ms", files.database(), replayed, last.values().stream().mapToInt(Map::size)
+                    .sum(), (System.nanoTime() - started) / 1_000_000);
         }
     }
 }
