@@ -97,6 +97,14 @@ final class Observability implements AutoCloseable {
                 .description("durable commits; concurrent batches share one"));
         register(FunctionalCounter.builder("pier.store.operations", store, s -> s.stats().operations())
                 .description("puts and deletes applied"));
+        register(FunctionalCounter.builder("pier.store.checkpoints", store, s -> s.stats().checkpoints())
+                .description("checkpoints written: the pages changed since the one before"));
+        register(FunctionalCounter.builder("pier.store.checkpoint.pages", store, s -> s.stats().checkpointPages())
+                .description("4 KiB pages written by checkpoints"));
+        register(FunctionalCounter.builder("pier.store.checkpoint.waits", store, s -> s.stats().checkpointWaits())
+                .description("times commits were held because changes outran checkpoints"));
+        register(FunctionalCounter.builder("pier.store.checkpoint.wait.ms", store,
+                s -> s.stats().checkpointWaitMillis()).description("milliseconds commits were held so, in all"));
     }
 
     private <B extends Meter.Builder<B, M>, M extends Meter> void register(B builder) {

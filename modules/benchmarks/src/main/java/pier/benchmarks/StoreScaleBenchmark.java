@@ -81,16 +81,17 @@ public final class StoreScaleBenchmark {
         Files.writeString(work.resolve("doc.graphql"), SCHEMA);
         start();
         System.out.println("| records (MB) | bulk load (records/s) | PUT/s under wrk | p50 / p99 / max (ms) | wrk time-outs"
-                + " | disk / records | RSS (MB) | restart after kill -9 (s) |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+                + " | commits held by checkpoints (times, ms) | disk / records | RSS (MB) | restart after kill -9 (s) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         while (loaded < total) {
             double rate = load(Math.min(step, total - loaded));
             Wrk wrk = wrk(wrkSeconds);
+            String held = metric("pier_store_checkpoint_waits_total") + ", " + metric("pier_store_checkpoint_wait_ms_total");
             double disk = (double) diskBytes() / loaded;
             long rss = rssMb();
             double restart = killAndRestart();
-            System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %s / %s / %s | %d | %.2f | %d | %.1f |%n",
-                    loaded >> 20, rate, wrk.requestsPerSecond, wrk.p50, wrk.p99, wrk.max, wrk.timeouts, disk, rss,
+            System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %s / %s / %s | %d | %s | %.2f | %d | %.1f |%n",
+                    loaded >> 20, rate, wrk.requestsPerSecond, wrk.p50, wrk.p99, wrk.max, wrk.timeouts, held, disk, rss,
                     restart);
         }
     }
@@ -154,6 +155,14 @@ public final class StoreScaleBenchmark {
                 find(output, "Distribution\\s+50%\\s+(\\S+)", "?"), find(output, "\\s99%\\s+(\\S+)", "?"),
                 find(output, "Latency\\s+\\S+\\s+\\S+\\s+(\\S+)", "?"),
                 Long.parseLong(find(output, "timeout (\\d+)", "0")));
+    }
+
+    // since the server's last start: each step starts it again
+    private String metric(String name) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/metrics"))
+                .header("Authorization", authorization).header("Accept", "text/plain").build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return find(text, "(?m)^" + name + "(?:\\{[^}]*})? ([0-9.E]+)", "?").replaceAll("\\.0$", "");
     }
 
     private static String find(String text, String regex, String otherwise) {

@@ -6,6 +6,11 @@ package pier.store;
  * @param batches    batches acknowledged as durable
  * @param commits    durable commits made; several batches share one commit under load
  * @param operations single puts and deletes applied
+ * @param checkpoints checkpoints written (0 for a backend without them)
+ * @param checkpointPages pages those checkpoints wrote
+ * @param checkpointWaits times commits were held because changes outran checkpoints
+ * @param checkpointWaitMillis how long, in all, commits were held so
  */
-public record StoreStats(long batches, long commits, long operations) {
+public record StoreStats(long batches, long commits, long operations, long checkpoints, long checkpointPages,
+                         long checkpointWaits, long checkpointWaitMillis) {
 }

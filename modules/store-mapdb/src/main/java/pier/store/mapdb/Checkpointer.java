@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import pier.store.StoreStats;
 
 /**
  * Takes checkpoints on its own thread while commits go on. The committer asks after each commit;
@@ -27,6 +30,10 @@ final class Checkpointer implements AutoCloseable {
     private final long pageBudget;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("pier-store-checkpointer").daemon().factory());
+    private final AtomicLong taken = new AtomicLong();
+    private final AtomicLong pages = new AtomicLong();
+    private final AtomicLong waits = new AtomicLong();
+    private final AtomicLong waitMillis = new AtomicLong();
     private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
     private PageTable inFlight = PageTable.EMPTY;
     private volatile int lastPages;
@@ -54,7 +61,10 @@ final class Checkpointer implements AutoCloseable {
                 return;
             }
             // changes outrun checkpoints: hold commits until the running one ends
+            long held = System.nanoTime();
             running.exceptionally(failure -> null).join();
+            waits.incrementAndGet();
+            waitMillis.addAndGet((System.nanoTime() - held) / 1_000_000);
         }
         settle();
         start();
@@ -83,6 +93,11 @@ final class Checkpointer implements AutoCloseable {
     /** Pages the last checkpoint wrote. */
     int lastPages() {
         return lastPages;
+    }
+
+    /** Adds the checkpoints' counters to the committer's. */
+    StoreStats stats(long batches, long commits, long operations) {
+        return new StoreStats(batches, commits, operations, taken.get(), pages.get(), waits.get(), waitMillis.get());
     }
 
     @Override
@@ -114,6 +129,8 @@ final class Checkpointer implements AutoCloseable {
             journal.deleteThrough(through);
             checkpoints.clear();
             lastPages = pages.count();
+            taken.incrementAndGet();
+            this.pages.addAndGet(pages.count());
             LOG.log(System.Logger.Level.DEBUG, "checkpoint of {0} pages in {1} ms", pages.count(),
                     (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {

@@ -66,7 +66,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     StoreStats stats() {
-        return new StoreStats(batches.get(), commits.get(), operations.get());
+        return checkpointer.stats(batches.get(), commits.get(), operations.get());
     }
 
     /** Completes every batch accepted so far, then stops the thread. */

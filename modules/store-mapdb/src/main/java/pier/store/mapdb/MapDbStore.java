@@ -106,6 +106,11 @@ final class MapDbStore implements Store {
         return opened.checkpointer();
     }
 
+    /** Bytes of pages changed and not yet frozen for a checkpoint. */
+    long changedBytes() {
+        return opened.volume().changedBytes();
+    }
+
     private static void release(FileChannel lock) {
         try {
             lock.close();

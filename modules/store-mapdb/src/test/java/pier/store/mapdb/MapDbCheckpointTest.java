@@ -47,6 +47,24 @@ class MapDbCheckpointTest {
     }
 
     @Test
+    void underLoadCheckpointsRunBesideTheCommitsAndChangedPagesStayWithinTheCache() {
+        // 4 MiB: a checkpoint is due every 1 MiB of changed pages
+        try (Store store = new MapDbStoreProvider().open(folder, new StoreOptions(4L << 20))) {
+            for (int batch = 0; batch < 100; batch++) {
+                WriteBatch.Builder writes = WriteBatch.builder();
+                for (int i = 0; i < 100; i++) {
+                    writes.put("m", key(batch * 100 + i), value(batch * 100 + i, 0));
+                }
+                store.commit(writes.build()).join();
+                assertThat(((MapDbStore) store).changedBytes(), lessThan(2L << 20));
+            }
+            assertThat(store.stats().checkpoints(), greaterThan(5L));
+            assertThat(store.stats().checkpointPages(), greaterThan(2_500L));
+            assertThat(Arrays.equals(store.get("m", key(4_321)).orElseThrow(), value(4_321, 0)), is(true));
+        }
+    }
+
+    @Test
     void spaceFreedByUpdatesAndDeletesIsUsedAgain() throws IOException {
         write(0, 1_000);
         long once = Files.size(folder.resolve("pier.mapdb"));
