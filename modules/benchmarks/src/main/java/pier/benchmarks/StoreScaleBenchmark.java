@@ -77,6 +77,11 @@ public final class StoreScaleBenchmark {
     }
 
     private void run(long total, long step, int wrkSeconds) throws Exception {
+        try {
+            new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor();
+        } catch (IOException e) {
+            throw new IllegalStateException("wrk is needed: apt-get install wrk", e);
+        }
         Files.createDirectories(work);
         Files.writeString(work.resolve("doc.graphql"), SCHEMA);
         start();
