@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,7 +37,7 @@ final class JsonLinesImport {
 
     static final int BATCH_RECORDS = 5_000;
     static final long BATCH_BYTES = 16L << 20;
-    private static final java.util.regex.Pattern RECORD_INDEX = java.util.regex.Pattern.compile("\\[(\\d+)]");
+    private static final Pattern RECORD_INDEX = Pattern.compile("\\[(\\d+)]");
     private static final Executor COMMITS = command -> Thread.ofVirtual().name("pier-import").start(command);
 
     private final Resource resource;
@@ -52,7 +55,7 @@ final class JsonLinesImport {
     }
 
     static boolean wanted(String contentType) {
-        String type = contentType.split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String type = contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
         return type.equals("application/x-ndjson") || type.equals("application/jsonl");
     }
 
@@ -130,7 +133,7 @@ final class JsonLinesImport {
             imported += batch.records().size();
         } catch (ResourceException e) {
             // the table names a record by its index in the batch: say its line
-            java.util.regex.Matcher index = RECORD_INDEX.matcher(e.pointer().orElse(""));
+            Matcher index = RECORD_INDEX.matcher(e.pointer().orElse(""));
             if (!index.lookingAt()) {
                 throw e;
             }

@@ -1,5 +1,6 @@
 package pier.store.mapdb;
 
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -227,7 +228,7 @@ final class Journal implements AutoCloseable {
     }
 
     private static WriteBatch decode(byte[] payload) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         WriteBatch.Builder batch = WriteBatch.builder();
         for (int i = in.readInt(); i > 0; i--) {
             boolean delete = in.readBoolean();

@@ -10,6 +10,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -37,7 +38,7 @@ final class MapDbStore implements Store {
     private final DB db;
     private final Map<String, BTreeMap<byte[], byte[]>> maps = new ConcurrentHashMap<>();
     private final GroupCommitter committer;
-    private final java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final AtomicBoolean open = new AtomicBoolean(true);
 
     private MapDbStore(FileChannel lock, MapDbFiles files, Recovery.Opened opened) {
         this.lock = lock;

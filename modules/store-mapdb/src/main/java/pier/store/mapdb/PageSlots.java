@@ -1,5 +1,6 @@
 package pier.store.mapdb;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -14,7 +15,7 @@ final class PageSlots {
 
     /** What is done with each page, in page order. */
     interface PageConsumer {
-        void accept(long page, byte[] bytes) throws java.io.IOException;
+        void accept(long page, byte[] bytes) throws IOException;
     }
 
     private volatile AtomicReferenceArray<byte[]>[] leaves = newLeaves(0);
@@ -63,7 +64,7 @@ final class PageSlots {
         return leaf < current.length && current[(int) leaf].getAndSet(index(page), null) != null;
     }
 
-    void forEach(PageConsumer consumer) throws java.io.IOException {
+    void forEach(PageConsumer consumer) throws IOException {
         AtomicReferenceArray<byte[]>[] current = leaves;
         for (int leaf = 0; leaf < current.length; leaf++) {
             for (int slot = 0; slot <= LEAF_MASK; slot++) {

@@ -1,5 +1,7 @@
 package pier.store.mapdb;
 
+import java.io.IOException;
+
 /**
  * Pages of the MapDB file by page number, for the pages changed since a checkpoint. One thread puts
  * pages (the committer); any thread may read them. A page, once put, is only changed in place.
@@ -32,7 +34,7 @@ final class PageTable {
     }
 
     /** Gives every page to the consumer, in page order. */
-    void forEach(PageSlots.PageConsumer consumer) throws java.io.IOException {
+    void forEach(PageSlots.PageConsumer consumer) throws IOException {
         slots.forEach(consumer);
     }
 }

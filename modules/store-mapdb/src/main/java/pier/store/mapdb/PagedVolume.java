@@ -11,6 +11,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 import org.mapdb.DataInput2;
 import org.mapdb.volume.Volume;
@@ -318,7 +319,7 @@ final class PagedVolume extends Volume {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
-        java.util.Arrays.fill(bytes, at + available, at + size, (byte) 0);
+        Arrays.fill(bytes, at + available, at + size, (byte) 0);
     }
 
     private void readFully(ByteBuffer buffer, long offset) throws IOException {
