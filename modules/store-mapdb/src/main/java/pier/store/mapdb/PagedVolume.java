@@ -12,6 +12,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.mapdb.DataInput2;
 import org.mapdb.volume.Volume;
@@ -27,11 +29,13 @@ final class PagedVolume extends Volume {
     private static final long OFFSET_MASK = PAGE_SIZE - 1;
 
     private final Path path;
+    private final CleanPages clean;
+    private final ReadWriteLock cacheUpdate = new ReentrantReadWriteLock();
     private volatile FileChannel channel;
-    // read first the pages changed since the last freeze, then those being checkpointed, then the file
+    // read first the pages changed since the last freeze, then those being checkpointed, then those kept
+    // from the file, then the file
     private volatile PageTable changed = new PageTable();
     private volatile PageTable checkpointing = PageTable.EMPTY;
-    private final CleanPages clean;
     private volatile long length;
     private volatile long fileLength;
     private volatile long checkpointsWritten;
@@ -89,8 +93,13 @@ final class PagedVolume extends Volume {
         file.force(true);
         fileLength = newLength;
         // the pages are the file's now: read them from memory still
-        pages.forEach(clean::replace);
-        checkpointsWritten++;
+        cacheUpdate.writeLock().lock();
+        try {
+            pages.forEach(clean::replace);
+            checkpointsWritten++;
+        } finally {
+            cacheUpdate.writeLock().unlock();
+        }
         checkpointing = PageTable.EMPTY;
     }
 
@@ -280,9 +289,15 @@ final class PagedVolume extends Volume {
             long checkpointsBefore = checkpointsWritten;
             bytes = new byte[PAGE_SIZE];
             readFile(page << PAGE_SHIFT, bytes, 0, PAGE_SIZE);
-            // a checkpoint that ended meanwhile may have made what was read older than what it cached
-            if (checkpointsWritten == checkpointsBefore) {
-                clean.offer(page, bytes);
+            // a checkpoint that ended meanwhile may have made what was read older than what it cached; the
+            // check and the offer are one step against its caching, or an eviction between could let it in
+            cacheUpdate.readLock().lock();
+            try {
+                if (checkpointsWritten == checkpointsBefore) {
+                    clean.offer(page, bytes);
+                }
+            } finally {
+                cacheUpdate.readLock().unlock();
             }
         }
         return bytes;
