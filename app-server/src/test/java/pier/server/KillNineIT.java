@@ -52,9 +52,9 @@ class KillNineIT {
         Set<String> deleting = ConcurrentHashMap.newKeySet();
         Set<String> deleted = ConcurrentHashMap.newKeySet();
         int mqttPort = ServerProcess.freePort();
+        List<Thread> writers = new ArrayList<>();
         try (ServerProcess server = start(mqttPort)) {
             RestClient admin = new RestClient(server.awaitReady(), "admin", "s3cret");
-            List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
                 writers.add(Thread.ofPlatform().start(() -> writeOverRest(admin, kill, writer, written, deleting,
@@ -64,6 +64,10 @@ class KillNineIT {
             int atLeast = 300 + ThreadLocalRandom.current().nextInt(1_500);
             await().atMost(Duration.ofSeconds(60)).until(() -> written.size() > atLeast);
             // SIGKILL: close() kills a server that is still running
+        }
+        // each writer ends at its first failed request
+        for (Thread writer : writers) {
+            assertThat(writer.join(Duration.ofSeconds(30)), is(true));
         }
         assertThat(written.size(), greaterThan(300));
         assertThat("MQTT wrote too", written.stream().anyMatch(id -> id.contains("-mqtt-")), is(true));
