@@ -104,8 +104,11 @@ public final class Database implements SystemTables, AutoCloseable {
     }
 
     private Optional<StoredRecord> stored(String table, String id) {
-        return tables.stream().filter(t -> t.definition().name().equals(table)).findFirst()
-                .flatMap(t -> t.stored(id));
+        return table(table).flatMap(t -> t.stored(id));
+    }
+
+    private Optional<Table> table(String name) {
+        return tables.stream().filter(t -> t.definition().name().equals(name)).findFirst();
     }
 
     /**
@@ -124,8 +127,7 @@ public final class Database implements SystemTables, AutoCloseable {
 
     @Override
     public pier.resource.Resource systemTable(String name) {
-        return tables.stream().filter(t -> t.definition().name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no system table " + name));
+        return table(name).orElseThrow(() -> new IllegalArgumentException("no system table " + name));
     }
 
     @Override

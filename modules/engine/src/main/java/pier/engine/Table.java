@@ -52,7 +52,7 @@ final class Table implements Resource {
         return definition;
     }
 
-    /** The record as stored, without decoding its body; for the change feed. */
+    /** The record as stored, without decoding its body. */
     Optional<StoredRecord> stored(String id) {
         return database.store().get(Database.tableMap(definition), keys.encode(id)).map(StoredRecord::decode);
     }
@@ -76,8 +76,7 @@ final class Table implements Resource {
         }
         String id = request.requiredId();
         check.selectOnly(request.query(), "a record");
-        return database.store().get(Database.tableMap(definition), keys.encode(id))
-                .map(bytes -> StoredRecord.decode(bytes).toRecord(id, database.cbor()))
+        return stored(id).map(record -> record.toRecord(id, database.cbor()))
                 .orElseThrow(() -> ResourceException.notFound("no record " + id + " in " + definition.name()));
     }
 

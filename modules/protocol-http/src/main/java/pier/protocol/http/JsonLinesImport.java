@@ -88,8 +88,9 @@ final class JsonLinesImport {
         while (batch.records().size() < BATCH_RECORDS && bytes < BATCH_BYTES && readLine(in, text)) {
             line++;
             bytes += text.size();
-            if (text.size() > 0 && !isBlank(text.toByteArray())) {
-                batch.records().add(record(text.toByteArray()));
+            byte[] record = text.toByteArray();
+            if (!isBlank(record)) {
+                batch.records().add(record(record));
                 batch.lines().add(line);
             }
             text.reset();

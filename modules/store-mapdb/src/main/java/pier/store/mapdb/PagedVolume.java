@@ -278,17 +278,10 @@ final class PagedVolume extends Volume {
 
     // the newest state of a page: changed since the last freeze, else being checkpointed, else the file's
     private byte[] cached(long page) {
-        byte[] bytes = changed.get(page);
-        if (bytes == null) {
-            bytes = checkpointing.get(page);
-        }
-        if (bytes == null) {
-            bytes = clean.get(page);
-        }
+        byte[] bytes = kept(page);
         if (bytes == null) {
             long checkpointsBefore = checkpointsWritten;
-            bytes = new byte[PAGE_SIZE];
-            readFile(page << PAGE_SHIFT, bytes, 0, PAGE_SIZE);
+            bytes = filePage(page);
             // a checkpoint that ended meanwhile may have made what was read older than what it cached; the
             // check and the offer are one step against its caching, or an eviction between could let it in
             cacheUpdate.readLock().lock();
@@ -303,12 +296,29 @@ final class PagedVolume extends Volume {
         return bytes;
     }
 
-    // only the committer writes: the first write to a page since the last freeze changes a copy of it
+    // the page as memory holds it, or null when only the file does
+    private byte[] kept(long page) {
+        byte[] bytes = changed.get(page);
+        if (bytes == null) {
+            bytes = checkpointing.get(page);
+        }
+        return bytes != null ? bytes : clean.get(page);
+    }
+
+    private byte[] filePage(long page) {
+        byte[] bytes = new byte[PAGE_SIZE];
+        readFile(page << PAGE_SHIFT, bytes, 0, PAGE_SIZE);
+        return bytes;
+    }
+
+    // only the committer writes: the first write to a page since the last freeze changes a copy of it (a
+    // page read from the file for that is not kept as clean: the checkpoint that writes it will be)
     private byte[] writable(long page) {
         PageTable current = changed;
         byte[] bytes = current.get(page);
         if (bytes == null) {
-            bytes = cached(page).clone();
+            byte[] kept = kept(page);
+            bytes = kept != null ? kept.clone() : filePage(page);
             current.put(page, bytes);
             // MapDB says how far its file goes before it writes there; should it not, the page still counts
             length = Math.max(length, (page + 1) << PAGE_SHIFT);
