@@ -1,10 +1,6 @@
 package pier.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,13 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -47,19 +39,18 @@ public final class StoreScaleBenchmark {
             """;
 
     private final Path work;
-    private final String pier;
     private final int inFlight;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String body = "x".repeat(RECORD_BYTES);
-    private Process server;
+    private final PierServer server;
     private String base;
     private String authorization;
     private long loaded;
 
     private StoreScaleBenchmark(Path work, String pier, int inFlight) {
         this.work = work;
-        this.pier = pier;
         this.inFlight = inFlight;
+        this.server = new PierServer(work, pier, List.of());
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,7 +63,7 @@ public final class StoreScaleBenchmark {
         try {
             benchmark.run(totalMb << 20, stepMb << 20, wrkSeconds);
         } finally {
-            benchmark.stop();
+            benchmark.server.close();
         }
     }
 
@@ -83,7 +74,7 @@ public final class StoreScaleBenchmark {
             throw new IllegalStateException("wrk is needed: apt-get install wrk", e);
         }
         Files.createDirectories(work);
-        Files.writeString(work.resolve("doc.graphql"), SCHEMA);
+        Files.writeString(work.resolve("schema.graphql"), SCHEMA);
         start();
         System.out.println("| records (MB) | bulk load (records/s) | PUT/s under wrk | p50 / p99 / max (ms) | wrk time-outs"
                 + " | commits held by checkpoints (times, ms) | disk / records | RSS (MB) | restart after kill -9 (s) |");
@@ -91,9 +82,10 @@ public final class StoreScaleBenchmark {
         while (loaded < total) {
             double rate = load(Math.min(step, total - loaded));
             Wrk wrk = wrk(wrkSeconds);
-            String held = metric("pier_store_checkpoint_waits_total") + ", " + metric("pier_store_checkpoint_wait_ms_total");
+            String held = server.metric("pier_store_checkpoint_waits_total") + ", "
+                    + server.metric("pier_store_checkpoint_wait_ms_total");
             double disk = (double) diskBytes() / loaded;
-            long rss = rssMb();
+            long rss = PierServer.rssMb(server.pid());
             double restart = killAndRestart();
             System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %s / %s / %s | %d | %s | %.2f | %d | %.1f |%n",
                     loaded >> 20, rate, wrk.requestsPerSecond, wrk.p50, wrk.p99, wrk.max, wrk.timeouts, held, disk, rss,
@@ -162,21 +154,12 @@ public final class StoreScaleBenchmark {
                 Long.parseLong(find(output, "timeout (\\d+)", "0")));
     }
 
-    // since the server's last start: each step starts it again
-    private String metric(String name) throws Exception {
-        String text = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/metrics"))
-                .header("Authorization", authorization).header("Accept", "text/plain").build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return find(text, "(?m)^" + name + "(?:\\{[^}]*})? ([0-9.E]+)", "?").replaceAll("\\.0$", "");
-    }
-
     private static String find(String text, String regex, String otherwise) {
-        Matcher matcher = Pattern.compile(regex).matcher(text);
-        return matcher.find() ? matcher.group(1) : otherwise;
+        return PierServer.find(text, regex, otherwise);
     }
 
     private long diskBytes() throws IOException {
-        try (Stream<Path> files = Files.walk(work.resolve("data"))) {
+        try (Stream<Path> files = Files.walk(server.data())) {
             return files.filter(Files::isRegularFile).mapToLong(file -> {
                 try {
                     return Files.size(file);
@@ -187,24 +170,14 @@ public final class StoreScaleBenchmark {
         }
     }
 
-    private long rssMb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + server.pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
-            }
-        }
-        return -1;
-    }
-
     /** SIGKILL, then the time until the server answers again, and a check that the last record is there. */
     private double killAndRestart() throws Exception {
-        server.destroyForcibly().waitFor();
+        server.kill();
         long started = System.nanoTime();
         start();
         double seconds = (System.nanoTime() - started) / 1e9;
         String last = "/Doc/doc" + (loaded / RECORD_BYTES - 1);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + last))
-                .header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = server.get(last);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("after kill -9, GET " + last + " answered " + response.statusCode());
         }
@@ -212,53 +185,9 @@ public final class StoreScaleBenchmark {
     }
 
     private void start() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(pier, "run", "--data", work.resolve("data").toString(),
-                "--schema", work.resolve("doc.graphql").toString(), "--http-port", Integer.toString(port),
-                "--mqtt-port", "0", "--mqtts-port", "0"));
-        server = new ProcessBuilder(command).redirectError(work.resolve("server.log").toFile()).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.startsWith("pier ready")) {
-                base = "http://127.0.0.1:" + port;
-                Thread.ofPlatform().daemon().start(() -> drain(out));
-                logIn();
-                return;
-            }
-        }
-        throw new IllegalStateException("the server ended before it was ready; see " + work.resolve("server.log"));
-    }
-
-    // a bearer token: a password check per request would be what is measured
-    private void logIn() throws Exception {
-        String password = Files.readAllLines(work.resolve("data").resolve("admin-password")).getLast();
-        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/$login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"admin\",\"password\":\"" + password + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        authorization = "Bearer " + find(login.body(), "\"token\":\"([^\"]+)\"", "");
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // the server's stdout is not needed once it is ready
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void stop() throws InterruptedException {
-        if (server != null && server.isAlive()) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
-        }
+        server.start();
+        base = server.base();
+        authorization = server.authorization();
     }
 
     private static String option(String[] args, String name, String otherwise) {

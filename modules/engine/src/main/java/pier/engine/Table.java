@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -89,9 +90,14 @@ final class Table implements Resource {
 
     @Override
     public Record put(Request request) {
+        return done(putAsync(request));
+    }
+
+    @Override
+    public CompletableFuture<Record> putAsync(Request request) {
         String id = request.requiredId();
         Content content = request.content().orElseThrow(() -> ResourceException.badRequest("PUT needs a body", null));
-        return single(records(write(view -> {
+        return writeAsync(view -> {
             Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
             requireWrite(request, current);
             return List.of(content instanceof Content.Opaque opaque
@@ -99,7 +105,7 @@ final class Table implements Resource {
                     current.map(this::body).orElse(null), view.now()), true)
                     : Mutation.put(definition, id, keys.encode(id), bodies.replace(id, content,
                     current.map(this::body).orElse(null), view.now()), false));
-        })));
+        }).thenApply(entries -> single(records(entries)));
     }
 
     @Override
@@ -173,9 +179,15 @@ final class Table implements Resource {
 
     @Override
     public void delete(Request request) {
+        done(deleteAsync(request));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAsync(Request request) {
         String id = request.requiredId();
-        write(view -> checked(request, view.current(definition, id, keys.encode(id))).isPresent()
-                ? List.of(Mutation.delete(definition, id, keys.encode(id))) : List.of());
+        return writeAsync(view -> checked(request, view.current(definition, id, keys.encode(id))).isPresent()
+                ? List.of(Mutation.delete(definition, id, keys.encode(id))) : List.<Mutation>of())
+                .thenApply(entries -> null);
     }
 
     @Override
@@ -321,12 +333,26 @@ final class Table implements Resource {
     }
 
     private List<FeedEntry> write(java.util.function.Function<Sequencer.View, List<Mutation>> plan) {
+        return done(writeAsync(plan));
+    }
+
+    // sequenced now (a refused plan throws here), durable when the future completes
+    private CompletableFuture<List<FeedEntry>> writeAsync(
+            java.util.function.Function<Sequencer.View, List<Mutation>> plan) {
+        return database.sequencer().write(plan).exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            return CompletableFuture.failedFuture(cause instanceof StoreException store
+                    ? new ResourceException(ResourceException.Kind.UNAVAILABLE, "the write could not be made "
+                    + "durable: " + store.getMessage(), null, store) : cause);
+        });
+    }
+
+    private static <T> T done(CompletableFuture<T> write) {
         try {
-            return database.sequencer().write(plan).join();
+            return write.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof StoreException failure) {
-                throw new ResourceException(ResourceException.Kind.UNAVAILABLE, "the write could not be made durable: "
-                        + failure.getMessage(), null, failure);
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
             }
             throw e;
         }

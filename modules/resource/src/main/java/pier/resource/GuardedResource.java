@@ -1,6 +1,7 @@
 package pier.resource;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -44,6 +45,18 @@ final class GuardedResource implements Resource {
     public Record put(Request request) {
         requireInsertOrUpdate(request);
         return resource.put(request);
+    }
+
+    @Override
+    public CompletableFuture<Record> putAsync(Request request) {
+        requireInsertOrUpdate(request);
+        return resource.putAsync(request);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAsync(Request request) {
+        require(request, Permission.DELETE);
+        return resource.deleteAsync(request);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package pier.resource;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -32,6 +33,24 @@ public interface Resource {
     /** Replaces (or creates) one record with the request's content ({@code PUT /T/id}). */
     default Record put(Request request) {
         throw ResourceException.methodNotAllowed("put");
+    }
+
+    /**
+     * Starts a {@link #put} and returns once the write has its place in order, before it is durable:
+     * writes one caller starts one after the other are applied in that order, and the future completes
+     * when this one is durable (or fails with a {@link ResourceException}). A caller that pipelines its
+     * writes, as an MQTT connection does with its retained publishes, keeps reading meanwhile and many
+     * of its writes share a commit. A refusal known at once may be thrown instead. The default puts, then
+     * answers.
+     */
+    default CompletableFuture<Record> putAsync(Request request) {
+        return CompletableFuture.completedFuture(put(request));
+    }
+
+    /** Starts a {@link #delete}, as {@link #putAsync} starts a put. The default deletes, then answers. */
+    default CompletableFuture<Void> deleteAsync(Request request) {
+        delete(request);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Replaces or creates every record of an array content in one atomic batch ({@code PUT /T/}). */

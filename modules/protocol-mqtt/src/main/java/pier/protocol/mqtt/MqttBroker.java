@@ -4,11 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import java.util.Optional;
 
@@ -144,9 +146,11 @@ public final class MqttBroker implements AutoCloseable {
 
     /**
      * Delivers a message to every matching subscription; returns how many sessions it reached. A QoS 1
-     * or 2 delivery to a durable session first puts the message in the durable log (once).
+     * or 2 delivery to a durable session first puts the message in the durable log (once). Connected
+     * sessions whose queue is past its high-water mark are handed to {@code congested}: the publisher
+     * waits for them before it reads on.
      */
-    int route(Message message) {
+    int route(Message message, Consumer<Session> congested) {
         int reached = 0;
         long position = 0;
         for (var match : tree.match(message.topic()).entrySet()) {
@@ -159,7 +163,9 @@ public final class MqttBroker implements AutoCloseable {
             if (logged && position == 0) {
                 position = sessions.log(message);
             }
-            session.offer(delivery.get().pending(message, logged ? position : 0));
+            if (session.offer(delivery.get().pending(message, logged ? position : 0))) {
+                congested.accept(session);
+            }
             reached++;
         }
         for (SharedSubscriptions.Group group : shared.matching(message.topic())) {
@@ -183,15 +189,17 @@ public final class MqttBroker implements AutoCloseable {
         return true;
     }
 
-    /** Keeps (or, for an empty payload, clears) a topic's retained message durably. */
-    void retain(Message message) {
+    /**
+     * Keeps (or, for an empty payload, clears) a topic's retained message: at once for new subscribers,
+     * durably when the future completes.
+     */
+    CompletableFuture<Void> retain(Message message) {
         if (message.payload().length == 0) {
-            store.remove(message.topic());
             retained.remove(message.topic());
-        } else {
-            store.put(message);
-            retained.put(message.topic(), message);
+            return store.remove(message.topic());
         }
+        retained.put(message.topic(), message);
+        return store.put(message);
     }
 
     List<Message> retainedMatching(String filter) {
@@ -281,31 +289,38 @@ public final class MqttBroker implements AutoCloseable {
      * @param principal   the client's user
      * @param contentType the payload's format: the message's own, else what the transport declared
      * @param session     the publishing session, for No Local on records
-     * @return the v5 reason code of the acknowledgement
+     * @param congested   receives the connected sessions whose queues are too full, for the publisher to wait
+     * @return the v5 reason code of the acknowledgement, once what it waits for is durable
      */
-    byte publish(Message message, Principal principal, Optional<String> contentType, Session session) {
+    CompletableFuture<Byte> publish(Message message, Principal principal, Optional<String> contentType,
+                                    Session session, Consumer<Session> congested) {
         String topic = message.topic();
         if (topic.startsWith("$SYS")) {
-            return ReasonCodes.NOT_AUTHORIZED;
+            return CompletableFuture.completedFuture(ReasonCodes.NOT_AUTHORIZED);
         }
         Optional<TableTopics.Target> record = tables.target(topic);
         if (record.isPresent()) {
             return tables.write(record.get(), message.payload(), message.retain(), contentType, principal, session);
         }
         if (tables.namesNoRecord(topic)) {
-            return ReasonCodes.TOPIC_NAME_INVALID;
+            return CompletableFuture.completedFuture(ReasonCodes.TOPIC_NAME_INVALID);
         }
         if (!tables.access().mayPublish(principal, message.publisher(), topic)) {
-            return ReasonCodes.NOT_AUTHORIZED;
+            return CompletableFuture.completedFuture(ReasonCodes.NOT_AUTHORIZED);
         }
         try {
-            if (message.retain()) {
-                retain(message);
-            }
-            return route(message) == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.NORMAL;
+            CompletableFuture<Void> kept = message.retain() ? retain(message) : CompletableFuture.completedFuture(null);
+            byte reason = route(message, congested) == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.NORMAL;
+            return kept.handle((ignored, failure) -> {
+                if (failure == null) {
+                    return reason;
+                }
+                LOG.log(System.Logger.Level.WARNING, "retained message of " + topic + " not kept: " + failure);
+                return ReasonCodes.UNSPECIFIED;
+            });
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "publish to " + topic + " failed: " + e.getMessage());
-            return ReasonCodes.UNSPECIFIED;
+            return CompletableFuture.completedFuture(ReasonCodes.UNSPECIFIED);
         }
     }
 
@@ -333,7 +348,9 @@ public final class MqttBroker implements AutoCloseable {
             return;
         }
         Thread.ofVirtual().start(() -> {
-            byte reason = publish(will.message(), will.principal(), will.message().contentType(), session);
+            // a will has no publisher left to slow down
+            byte reason = publish(will.message(), will.principal(), will.message().contentType(), session,
+                    congested -> { }).join();
             if ((reason & 0x80) != 0) {
                 LOG.log(System.Logger.Level.INFO, "will of {0} to {1} not published: reason 0x{2}",
                         will.message().publisher(), will.message().topic(), Integer.toHexString(reason & 0xff));
@@ -367,7 +384,7 @@ public final class MqttBroker implements AutoCloseable {
         Message message = Message.of(SYS + name, value.getBytes(StandardCharsets.UTF_8), 0, true);
         Message previous = retained.put(message.topic(), message);
         if (previous == null || !java.util.Arrays.equals(previous.payload(), message.payload())) {
-            route(message);
+            route(message, congested -> { });
         }
     }
 }

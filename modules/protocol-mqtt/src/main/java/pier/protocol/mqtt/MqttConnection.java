@@ -51,6 +51,7 @@ public final class MqttConnection {
     private final MqttTransport transport;
     private final BlockingQueue<MqttMessage> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean pumping = new AtomicBoolean();
     private final ConnectHandler connects;
     private final PublishHandler publishes;
     private final SubscribeHandler subscriptions;
@@ -88,11 +89,38 @@ public final class MqttConnection {
      */
     public void receive(MqttMessage message) {
         lastReceived = System.nanoTime();
+        if (connected && answersDelivery(message)) {
+            return;
+        }
         inbox.add(message);
         if (inbox.size() > INBOX_HIGH && !paused) {
             paused = true;
             transport.pauseReading(true);
         }
+    }
+
+    /**
+     * PUBACK, PUBREC and PUBCOMP concern only what the server sends: they are handled at once, on the
+     * transport's thread, so that deliveries go on while this connection's own publishes wait (for
+     * durability, or for a subscriber's room).
+     */
+    private boolean answersDelivery(MqttMessage message) {
+        DecoderResult result = message.decoderResult();
+        if (result != null && result.isFailure() || ended.get()) {
+            return false;
+        }
+        switch (message.fixedHeader().messageType()) {
+            case PUBACK -> publishes.acknowledged(session.acknowledged(packetId(message)));
+            case PUBREC -> {
+                publishes.pubrec(packetId(message));
+                transport.flush();
+            }
+            case PUBCOMP -> publishes.acknowledged(session.completed(packetId(message)));
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The transport can take more again. */
@@ -138,9 +166,11 @@ public final class MqttConnection {
         }
     }
 
-    private void handleSafely(MqttMessage message) {
+    private void handleSafely(MqttMessage message) throws InterruptedException {
         try {
             handle(message);
+        } catch (InterruptedException e) {
+            throw e;
         } catch (Exception e) {
             // Netty rethrows checked exceptions unchecked; none may end this thread without a goodbye
             LOG.log(System.Logger.Level.WARNING, "mqtt " + transport.remoteAddress() + ": " + e, e);
@@ -148,7 +178,7 @@ public final class MqttConnection {
         }
     }
 
-    private void handle(MqttMessage message) {
+    private void handle(MqttMessage message) throws InterruptedException {
         DecoderResult result = message.decoderResult();
         if (result != null && result.isFailure()) {
             malformed(result.cause());
@@ -177,7 +207,9 @@ public final class MqttConnection {
             case CONNECT -> disconnect(PROTOCOL_ERROR, "a second CONNECT");
             default -> disconnect(PROTOCOL_ERROR, type + " is not expected from a client");
         }
-        transport.flush();
+        if (type != MqttMessageType.PUBLISH) {
+            transport.flush(); // a PUBLISH's answer is flushed with the others owed (see Acknowledgements)
+        }
     }
 
     /** CONNECT succeeded: the CONNACK, then what the session kept, then the feeds of its record topics. */
@@ -203,13 +235,22 @@ public final class MqttConnection {
         close();
     }
 
-    /** Sends what the session has queued, as far as the client's receive maximum and the transport allow. */
+    /**
+     * Sends what the session has queued, as far as the client's receive maximum and the transport allow:
+     * soon, on the transport's thread, once for all the calls made meanwhile.
+     */
     void pump() {
-        Session current = session;
-        if (current == null || !connected || ended.get()) {
-            return;
+        if (session != null && connected && !ended.get() && pumping.compareAndSet(false, true)) {
+            transport.execute(this::pumpNow);
         }
-        outbound.pump(current);
+    }
+
+    private void pumpNow() {
+        pumping.set(false); // before taking: what is queued while this runs is sent by the next run
+        Session current = session;
+        if (current != null && connected && !ended.get()) {
+            outbound.pump(current);
+        }
     }
 
     /** After users or roles changed: the subscriptions are checked again (see {@link SubscribeHandler}). */
@@ -221,7 +262,8 @@ public final class MqttConnection {
 
     // --- ending ------------------------------------------------------------------------------------
 
-    private void clientDisconnect(MqttMessage message) {
+    private void clientDisconnect(MqttMessage message) throws InterruptedException {
+        publishes.awaitWrites(); // the answers owed go out before the socket closes
         byte reason = NORMAL;
         if (version.v5() && message.variableHeader()
                 instanceof io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader header) {

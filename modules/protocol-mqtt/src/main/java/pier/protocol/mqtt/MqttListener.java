@@ -174,6 +174,11 @@ public final class MqttListener implements AutoCloseable {
         }
 
         @Override
+        public void execute(Runnable task) {
+            channel.eventLoop().execute(task);
+        }
+
+        @Override
         public boolean writable() {
             return channel.isWritable();
         }

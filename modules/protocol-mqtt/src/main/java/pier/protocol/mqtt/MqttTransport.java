@@ -14,6 +14,14 @@ public interface MqttTransport {
     /** Writes what {@link #send} queued. */
     void flush();
 
+    /**
+     * Runs a task on the transport's own I/O thread, after what was sent before it, where sending costs
+     * least and batches best. The default runs it at once.
+     */
+    default void execute(Runnable task) {
+        task.run();
+    }
+
     /** Whether more can be sent now without growing the transport's buffer. */
     boolean writable();
 

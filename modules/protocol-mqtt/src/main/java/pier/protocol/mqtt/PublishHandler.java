@@ -1,7 +1,11 @@
 package pier.protocol.mqtt;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -10,39 +14,49 @@ import static pier.protocol.mqtt.ReasonCodes.*;
 
 /**
  * PUBLISH from the client and the acknowledgements of both directions: topic aliases, QoS 2's
- * exactly-once flow, the receive maximum, and the answers (PUBACK, PUBREC, PUBREL, PUBCOMP).
+ * exactly-once flow, the receive maximum, the answers (PUBACK, PUBREC, PUBREL, PUBCOMP), pipelined
+ * writes (see {@link Acknowledgements}) and flow control towards subscribers that fall behind.
  */
 final class PublishHandler {
 
     private static final System.Logger LOG = System.getLogger(PublishHandler.class.getName());
 
+    /** How long a connected subscriber may keep its publishers waiting before it is disconnected. */
+    static final Duration STALL_LIMIT = Duration.ofSeconds(10);
+    private static final CompletableFuture<Byte> DELIVERED = CompletableFuture.completedFuture(NORMAL);
+
     private final MqttConnection connection;
     private final MqttBroker broker;
+    private final Acknowledgements acks;
+    // connected subscribers past their high-water mark, reused from publish to publish
+    private final List<Session> congested = new ArrayList<>();
     // inbound topic aliases (index = alias); outbound ones are Outbound's
     private final String[] aliases = new String[MqttConnection.TOPIC_ALIASES + 1];
 
     PublishHandler(MqttConnection connection, MqttBroker broker) {
         this.connection = connection;
         this.broker = broker;
+        this.acks = new Acknowledgements(connection);
     }
 
-    void publish(MqttPublishMessage publish) {
+    void publish(MqttPublishMessage publish) throws InterruptedException {
         broker.received();
         Session session = connection.session;
         int qos = publish.fixedHeader().qosLevel().value();
         int packetId = publish.variableHeader().packetId();
         if (qos == 2 && session.hasUnreleasedQos2(packetId)) {
-            connection.send(connection.reply(MqttMessageType.PUBREC, packetId, NORMAL)); // delivered already
+            acks.owe(2, packetId, DELIVERED); // delivered already
             return;
         }
-        // packets are handled in order and QoS 1 is acknowledged as it is handled, so what the client still
-        // has outstanding here is its QoS 2 publishes whose PUBREL has not come: the PUBRECs owed for the
-        // publishes before this one went out before the DISCONNECT does
-        if (qos > 0 && session.unreleasedQos2() >= broker.settings.receiveMaximum()) {
-            connection.disconnect(RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.settings.receiveMaximum()
-                    + " unacknowledged");
+        int receiveMaximum = broker.settings.receiveMaximum();
+        // what the client has unacknowledged here: publishes whose answers wait for their writes, and QoS 2
+        // ones whose PUBREL has not come; the answers owed before a DISCONNECT go out before it
+        if (qos > 0 && connection.version.v5() && acks.unansweredQos1() + session.unreleasedQos2() >= receiveMaximum) {
+            connection.disconnect(RECEIVE_MAXIMUM_EXCEEDED, "more than " + receiveMaximum + " unacknowledged");
             return;
         }
+        // a v3 client knows no receive maximum, and QoS 0 writes have no answer: both wait for room
+        acks.awaitRoom(receiveMaximum);
         String topic = topic(publish);
         if (topic == null) {
             return;
@@ -52,23 +66,42 @@ final class PublishHandler {
         }
         Message message = Messages.fromProperties(topic, ByteBufUtil.getBytes(publish.content()), qos,
                 publish.fixedHeader().isRetain(), publish.variableHeader().properties(), session.clientId);
-        byte reason = broker.publish(message, connection.principal,
-                message.contentType().or(connection.transport()::contentType), session);
-        if (reason == NOT_AUTHORIZED) {
+        CompletableFuture<Byte> reason = broker.publish(message, connection.principal,
+                message.contentType().or(connection.transport()::contentType), session, congested::add);
+        if (reason.isDone() && reason.join() == NOT_AUTHORIZED) {
             // at QoS 0 the refusal has no answer: it is counted (pier_mqtt_denied_total) and logged
             broker.denied();
             LOG.log(System.Logger.Level.DEBUG, "{0} may not publish to {1}", connection.principal.name(), topic);
         }
-        acknowledge(qos, packetId, reason);
+        acks.owe(qos, packetId, reason);
+        awaitCongested();
     }
 
-    private void acknowledge(int qos, int packetId, byte reason) {
-        if (qos == 1) {
-            connection.send(MqttMessageBuilders.pubAck().packetId(packetId)
-                    .reasonCode(connection.version.ackReason(reason)).properties(MqttProperties.NO_PROPERTIES).build());
-        } else if (qos == 2) {
-            connection.send(connection.reply(MqttMessageType.PUBREC, packetId, reason));
+    /**
+     * Flow control: this publisher reads on once every connected subscriber it fed past its high-water mark
+     * has room again; one that stays stalled past the limit is disconnected, and never makes this one wait
+     * longer.
+     */
+    private void awaitCongested() throws InterruptedException {
+        if (congested.isEmpty()) {
+            return;
         }
+        long deadline = System.nanoTime() + STALL_LIMIT.toNanos();
+        for (Session subscriber : congested) {
+            if (!subscriber.awaitRoom(deadline)) {
+                MqttConnection stalled = subscriber.connection();
+                if (stalled != null) {
+                    stalled.disconnect(QUOTA_EXCEEDED, "stalled: reads too slowly for " + STALL_LIMIT.toSeconds()
+                            + " s while " + subscriber.queued() + " messages wait");
+                }
+            }
+        }
+        congested.clear();
+    }
+
+    /** Waits until every write of this connection's publishes so far is durable, before it ends. */
+    void awaitWrites() throws InterruptedException {
+        acks.awaitWrites();
     }
 
     // the topic, through its alias when it has one; null after disconnecting for a bad one

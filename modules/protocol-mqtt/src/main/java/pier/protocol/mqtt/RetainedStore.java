@@ -1,18 +1,22 @@
 package pier.protocol.mqtt;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** Where retained messages of plain topics are kept durably. Calls block until durable. */
+/**
+ * Where retained messages of plain topics are kept durably. Changes are pipelined: a call returns once
+ * the change has its place in order, and its future completes when it is durable.
+ */
 public interface RetainedStore {
 
     /** Every retained message, read once at start. */
     List<Message> loadAll();
 
     /** Keeps a message as its topic's retained one. */
-    void put(Message message);
+    CompletableFuture<Void> put(Message message);
 
     /** Clears a topic's retained message. */
-    void remove(String topic);
+    CompletableFuture<Void> remove(String topic);
 
     /** A store that keeps nothing, for tests of the session engine alone. */
     RetainedStore NONE = new RetainedStore() {
@@ -22,11 +26,13 @@ public interface RetainedStore {
         }
 
         @Override
-        public void put(Message message) {
+        public CompletableFuture<Void> put(Message message) {
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public void remove(String topic) {
+        public CompletableFuture<Void> remove(String topic) {
+            return CompletableFuture.completedFuture(null);
         }
     };
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The state of one client id that outlives its connections: subscriptions, messages queued while
@@ -43,6 +44,9 @@ final class Session {
 
     final String clientId;
     private final int backlog;
+    // past this many queued messages for a connected client, its publishers wait for room
+    private final int highWater;
+    private int waitingForRoom;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private final LinkedHashMap<Integer, Inflight> inflight = new LinkedHashMap<>();
@@ -73,6 +77,7 @@ final class Session {
         this.clientId = clientId;
         this.owner = owner;
         this.backlog = backlog;
+        this.highWater = Math.max(1, backlog / 10);
     }
 
     /**
@@ -204,6 +209,7 @@ final class Session {
             return false;
         }
         connection = null;
+        notifyAll(); // publishers waiting for room: there is no client to wait for
         return true;
     }
 
@@ -286,12 +292,17 @@ final class Session {
         return receivedQos2.size();
     }
 
-    /** Queues a message for the client and sends what the connection can take. */
-    void offer(Pending pending) {
+    /**
+     * Queues a message for the client and sends what the connection can take. Returns whether the client
+     * is connected and its queue is past the high-water mark: a publisher feeding it should then
+     * {@link #awaitRoom} before it reads on, so that nothing is dropped for a client that is there.
+     */
+    boolean offer(Pending pending) {
         MqttConnection target;
+        boolean congested;
         synchronized (this) {
             if (connection == null && pending.qos() == 0) {
-                return; // QoS 0 is not kept for a client that is away
+                return false; // QoS 0 is not kept for a client that is away
             }
             queue.add(pending);
             if (pending.position() > 0) {
@@ -308,10 +319,33 @@ final class Session {
                 }
             }
             target = connection;
+            congested = target != null && queue.size() > highWater;
         }
         if (target != null) {
             target.pump();
         }
+        return congested;
+    }
+
+    /**
+     * Waits until the queue is back under its low-water mark, the client is gone, or the deadline passes.
+     *
+     * @return whether there is room; false when the client is still connected and stalled at the deadline
+     */
+    synchronized boolean awaitRoom(long deadlineNanos) throws InterruptedException {
+        while (connection != null && queue.size() > highWater / 2) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            waitingForRoom++;
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } finally {
+                waitingForRoom--;
+            }
+        }
+        return true;
     }
 
     /** Takes the next messages the connection may send now, assigning packet ids to QoS 1 and 2. */
@@ -334,6 +368,9 @@ final class Session {
         }
         if (queue.isEmpty()) {
             dropping = false;
+        }
+        if (waitingForRoom > 0 && queue.size() <= highWater / 2) {
+            notifyAll();
         }
         return out;
     }

@@ -59,8 +59,11 @@ final class TableFeed implements AutoCloseable {
                 }
                 boolean change = !(event instanceof Event.Message);
                 boolean retain = inState || subscription.retainAsPublished() && change;
-                session.offer(new Session.Pending(message(topic, event, session.codec()), subscription.qos(), retain,
-                        ids, 0));
+                if (session.offer(new Session.Pending(message(topic, event, session.codec()), subscription.qos(),
+                        retain, ids, 0))) {
+                    // the client is behind: the resource subscription's own queue takes the wait
+                    session.awaitRoom(System.nanoTime() + PublishHandler.STALL_LIMIT.toNanos());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package pier.protocol.mqtt;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
@@ -25,13 +26,14 @@ final class TableRetainedStore implements RetainedStore {
     }
 
     @Override
-    public void put(Message message) {
+    public CompletableFuture<Void> put(Message message) {
         var body = JsonNodeFactory.instance.objectNode().set("message", MessageBodies.toJson(message));
-        table.put(Request.of(MqttTables.SERVER, message.topic()).withContent(new Content.Structured(body)));
+        return table.putAsync(Request.of(MqttTables.SERVER, message.topic())
+                .withContent(new Content.Structured(body))).thenApply(written -> null);
     }
 
     @Override
-    public void remove(String topic) {
-        table.delete(Request.of(MqttTables.SERVER, topic));
+    public CompletableFuture<Void> remove(String topic) {
+        return table.deleteAsync(Request.of(MqttTables.SERVER, topic));
     }
 }

@@ -3,6 +3,7 @@ package pier.protocol.mqtt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import pier.codec.Codec;
 import pier.codec.CodecRegistry;
@@ -173,48 +174,61 @@ public final class TableTopics {
     }
 
     /**
-     * A publish to a record topic: a retained one replaces the record (an empty one deletes it), durably
-     * before the ack; a plain one notifies the record's subscribers. To the resource's own topic {@code T}
-     * only plain messages go, to the subscribers of the whole resource.
+     * A publish to a record topic: a retained one replaces the record (an empty one deletes it), and its
+     * acknowledgement waits until that is durable while the connection reads on; a plain one notifies the
+     * record's subscribers, after the session's writes to the topic before it. To the resource's own topic
+     * {@code T} only plain messages go, to the subscribers of the whole resource.
      *
-     * @return the v5 reason code for the ack
+     * @return the v5 reason code for the ack, once it is known
      */
-    byte write(Target target, byte[] payload, boolean retain, Optional<String> contentType, Principal principal,
-               Session session) {
+    CompletableFuture<Byte> write(Target target, byte[] payload, boolean retain, Optional<String> contentType,
+                                  Principal principal, Session session) {
         String topic = target.topic();
         if (retain && target.id() == null) {
             // T is the resource, not a record: it takes messages, and holds no retained value of its own
-            return ReasonCodes.TOPIC_NAME_INVALID;
+            return done(ReasonCodes.TOPIC_NAME_INVALID);
         }
         try {
+            Request request = Request.of(principal, target.id());
             if (retain && payload.length == 0) {
-                target.resource().delete(Request.of(principal, target.id()));
-                return ReasonCodes.NORMAL;
+                CompletableFuture<Void> delete = target.resource().deleteAsync(request);
+                session.ownWrites.deleting(topic, delete);
+                return delete.handle((ignored, failure) -> reason(topic, failure));
             }
-            Request request = Request.of(principal, target.id()).withContent(incoming(payload, contentType));
+            request = request.withContent(incoming(payload, contentType));
             if (!retain) {
+                session.ownWrites.awaitWrites(topic);
                 target.resource().publish(request);
-                return ReasonCodes.NORMAL;
+                return done(ReasonCodes.NORMAL);
             }
-            session.ownWrites.writing(topic);
-            long version = 0;
-            try {
-                version = target.resource().put(request).version();
-            } finally {
-                session.ownWrites.wrote(topic, version);
-            }
-            return ReasonCodes.NORMAL;
-        } catch (CodecException e) {
-            LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", topic, e.getMessage());
-            return ReasonCodes.PAYLOAD_FORMAT_INVALID;
-        } catch (ResourceException e) {
-            LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", topic, e.getMessage());
-            return switch (e.kind()) {
-                case BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE, TOO_LARGE -> ReasonCodes.PAYLOAD_FORMAT_INVALID;
-                case FORBIDDEN, UNAUTHORIZED -> ReasonCodes.NOT_AUTHORIZED;
-                default -> ReasonCodes.UNSPECIFIED;
-            };
+            CompletableFuture<pier.resource.Record> put = target.resource().putAsync(request);
+            session.ownWrites.writing(topic, put);
+            return put.handle((ignored, failure) -> reason(topic, failure));
+        } catch (RuntimeException e) {
+            return done(reason(topic, e));
         }
+    }
+
+    private static CompletableFuture<Byte> done(byte reason) {
+        return CompletableFuture.completedFuture(reason);
+    }
+
+    // the v5 reason code of a write's outcome (null: it succeeded)
+    private static byte reason(String topic, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        if (cause == null) {
+            return ReasonCodes.NORMAL;
+        }
+        if (!(cause instanceof CodecException || cause instanceof ResourceException)) {
+            LOG.log(System.Logger.Level.WARNING, "publish to " + topic + " failed: " + cause, cause);
+            return ReasonCodes.UNSPECIFIED;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "refused {0}: {1}", topic, cause.getMessage());
+        return cause instanceof ResourceException e ? switch (e.kind()) {
+            case BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE, TOO_LARGE -> ReasonCodes.PAYLOAD_FORMAT_INVALID;
+            case FORBIDDEN, UNAUTHORIZED -> ReasonCodes.NOT_AUTHORIZED;
+            default -> ReasonCodes.UNSPECIFIED;
+        } : ReasonCodes.PAYLOAD_FORMAT_INVALID;
     }
 
     /** Subscribes a session's subscription to the records its filter covers, each through a feed. */

@@ -3,6 +3,7 @@ package pier.protocol.mqtt;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import pier.security.Authenticator;
@@ -21,13 +22,15 @@ final class TestBroker implements AutoCloseable {
         }
 
         @Override
-        public void put(Message message) {
+        public CompletableFuture<Void> put(Message message) {
             messages.put(message.topic(), message);
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public void remove(String topic) {
+        public CompletableFuture<Void> remove(String topic) {
             messages.remove(topic);
+            return CompletableFuture.completedFuture(null);
         }
     }
 
