@@ -110,6 +110,16 @@ public sealed interface Event {
     }
 
     /**
+     * The next event replaces changes to its record that the subscriber had not received yet (delivery
+     * mode {@code latest}, {@link SubscribeOptions.Overflow#LATEST}).
+     *
+     * @param merged   how many changes it replaces
+     * @param sequence the position of the event that follows
+     */
+    record Merged(long merged, long sequence) implements Marker {
+    }
+
+    /**
      * A resume position older than the retained feed: the current state follows instead of the changes.
      *
      * @param sequence the feed position the state is taken at
@@ -118,7 +128,7 @@ public sealed interface Event {
     }
 
     /** A marker is about no record: no id, no version. */
-    sealed interface Marker extends Event permits Synced, Gap, Reset {
+    sealed interface Marker extends Event permits Synced, Gap, Merged, Reset {
         @Override
         default String id() {
             return "";

@@ -25,7 +25,18 @@ public final class Outgoing extends QueuedSubscription {
      * @param capacity how many messages may wait for the client
      */
     public Outgoing(int capacity) {
-        super(capacity, SubscribeOptions.Overflow.CLOSE);
+        this(capacity, SubscribeOptions.Overflow.CLOSE);
+    }
+
+    /**
+     * Creates a stream with another overflow policy: {@code LATEST} makes a protocol's delivery mode
+     * {@code latest} out of any resource's stream ({@code new Outgoing(n, LATEST).follow(stream)}).
+     *
+     * @param capacity how many messages may wait for the client
+     * @param overflow what happens when the client falls behind
+     */
+    public Outgoing(int capacity, SubscribeOptions.Overflow overflow) {
+        super(capacity, overflow);
     }
 
     /**

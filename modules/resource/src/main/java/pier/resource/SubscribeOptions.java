@@ -39,12 +39,19 @@ public record SubscribeOptions(int capacity, Overflow overflow, boolean currentS
      */
     public static final SubscribeOptions DEFAULT = new SubscribeOptions(10_000, Overflow.CLOSE, true);
 
-    /** What to do when a subscriber falls behind by more than the capacity; the writer never waits. */
+    /** What to do when a subscriber falls behind; the writer never waits. */
     public enum Overflow {
-        /** Close the subscription with a reason. */
+        /** Beyond the capacity, close the subscription with a reason. */
         CLOSE,
-        /** Drop events and deliver one {@link Event.Gap} marker counting them when room returns. */
-        DROP
+        /** Beyond the capacity, drop events and deliver one {@link Event.Gap} marker counting them when room returns. */
+        DROP,
+        /**
+         * Delivery mode {@code latest}: an event about a record that still has one waiting replaces it (in
+         * the place of the newest), after an {@link Event.Merged} marker that counts the changes replaced;
+         * so a subscriber that falls behind gets the newest value of each record, and is never cut off.
+         * Beyond the capacity in records, as {@link #DROP}.
+         */
+        LATEST
     }
 
     /**

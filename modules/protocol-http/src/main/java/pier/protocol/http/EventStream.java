@@ -55,14 +55,14 @@ final class EventStream {
                 && request.headers().contains(HeaderNames.ACCEPT);
     }
 
-    static void stream(Resource resource, ServerRequest http, Request request, ServerResponse response,
-                       Duration keepAlive) {
+    static void stream(Resource resource, ServerRequest http, Request request, DeliveryMode delivery,
+                       ServerResponse response, Duration keepAlive) {
         Optional<Long> resumeAfter = http.headers().first(LAST_EVENT_ID).map(EventStream::position);
         // a stream is the resource's connection without incoming messages; resuming replays the persisted
         // feed, which only a subscription has
-        Subscription subscription = resumeAfter.isPresent()
+        Subscription subscription = delivery.apply(resumeAfter.isPresent()
                 ? resource.subscribe(request, RESUMING.resumingAfter(resumeAfter.get()))
-                : resource.connect(request, Incoming.NONE);
+                : resource.connect(request, Incoming.NONE));
         response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "text/event-stream")
                 .header(HeaderNames.CACHE_CONTROL, "no-cache");
         try (StalledSocket stalled = new StalledSocket(); subscription; OutputStream out = response.outputStream()) {
@@ -87,6 +87,7 @@ final class EventStream {
     private static void relay(Subscription subscription, OutputStream out, boolean resumed, Duration keepAlive) {
         // replayed changes are feed positions; a state (fresh, or after a reset) is not
         boolean live = resumed;
+        long merged = 0;
         try {
             while (!subscription.isClosed()) {
                 Optional<Event> next = subscription.next(keepAlive);
@@ -96,9 +97,12 @@ final class EventStream {
                 }
                 Event event = next.get();
                 live = event instanceof Event.Synced || live && !(event instanceof Event.Reset);
-                if (!(event instanceof Event.Gap)) {
+                if (event instanceof Event.Merged marker) {
+                    merged = marker.merged(); // said by the event it comes before
+                } else if (!(event instanceof Event.Gap)) {
                     // the state's records carry the sequence of their last write, not a position to resume from
-                    write(out, frame(event, live));
+                    write(out, frame(event, live, merged));
+                    merged = 0;
                 }
             }
         } catch (InterruptedException e) {
@@ -106,9 +110,9 @@ final class EventStream {
         }
     }
 
-    private static String frame(Event event, boolean withId) {
+    private static String frame(Event event, boolean withId, long merged) {
         return "event: " + Events.type(event) + "\n" + (withId ? "id: " + event.sequence() + "\n" : "")
-                + "data: " + Events.json(event) + "\n\n";
+                + "data: " + Events.json(event, merged) + "\n\n";
     }
 
     private static void write(OutputStream out, String text) {

@@ -8,7 +8,8 @@ import pier.resource.Event;
 
 /**
  * Events as WebSocket and Server-Sent Events clients see them: {@code {type, id, value, version,
- * sequence}}; a message that is about no record (a custom resource's own) is sent as it is.
+ * sequence}}, and {@code merged} when the event stands for more changes than itself (delivery mode
+ * {@code latest}); a message that is about no record (a custom resource's own) is sent as it is.
  */
 final class Events {
 
@@ -23,11 +24,18 @@ final class Events {
             case Event.Message message -> "message";
             case Event.Reset reset -> "reset";
             case Event.Gap gap -> "gap";
+            case Event.Merged merged -> "merged";
             case Event.Synced synced -> "synced";
         };
     }
 
-    static JsonNode json(Event event) {
+    /**
+     * An event as JSON.
+     *
+     * @param event  the event
+     * @param merged how many changes it stands for (delivery mode {@code latest}); 0 says nothing
+     */
+    static JsonNode json(Event event, long merged) {
         if (event instanceof Event.Message message && message.id().isEmpty()) {
             return message.value().value();
         }
@@ -46,6 +54,9 @@ final class Events {
             data.put("version", event.version());
         }
         data.put("sequence", event.sequence());
+        if (merged > 0) {
+            data.put("merged", merged);
+        }
         return data;
     }
 }

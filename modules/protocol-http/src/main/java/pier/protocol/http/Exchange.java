@@ -43,6 +43,7 @@ final class Exchange {
     private final BodyBudget budget;
     private long reserved;
     private Query query;
+    private DeliveryMode delivery = DeliveryMode.EVERY;
 
     Exchange(ServerRequest request, ServerResponse response, Target target, CodecRegistry codecs, int maxBodyBytes,
              BodyBudget budget) {
@@ -77,12 +78,27 @@ final class Exchange {
         return new Request(principal, target.id(), query(), content(), condition());
     }
 
-    /** The parsed query; checked before the body is read, so a bad query costs no upload. */
+    /**
+     * The parsed query; checked before the body is read, so a bad query costs no upload. An event stream's
+     * {@code delivery} parameter is not part of it (see {@link #delivery}).
+     */
     Query query() {
         if (query == null) {
-            query = Query.parse(request.query().rawValue());
+            String raw = request.query().rawValue();
+            if (EventStream.wanted(request)) {
+                DeliveryMode.Parsed parameters = DeliveryMode.parse(raw);
+                delivery = parameters.mode();
+                raw = parameters.query();
+            }
+            query = Query.parse(raw);
         }
         return query;
+    }
+
+    /** An event stream's delivery mode. */
+    DeliveryMode delivery() {
+        query();
+        return delivery;
     }
 
     /** The codec for the response: a suffix wins over {@code Accept}. */

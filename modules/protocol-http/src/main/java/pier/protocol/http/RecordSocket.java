@@ -28,6 +28,7 @@ final class RecordSocket {
 
     private final Resource resource;
     private final Request request;
+    private final DeliveryMode delivery;
     private final Codec outgoing;
     private final Codec incoming;
     private final ReceivedMessages received = new ReceivedMessages();
@@ -39,8 +40,10 @@ final class RecordSocket {
     private volatile boolean clientGone;
     private volatile Runnable releaseConnection = () -> { };
 
-    RecordSocket(Resource resource, Request request, Codec outgoing, Codec incoming, UserQuota quota) {
+    RecordSocket(Resource resource, Request request, DeliveryMode delivery, Codec outgoing, Codec incoming,
+                 UserQuota quota) {
         this.resource = resource;
+        this.delivery = delivery;
         this.request = request;
         this.outgoing = outgoing;
         this.incoming = incoming;
@@ -55,7 +58,7 @@ final class RecordSocket {
             session.close(1008, e.getMessage());
             return;
         }
-        stream = resource.connect(request, received);
+        stream = delivery.apply(resource.connect(request, received));
         Thread.ofVirtual().name("ws-" + request.id().orElse("*")).start(() -> forward(session));
     }
 
@@ -80,6 +83,7 @@ final class RecordSocket {
 
     /** Sends events until the stream ends (an interrupt in a send closes the socket and throws). */
     private void forwardAll(WsSession session) {
+        long merged = 0;
         try {
             while (stream.closeReason().isEmpty()) {
                 // closing the stream (the client left, the resource ended it) wakes this wait
@@ -87,8 +91,11 @@ final class RecordSocket {
                 if (next.isEmpty() && stream.isClosed()) {
                     break;
                 }
-                if (next.isPresent() && !(next.get() instanceof Event.Gap)) {
-                    send(session, Events.json(next.get()));
+                if (next.isPresent() && next.get() instanceof Event.Merged marker) {
+                    merged = marker.merged(); // said by the event it comes before
+                } else if (next.isPresent() && !(next.get() instanceof Event.Gap)) {
+                    send(session, Events.json(next.get(), merged));
+                    merged = 0;
                 }
             }
         } catch (InterruptedException e) {

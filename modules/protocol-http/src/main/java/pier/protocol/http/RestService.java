@@ -237,7 +237,8 @@ public final class RestService implements HttpService {
     private void stream(Resource resource, Exchange exchange, Request request) {
         Runnable release = quota.openConnection(request.principal());
         try {
-            EventStream.stream(resource, exchange.request(), request, exchange.response(), keepAlive);
+            EventStream.stream(resource, exchange.request(), request, exchange.delivery(), exchange.response(),
+                    keepAlive);
         } finally {
             release.run();
         }

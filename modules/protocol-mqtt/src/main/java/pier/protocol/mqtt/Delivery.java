@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * How a message reaches one session through the subscriptions of it that match: at the highest of
- * their QoS, with every subscription identifier, retained as published when one asks for it.
+ * their QoS, with every subscription identifier, retained as published when one asks for it, merged
+ * with the waiting one of its topic when all ask for delivery mode latest.
  */
-record Delivery(int qos, boolean retainAsPublished, List<Integer> identifiers) {
+record Delivery(int qos, boolean retainAsPublished, List<Integer> identifiers, boolean latest) {
 
     /**
      * @param matching the session's subscriptions whose filters match the message's topic
@@ -17,6 +18,7 @@ record Delivery(int qos, boolean retainAsPublished, List<Integer> identifiers) {
     static Optional<Delivery> of(Iterable<Subscription> matching, Session session, Message message) {
         int qos = -1;
         boolean retainAsPublished = false;
+        boolean latest = true;
         List<Integer> identifiers = new ArrayList<>(1);
         for (Subscription subscription : matching) {
             if (subscription.noLocal() && session.clientId.equals(message.publisher())) {
@@ -24,11 +26,12 @@ record Delivery(int qos, boolean retainAsPublished, List<Integer> identifiers) {
             }
             qos = Math.max(qos, subscription.qos());
             retainAsPublished |= subscription.retainAsPublished();
+            latest &= subscription.latest(); // merged only when every subscription that wants it asks for that
             if (subscription.identifier() > 0) {
                 identifiers.add(subscription.identifier());
             }
         }
-        return qos < 0 ? Optional.empty() : Optional.of(new Delivery(qos, retainAsPublished, identifiers));
+        return qos < 0 ? Optional.empty() : Optional.of(new Delivery(qos, retainAsPublished, identifiers, latest));
     }
 
     /** The QoS the message goes out at: never above the one it was published with. */
@@ -38,6 +41,7 @@ record Delivery(int qos, boolean retainAsPublished, List<Integer> identifiers) {
 
     /** The message queued for the session, at its position in the durable log (0: not logged). */
     Session.Pending pending(Message message, long position) {
-        return new Session.Pending(message, qos(message), retainAsPublished && message.retain(), identifiers, position);
+        return new Session.Pending(message, qos(message), retainAsPublished && message.retain(), identifiers, position,
+                null, latest, 0);
     }
 }

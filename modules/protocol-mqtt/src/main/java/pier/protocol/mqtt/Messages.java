@@ -36,8 +36,11 @@ final class Messages {
                 publisher);
     }
 
-    /** The properties a v5 subscriber gets with a message; the expiry interval counts down. */
-    static MqttProperties properties(Message message, List<Integer> subscriptionIds, long now) {
+    /**
+     * The properties a v5 subscriber gets with a message; the expiry interval counts down, and a message
+     * that replaced others (delivery mode latest) says how many with the user property {@code merged}.
+     */
+    static MqttProperties properties(Message message, List<Integer> subscriptionIds, long merged, long now) {
         MqttProperties properties = new MqttProperties();
         if (message.utf8()) {
             properties.add(new MqttProperties.IntegerProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR, 1));
@@ -54,6 +57,9 @@ final class Messages {
         }
         message.userProperties().forEach(p -> properties.add(new MqttProperties.UserProperty(p.getKey(),
                 p.getValue())));
+        if (merged > 0) {
+            properties.add(new MqttProperties.UserProperty("merged", Long.toString(merged)));
+        }
         subscriptionIds.forEach(id -> properties.add(new MqttProperties.IntegerProperty(
                 MqttProperties.SUBSCRIPTION_IDENTIFIER, id)));
         return properties;

@@ -185,7 +185,7 @@ public final class MqttBroker implements AutoCloseable {
         int qos = Math.min(subscription.qos(), message.qos());
         long position = qos > 0 && session.durable() ? sessions.log(message) : 0;
         List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
-        session.offer(new Session.Pending(message, qos, false, ids, position, group));
+        session.offer(new Session.Pending(message, qos, false, ids, position, group, false, 0));
         return true;
     }
 

@@ -85,7 +85,7 @@ final class Outbound {
         Session.Pending pending = delivery.pending;
         Message message = pending.message();
         MqttProperties properties = version == 5 ? Messages.properties(message, pending.subscriptionIds(),
-                System.currentTimeMillis()) : MqttProperties.NO_PROPERTIES;
+                pending.merged(), System.currentTimeMillis()) : MqttProperties.NO_PROPERTIES;
         if (Messages.estimatedSize(message, properties) > maxPacket) {
             // MQTT-3.1.2-25: never exceed the client's Maximum Packet Size; the message is discarded for it
             if (pending.qos() > 0) {

@@ -21,12 +21,18 @@ final class Session {
 
     /**
      * A message waiting to go out, at the QoS it will be sent with, its position in the durable log (or 0),
-     * and the shared subscription group it came through (or null).
+     * the shared subscription group it came through (or null), whether it replaces a message of its topic
+     * still waiting (delivery mode latest) and how many messages it stands for beyond itself.
      */
     record Pending(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long position,
-                   SharedSubscriptions.Group group) {
+                   SharedSubscriptions.Group group, boolean latest, long merged) {
         Pending(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long position) {
-            this(message, qos, retain, subscriptionIds, position, null);
+            this(message, qos, retain, subscriptionIds, position, null, false, 0);
+        }
+
+        Pending replacing(Pending older) {
+            return new Pending(message, qos, retain, subscriptionIds, position, group, latest,
+                    merged + older.merged + 1);
         }
     }
 
@@ -49,6 +55,9 @@ final class Session {
     private int waitingForRoom;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    // delivery mode latest: the newest message waiting per topic; the others in the queue are skipped
+    private final Map<String, Pending> newest = new java.util.HashMap<>();
+    private int superseded;
     private final LinkedHashMap<Integer, Inflight> inflight = new LinkedHashMap<>();
     private final Set<Integer> receivedQos2 = new HashSet<>();
     private MqttConnection connection;
@@ -191,10 +200,7 @@ final class Session {
         queue.clear();
         queue.addAll(messages);
         queue.addAll(live);
-        while (queue.size() > backlog) {
-            queue.poll();
-            dropped++;
-        }
+        dropOverBacklog();
         replayUpTo = 0;
     }
 
@@ -304,22 +310,26 @@ final class Session {
             if (connection == null && pending.qos() == 0) {
                 return false; // QoS 0 is not kept for a client that is away
             }
+            if (pending.latest()) {
+                Pending older = newest.get(pending.message().topic());
+                if (older != null) {
+                    pending = pending.replacing(older);
+                    superseded++;
+                }
+                newest.put(pending.message().topic(), pending);
+            }
             queue.add(pending);
             if (pending.position() > 0) {
                 lastPosition = Math.max(lastPosition, pending.position());
                 dirty = true;
             }
-            if (queue.size() > backlog) {
-                queue.poll();
-                dropped++;
-                if (!dropping) {
-                    dropping = true;
-                    LOG.log(System.Logger.Level.WARNING, "session {0}: backlog of {1} exceeded, dropping the oldest "
-                            + "messages", clientId, backlog);
-                }
+            if (dropOverBacklog() && !dropping) {
+                dropping = true;
+                LOG.log(System.Logger.Level.WARNING, "session {0}: backlog of {1} exceeded, dropping the oldest "
+                        + "messages", clientId, backlog);
             }
             target = connection;
-            congested = target != null && queue.size() > highWater;
+            congested = target != null && queue.size() - superseded > highWater;
         }
         if (target != null) {
             target.pump();
@@ -333,7 +343,7 @@ final class Session {
      * @return whether there is room; false when the client is still connected and stalled at the deadline
      */
     synchronized boolean awaitRoom(long deadlineNanos) throws InterruptedException {
-        while (connection != null && queue.size() > highWater / 2) {
+        while (connection != null && queue.size() - superseded > highWater / 2) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -357,7 +367,7 @@ final class Session {
                 break;
             }
             queue.poll();
-            if (head.message().expired(now)) {
+            if (skip(head) || head.message().expired(now)) {
                 continue;
             }
             Inflight sending = new Inflight(head, head.qos() == 0 ? 0 : packetId());
@@ -369,10 +379,35 @@ final class Session {
         if (queue.isEmpty()) {
             dropping = false;
         }
-        if (waitingForRoom > 0 && queue.size() <= highWater / 2) {
+        if (waitingForRoom > 0 && queue.size() - superseded <= highWater / 2) {
             notifyAll();
         }
         return out;
+    }
+
+    // the oldest messages beyond the backlog go; returns whether any did
+    private boolean dropOverBacklog() {
+        boolean any = false;
+        while (queue.size() - superseded > backlog) {
+            if (!skip(queue.poll())) {
+                dropped++;
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    // whether a message taken from the queue was replaced by a newer one of its topic (delivery mode latest)
+    private boolean skip(Pending taken) {
+        if (taken == null || !taken.latest()) {
+            return false;
+        }
+        if (newest.get(taken.message().topic()) == taken) {
+            newest.remove(taken.message().topic());
+            return false;
+        }
+        superseded--;
+        return true;
     }
 
     /** Deliveries to send again on a resumed session, in order. */
@@ -414,7 +449,7 @@ final class Session {
     }
 
     synchronized int queued() {
-        return queue.size();
+        return queue.size() - superseded;
     }
 
     private int packetId() {

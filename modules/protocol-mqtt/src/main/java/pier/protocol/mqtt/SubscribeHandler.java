@@ -45,10 +45,14 @@ final class SubscribeHandler {
     void subscribe(MqttSubscribeMessage subscribe) {
         MqttMessageIdAndPropertiesVariableHeader header = subscribe.idAndPropertiesVariableHeader();
         int identifier = Messages.intProperty(header.properties(), MqttProperties.SUBSCRIPTION_IDENTIFIER, 0);
+        Optional<String> delivery = Messages.userProperty(header.properties(), "delivery");
+        boolean latest = delivery.filter("latest"::equals).isPresent();
+        boolean known = delivery.isEmpty() || latest || delivery.get().equals("every");
         List<Integer> codes = new ArrayList<>();
         List<Granted> granted = new ArrayList<>();
         for (MqttTopicSubscription wanted : subscribe.payload().topicSubscriptions()) {
-            Optional<Integer> code = one(wanted, identifier, granted);
+            Optional<Integer> code = known ? one(wanted, identifier, latest, granted)
+                    : Optional.of(connection.version.subscribeFailure(IMPLEMENTATION_SPECIFIC));
             if (code.isEmpty()) {
                 return; // the connection ended
             }
@@ -67,7 +71,7 @@ final class SubscribeHandler {
     }
 
     // one filter's SUBACK code, or empty when it ended the connection
-    private Optional<Integer> one(MqttTopicSubscription wanted, int identifier, List<Granted> granted) {
+    private Optional<Integer> one(MqttTopicSubscription wanted, int identifier, boolean latest, List<Granted> granted) {
         String filter = wanted.topicFilter();
         ProtocolVersion version = connection.version;
         if (filter == null || !Topics.validFilter(filter)) {
@@ -90,10 +94,11 @@ final class SubscribeHandler {
             return Optional.of(version.subscribeFailure(NOT_AUTHORIZED));
         }
         return filter.startsWith(SharedSubscriptions.PREFIX) ? shared(wanted, identifier)
-                : Optional.of(plain(wanted, identifier, reach, granted));
+                : Optional.of(plain(wanted, identifier, latest, reach, granted));
     }
 
-    private int plain(MqttTopicSubscription wanted, int identifier, TopicAccess.Reach reach, List<Granted> granted) {
+    private int plain(MqttTopicSubscription wanted, int identifier, boolean latest, TopicAccess.Reach reach,
+                      List<Granted> granted) {
         Session session = connection.session;
         ProtocolVersion version = connection.version;
         String filter = wanted.topicFilter();
@@ -106,7 +111,7 @@ final class SubscribeHandler {
         var option = wanted.option();
         Subscription subscription = new Subscription(filter, option.qos().value(), version.v5() && option.isNoLocal(),
                 version.v5() && option.isRetainAsPublished(), version.v5() ? option.retainHandling().value() : 0,
-                identifier);
+                identifier, latest);
         boolean isNew = session.subscribe(subscription);
         session.closeFeeds(filter);
         if (reach.plainTopics()) {
@@ -126,7 +131,7 @@ final class SubscribeHandler {
             return Optional.empty();
         }
         Subscription member = new Subscription(wanted.topicFilter(), wanted.option().qos().value(), false, false, 2,
-                identifier);
+                identifier, false);
         connection.session.subscribe(member);
         broker.share(share.get()[0], share.get()[1], connection.session, member);
         return Optional.of(member.qos());
@@ -143,7 +148,7 @@ final class SubscribeHandler {
             List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
             for (Message message : broker.retainedMatching(subscription.filter())) {
                 connection.session.offer(new Session.Pending(message, Math.min(message.qos(), subscription.qos()),
-                        true, ids, 0));
+                        true, ids, 0, null, subscription.latest(), 0));
             }
         }
     }

@@ -38,6 +38,7 @@ final class TableFeed implements AutoCloseable {
         boolean inState = currentState;
         boolean liveQuery = TableTopics.isLiveQuery(subscription.filter());
         List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
+        long merged = 0;
         try {
             while (!closed && !events.isClosed()) {
                 Optional<Event> next = events.next(Duration.ofSeconds(1));
@@ -47,6 +48,7 @@ final class TableFeed implements AutoCloseable {
                 Event event = next.get();
                 if (event instanceof Event.Marker) {
                     inState &= !(event instanceof Event.Synced);
+                    merged = event instanceof Event.Merged marker ? marker.merged() : merged;
                     continue;
                 }
                 String topic = event.id().isEmpty() ? name : name + "/" + event.id();
@@ -59,8 +61,10 @@ final class TableFeed implements AutoCloseable {
                 }
                 boolean change = !(event instanceof Event.Message);
                 boolean retain = inState || subscription.retainAsPublished() && change;
-                if (session.offer(new Session.Pending(message(topic, event, session.codec()), subscription.qos(),
-                        retain, ids, 0))) {
+                Session.Pending pending = new Session.Pending(message(topic, event, session.codec()),
+                        subscription.qos(), retain, ids, 0, null, subscription.latest(), merged);
+                merged = 0;
+                if (session.offer(pending)) {
                     // the client is behind: the resource subscription's own queue takes the wait
                     session.awaitRoom(System.nanoTime() + PublishHandler.STALL_LIMIT.toNanos());
                 }

@@ -46,7 +46,8 @@ final class TableSessionStore implements SessionStore {
         var subscriptions = state.putArray("subscriptions");
         session.subscriptions().forEach(s -> subscriptions.addObject().put("filter", s.filter()).put("qos", s.qos())
                 .put("noLocal", s.noLocal()).put("retainAsPublished", s.retainAsPublished())
-                .put("retainHandling", s.retainHandling()).put("identifier", s.identifier()));
+                .put("retainHandling", s.retainHandling()).put("identifier", s.identifier())
+                .put("latest", s.latest()));
         table.put(Request.of(MqttTables.SERVER, session.clientId()).withContent(new Content.Structured(body)));
     }
 
@@ -75,7 +76,7 @@ final class TableSessionStore implements SessionStore {
         List<Subscription> subscriptions = new ArrayList<>();
         state.path("subscriptions").forEach(s -> subscriptions.add(new Subscription(s.path("filter").asText(),
                 s.path("qos").asInt(), s.path("noLocal").asBoolean(), s.path("retainAsPublished").asBoolean(),
-                s.path("retainHandling").asInt(), s.path("identifier").asInt())));
+                s.path("retainHandling").asInt(), s.path("identifier").asInt(), s.path("latest").asBoolean())));
         return new Stored(clientId, state.path("owner").asText(""), subscriptions, state.path("expiryMillis").asLong(), state.path("cursor").asLong(),
                 state.path("disconnectedAt").asLong());
     }

@@ -236,7 +236,8 @@ public final class TableTopics {
                 boolean currentState) {
         for (Scope scope : scopes(subscription.filter())) {
             Request request = Request.of(principal, scope.id()).withQuery(scope.query());
-            var options = new SubscribeOptions(capacity, SubscribeOptions.Overflow.DROP, currentState);
+            var options = new SubscribeOptions(capacity, subscription.latest() ? SubscribeOptions.Overflow.LATEST
+                    : SubscribeOptions.Overflow.DROP, currentState);
             try {
                 session.addFeed(subscription.filter(), new TableFeed(session, subscription, scope.name(),
                         scope.resource().subscribe(request, options), currentState));
