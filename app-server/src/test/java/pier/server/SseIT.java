@@ -125,6 +125,41 @@ class SseIT {
     }
 
     @Test
+    void aStalledStreamInDeliveryModeLatestGetsTheNewestValuesAndCountsEveryChange() throws Exception {
+        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + port + "/Dog/latest1?delivery=latest")).header("Accept", "text/event-stream")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:s3cret"
+                        .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofInputStream());
+        int changes = 60;
+        String big = "x".repeat(500_000); // a few of these fill the socket's buffers: the stream stalls
+        for (int i = 1; i <= changes; i++) {
+            admin.putJson("/Dog/latest1", "{\"name\":\"v" + i + "\",\"breed\":\"" + big + "\"}");
+        }
+        long stoodFor = 0;
+        String last = null;
+        boolean merged = false;
+        try (Stream stream = new Stream(response, new LinkedBlockingQueue<>());
+             BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                     StandardCharsets.UTF_8))) {
+            while (stoodFor < changes) {
+                String line = reader.readLine();
+                if (line.startsWith("data: ") && line.contains("\"type\":\"put\"")) {
+                    JsonNode data = RestClient.read(RestClient.JSON, line.substring(6).getBytes(StandardCharsets.UTF_8));
+                    stoodFor += 1 + data.path("merged").asLong();
+                    merged |= data.has("merged");
+                    last = data.get("value").get("name").asText();
+                }
+            }
+            assertThat(stream.response().statusCode(), is(200));
+        }
+        assertThat(stoodFor, is((long) changes));
+        assertThat(last, is("v" + changes));
+        assertThat("changes were merged while the stream stalled", merged, is(true));
+        HttpResponse<byte[]> refused = admin.get("/Dog/latest1?delivery=sometimes", "text/event-stream");
+        assertThat(refused.statusCode(), is(400));
+    }
+
+    @Test
     void usersAreWatchedLikeATableAndNeverShowACredential() throws Exception {
         try (Stream stream = open("/$users/", "text/event-stream")) {
             assertThat(stream.event(), is(List.of("retry: 3000")));

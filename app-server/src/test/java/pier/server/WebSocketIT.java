@@ -147,6 +147,10 @@ class WebSocketIT {
         assertThat(badQuery, startsWith("HTTP/1.1 400"));
         assertThat(badQuery, containsString("bad query"));
         assertThat(handshake("/", admin), startsWith("HTTP/1.1 404"));
+        String badDelivery = handshake("/Dog/1?delivery=sometimes", admin);
+        assertThat(badDelivery, startsWith("HTTP/1.1 400"));
+        assertThat(badDelivery, containsString("delivery must be every or latest"));
+        assertThat(handshake("/Dog/1?delivery=latest", admin), startsWith("HTTP/1.1 101"));
         assertThat(handshake("/Dog/1", admin), startsWith("HTTP/1.1 101"));
         // and a client library sees the status too
         ExecutionException refused = assertThrows(ExecutionException.class, () -> open("/Nowhere/1", null));
