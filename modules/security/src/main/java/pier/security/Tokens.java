@@ -38,6 +38,18 @@ public final class Tokens {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String GENERATION = "gen";
 
+    private static final int VERIFIED_KEPT = 10_000;
+
+    /** The claims of a token whose signature was checked: whose, its id, its login generation, until when. */
+    private record Verified(String user, String id, String generation, Instant until) {
+        static Verified of(JWTClaimsSet claims) {
+            Object generation = claims.getClaim(GENERATION);
+            return new Verified(claims.getSubject(), claims.getJWTID(), generation == null ? null
+                    : generation.toString(), claims.getExpirationTime() == null ? null
+                    : claims.getExpirationTime().toInstant());
+        }
+    }
+
     /** A session: who it is for, the user's login generation it was issued under, and until when. */
     private record Session(String user, String generation, Instant until) {
     }
@@ -59,6 +71,8 @@ public final class Tokens {
     private final byte[] key = new byte[32];
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    // tokens whose signature was checked, so that a client's every request does not parse and verify again
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     private Tokens(Authenticator authenticator, Duration lifetime, Clock clock) {
         this.authenticator = authenticator;
@@ -127,18 +141,25 @@ public final class Tokens {
      * @throws ResourceException {@code UNAUTHORIZED} for a token not signed here, expired, revoked or ended
      */
     public Principal bearer(String token) {
-        JWTClaimsSet claims = claims(token).orElseThrow(() -> unauthorized("the token is not one of this server's"));
-        if (claims.getExpirationTime() == null || !claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
+        Verified claims = verified.get(token);
+        if (claims == null) {
+            claims = claims(token).map(Verified::of).orElseThrow(() -> unauthorized("the token is not one of this "
+                    + "server's"));
+            if (verified.size() >= VERIFIED_KEPT) {
+                verified.clear(); // the tokens in use come back at their next request
+            }
+            verified.put(token, claims);
+        }
+        if (claims.until() == null || !claims.until().isAfter(clock.instant())) {
             throw unauthorized("the token has expired: log in again");
         }
-        if (revoked.contains(claims.getJWTID())) {
+        if (revoked.contains(claims.id())) {
             throw unauthorized("the token was revoked by a logout");
         }
-        Object generation = claims.getClaim(GENERATION);
-        if (!current(claims.getSubject(), generation == null ? null : generation.toString())) {
+        if (!current(claims.user(), claims.generation())) {
             throw ended();
         }
-        return new Principal(claims.getSubject(), false);
+        return new Principal(claims.user(), false);
     }
 
     /** Ends a session. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -50,6 +51,8 @@ public final class JacksonCodec implements Codec {
                 .maxDocumentLength(limits.maxBytes())
                 .build());
         mapper.getFactory().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+        // Jackson's default keeps its buffers per thread, which virtual threads (one per request) never reuse
+        mapper.getFactory().setRecyclerPool(JsonRecyclerPools.newConcurrentDequePool());
         this.mapper = mapper;
         this.collectionWriter = mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         this.limits = limits;
