@@ -14,12 +14,14 @@ import java.util.concurrent.TimeUnit;
  * Pier's MQTT against a peer on this machine, in one run: the scenarios of the MQTT speed issue with
  * MQTT 5 clients (the HiveMQ client), 128-byte JSON payloads and up to 1,000 publishes in flight per
  * publisher; the server's CPU is read from {@code /proc}. Mosquitto (Debian's {@code mosquitto}) is
- * measured too when it is installed, and the table gives the ratios. Run
+ * measured too when it is installed, and the table gives the ratios. Then REST reads of one record under
+ * {@code wrk} (Debian's package), whose client threads share the machine's cores with the server. Run
  * {@code java -cp modules/benchmarks/target/benchmarks.jar pier.benchmarks.MqttLoadBenchmark [options]}
  * from the project's folder.
  *
  * <p>Options: {@code --seconds 20} per paced scenario, {@code --pier ./pier},
- * {@code --mosquitto /usr/sbin/mosquitto}, {@code --only NAME,...} (scenario names as printed),
+ * {@code --mosquitto /usr/sbin/mosquitto}, {@code --only NAME,...} (scenario names as printed, and
+ * {@code rest} for REST reads under {@code wrk}, Pier alone),
  * {@code --work DIR} (default: a new temporary folder).
  */
 public final class MqttLoadBenchmark {
@@ -39,10 +41,14 @@ public final class MqttLoadBenchmark {
         Map<String, Map<String, MqttLoad.Result>> results = new LinkedHashMap<>();
         Files.createDirectories(work);
         Files.writeString(work.resolve("schema.graphql"), SCHEMA);
+        List<String> rest = new ArrayList<>();
         try (PierServer pier = new PierServer(work, option(args, "--pier", "./pier"), List.of())) {
             pier.start();
             results.put("Pier", run(scenarios, new MqttLoad.Target("127.0.0.1", pier.mqttPort(), pier.pid(), "admin",
                     pier.password())));
+            if (only.isEmpty() || only.contains("rest")) {
+                rest = restReads(pier, seconds);
+            }
         }
         Path mosquitto = Path.of(option(args, "--mosquitto", "/usr/sbin/mosquitto"));
         if (Files.isExecutable(mosquitto)) {
@@ -54,6 +60,36 @@ public final class MqttLoadBenchmark {
             System.out.println("(no " + mosquitto + ": apt-get install mosquitto to measure it beside Pier)");
         }
         print(scenarios, results);
+        rest.forEach(System.out::println);
+    }
+
+    /** {@code GET /Dog/1} under {@code wrk} with 50 connections, with one and two client threads. */
+    private static List<String> restReads(PierServer pier, int seconds) throws Exception {
+        pier.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(pier.base() + "/Dog/1"))
+                .header("Authorization", pier.authorization()).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"Rex\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        wrk(pier, 1, seconds); // warm-up
+        List<String> rows = new ArrayList<>(List.of("", "| REST `GET /Dog/1`, 50 connections | requests/s | p50 | p99 "
+                + "| max | server CPU-s per million |", "| --- | --- | --- | --- | --- | --- |"));
+        for (int threads : new int[] {1, 2}) {
+            double before = PierServer.cpuSeconds(pier.pid());
+            String out = wrk(pier, threads, seconds);
+            double cpu = PierServer.cpuSeconds(pier.pid()) - before;
+            double rate = Double.parseDouble(PierServer.find(out, "Requests/sec:\\s+([0-9.]+)", "0"));
+            rows.add(String.format(Locale.ROOT, "| wrk -t%d | %.0f | %s | %s | %s | %.1f |", threads, rate,
+                    PierServer.find(out, "\\s50%\\s+(\\S+)", "?"), PierServer.find(out, "\\s99%\\s+(\\S+)", "?"),
+                    PierServer.find(out, "Latency\\s+\\S+\\s+\\S+\\s+(\\S+)", "?"), cpu / (rate * seconds) * 1e6));
+        }
+        return rows;
+    }
+
+    private static String wrk(PierServer pier, int threads, int seconds) throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t" + threads, "-c50", "-d" + seconds + "s", "--latency", "-H",
+                "Authorization: " + pier.authorization(), pier.base() + "/Dog/1").redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        wrk.waitFor();
+        return out;
     }
 
     private static Map<String, MqttLoad.Result> run(List<Scenario> scenarios, MqttLoad.Target target)
