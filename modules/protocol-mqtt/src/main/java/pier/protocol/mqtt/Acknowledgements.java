@@ -62,9 +62,14 @@ final class Acknowledgements {
         return unansweredQos1;
     }
 
+    /** Whether fewer than {@code limit} answers are owed and fewer than {@code limit} writes are pending. */
+    synchronized boolean hasRoom(int limit) {
+        return owed.size() < limit && writing < limit;
+    }
+
     /** Waits until fewer than {@code limit} answers are owed and fewer than {@code limit} writes are pending. */
     synchronized void awaitRoom(int limit) throws InterruptedException {
-        while (owed.size() >= limit || writing >= limit) {
+        while (!hasRoom(limit)) {
             wait();
         }
     }

@@ -324,6 +324,36 @@ public final class MqttBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes a message now if nothing about it can make the caller wait: a plain topic's message that is
+     * not retained and that no durable session logs (a message to a record, a retained one, one a durable
+     * session must keep, returns empty having done nothing).
+     */
+    Optional<CompletableFuture<Byte>> publishAtOnce(Message message, Principal principal,
+                                                    Consumer<Session> congested) {
+        String topic = message.topic();
+        if (message.retain() || tables.target(topic).isPresent() || tables.namesNoRecord(topic) || logs(message)) {
+            return Optional.empty();
+        }
+        return Optional.of(publish(message, principal, Optional.empty(), null, congested));
+    }
+
+    // whether routing the message would put it in the durable log (a commit to wait for)
+    private boolean logs(Message message) {
+        if (message.qos() == 0) {
+            return false;
+        }
+        if (!shared.matching(message.topic()).isEmpty()) {
+            return true;
+        }
+        for (var match : tree.match(message.topic()).entrySet()) {
+            if (match.getKey().durable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a client's user may publish a message (a will is checked when it is set and again when sent). */
     boolean mayPublish(Message message, Principal principal) {
         String topic = message.topic();

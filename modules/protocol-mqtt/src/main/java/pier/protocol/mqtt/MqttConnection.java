@@ -44,6 +44,9 @@ public final class MqttConnection {
     // the transport's end, queued behind the packets that came before it (a DISCONNECT among them)
     private static final MqttMessage LOST = new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
             MqttQoS.AT_MOST_ONCE, false, 0));
+    // a PUBLISH handled at once fed subscribers that are behind: the connection's thread waits for them
+    private static final MqttMessage CONGESTED = new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
+            MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int INBOX_HIGH = 256;
     static final int TOPIC_ALIASES = 16;
 
@@ -52,6 +55,8 @@ public final class MqttConnection {
     private final BlockingQueue<MqttMessage> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean pumping = new AtomicBoolean();
+    // packets in the inbox or in the hands of the connection's thread
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private final ConnectHandler connects;
     private final PublishHandler publishes;
     private final SubscribeHandler subscriptions;
@@ -89,14 +94,39 @@ public final class MqttConnection {
      */
     public void receive(MqttMessage message) {
         lastReceived = System.nanoTime();
-        if (connected && answersDelivery(message)) {
+        if (connected && (answersDelivery(message) || publishedAtOnce(message))) {
             return;
         }
+        enqueue(message);
+    }
+
+    private void enqueue(MqttMessage message) {
+        queued.incrementAndGet();
         inbox.add(message);
         if (inbox.size() > INBOX_HIGH && !paused) {
             paused = true;
             transport.pauseReading(true);
         }
+    }
+
+    /**
+     * A PUBLISH that nothing can make wait (see {@link PublishHandler#publishAtOnce}) is handled here, when no
+     * packet before it is still with the connection's thread: no hand-over, and its answer is written with
+     * the others of the transport's read. When it fed subscribers that are behind, reading stops until the
+     * connection's thread has waited for them.
+     */
+    private boolean publishedAtOnce(MqttMessage message) {
+        if (queued.get() > 0 || ended.get() || !(message instanceof MqttPublishMessage publish)
+                || message.decoderResult() != null && message.decoderResult().isFailure()
+                || !publishes.publishAtOnce(publish)) {
+            return false;
+        }
+        if (publishes.congested()) {
+            paused = true;
+            transport.pauseReading(true);
+            enqueue(CONGESTED);
+        }
+        return true;
     }
 
     /**
@@ -130,7 +160,7 @@ public final class MqttConnection {
 
     /** The transport lost the connection. */
     public void transportClosed() {
-        inbox.add(LOST);
+        enqueue(LOST);
     }
 
     boolean established() {
@@ -155,11 +185,16 @@ public final class MqttConnection {
                     }
                     return;
                 }
+                if (message == CONGESTED) {
+                    publishes.awaitCongested();
+                } else {
+                    handleSafely(message);
+                }
+                queued.decrementAndGet();
                 if (paused && inbox.size() < INBOX_HIGH / 2) {
                     paused = false;
                     transport.pauseReading(false);
                 }
-                handleSafely(message);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

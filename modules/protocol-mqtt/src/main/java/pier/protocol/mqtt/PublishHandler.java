@@ -3,6 +3,7 @@ package pier.protocol.mqtt;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.netty.buffer.ByteBufUtil;
@@ -68,13 +69,52 @@ final class PublishHandler {
                 publish.fixedHeader().isRetain(), publish.variableHeader().properties(), session.clientId);
         CompletableFuture<Byte> reason = broker.publish(message, connection.principal,
                 message.contentType().or(connection.transport()::contentType), session, congested::add);
+        answer(qos, packetId, topic, reason);
+        awaitCongested();
+    }
+
+    /**
+     * Handles a PUBLISH at once, on the transport's thread, when nothing can make it wait: QoS 0 or 1, not
+     * retained, to a plain topic by its name (no alias), with room for its answer, reaching no durable session
+     * that would log it. Otherwise does nothing and returns false: the connection's thread handles it.
+     * Subscribers it fed past their high-water mark are then {@link #congested}.
+     */
+    boolean publishAtOnce(MqttPublishMessage publish) {
+        int qos = publish.fixedHeader().qosLevel().value();
+        String topic = publish.variableHeader().topicName();
+        int receiveMaximum = broker.settings.receiveMaximum();
+        Session session = connection.session;
+        if (qos == 2 || publish.fixedHeader().isRetain() || topic == null || topic.isEmpty()
+                || connection.version.v5() && publish.variableHeader().properties()
+                .getProperty(MqttProperties.TOPIC_ALIAS) != null
+                || !acks.hasRoom(receiveMaximum) || acks.unansweredQos1() + session.unreleasedQos2() >= receiveMaximum
+                || !Topics.validName(topic)) {
+            return false;
+        }
+        Message message = Messages.fromProperties(topic, ByteBufUtil.getBytes(publish.content()), qos, false,
+                publish.variableHeader().properties(), session.clientId);
+        Optional<CompletableFuture<Byte>> reason = broker.publishAtOnce(message, connection.principal,
+                congested::add);
+        if (reason.isEmpty()) {
+            return false;
+        }
+        broker.received();
+        answer(qos, publish.variableHeader().packetId(), topic, reason.get());
+        return true;
+    }
+
+    /** Whether the last publish fed connected subscribers past their high-water mark. */
+    boolean congested() {
+        return !congested.isEmpty();
+    }
+
+    private void answer(int qos, int packetId, String topic, CompletableFuture<Byte> reason) {
         if (reason.isDone() && reason.join() == NOT_AUTHORIZED) {
             // at QoS 0 the refusal has no answer: it is counted (pier_mqtt_denied_total) and logged
             broker.denied();
             LOG.log(System.Logger.Level.DEBUG, "{0} may not publish to {1}", connection.principal.name(), topic);
         }
         acks.owe(qos, packetId, reason);
-        awaitCongested();
     }
 
     /**
@@ -82,7 +122,7 @@ final class PublishHandler {
      * has room again; one that stays stalled past the limit is disconnected, and never makes this one wait
      * longer.
      */
-    private void awaitCongested() throws InterruptedException {
+    void awaitCongested() throws InterruptedException {
         if (congested.isEmpty()) {
             return;
         }
