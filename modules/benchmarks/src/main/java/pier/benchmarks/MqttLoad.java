@@ -31,8 +31,8 @@ final class MqttLoad {
     }
 
     /** What one scenario measured. */
-    record Result(long sent, long expected, long received, long outOfOrder, double seconds, double cpuSeconds,
-                  long[] latencies) {
+    record Result(long sent, long failed, long expected, long received, long outOfOrder, double seconds,
+                  double cpuSeconds, long[] latencies) {
 
         double deliveredPerSecond() {
             return received / seconds;
@@ -52,8 +52,8 @@ final class MqttLoad {
         String summary() {
             return String.format(Locale.ROOT, "%.0f/s delivered (%.1f %%), p50 %.1f ms, p99 %.1f ms, %.1f CPU-s/M%s",
                     deliveredPerSecond(), 100.0 * received / Math.max(1, expected), percentileMillis(0.5),
-                    percentileMillis(0.99), cpuPerMillion(), outOfOrder == 0 ? "" : ", " + outOfOrder
-                            + " out of order or repeated");
+                    percentileMillis(0.99), cpuPerMillion(), (outOfOrder == 0 ? "" : ", " + outOfOrder
+                            + " out of order or repeated") + (failed == 0 ? "" : ", " + failed + " publishes failed"));
         }
     }
 
@@ -62,6 +62,7 @@ final class MqttLoad {
     private final String run = Long.toString(System.nanoTime(), 36);
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong outOfOrder = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private final AtomicLong lastDelivery = new AtomicLong();
     private final long[] latencies = new long[SAMPLES];
     private final AtomicLong samples = new AtomicLong();
@@ -104,8 +105,8 @@ final class MqttLoad {
             long[] measured = Arrays.copyOf(latencies, (int) Math.min(SAMPLES, samples.get()));
             Arrays.sort(measured);
             double seconds = (lastDelivery.get() - started) / 1e9;
-            return new Result(sent.get(), sent.get() * scenario.subscribers(), received.get(), outOfOrder.get(),
-                    seconds, cpu, measured);
+            return new Result(sent.get(), failed.get(), sent.get() * scenario.subscribers(), received.get(),
+                    outOfOrder.get(), seconds, cpu, measured);
         } finally {
             for (Mqtt5AsyncClient client : clients) {
                 client.disconnect().exceptionally(e -> null).get(10, TimeUnit.SECONDS);
@@ -146,7 +147,12 @@ final class MqttLoad {
             window.acquireUninterruptibly();
             byte[] payload = payload(index, i, period == 0 ? System.nanoTime() : due);
             publisher.publishWith().topic(scenario.topic()).qos(qos()).retain(scenario.retain()).payload(payload)
-                    .send().whenComplete((result, failure) -> window.release());
+                    .send().whenComplete((result, failure) -> {
+                        if (failure != null || result.getError().isPresent()) {
+                            failed.incrementAndGet();
+                        }
+                        window.release();
+                    });
             sent.incrementAndGet();
         }
         window.acquireUninterruptibly(IN_FLIGHT);

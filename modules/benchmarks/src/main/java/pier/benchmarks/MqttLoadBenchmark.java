@@ -45,7 +45,7 @@ public final class MqttLoadBenchmark {
         try (PierServer pier = new PierServer(work, option(args, "--pier", "./pier"), List.of())) {
             pier.start();
             results.put("Pier", run(scenarios, new MqttLoad.Target("127.0.0.1", pier.mqttPort(), pier.pid(), "admin",
-                    pier.password())));
+                    pier.password()), () -> counters(pier)));
             if (only.isEmpty() || only.contains("rest")) {
                 rest = restReads(pier, seconds);
             }
@@ -54,7 +54,7 @@ public final class MqttLoadBenchmark {
         if (Files.isExecutable(mosquitto)) {
             try (Mosquitto peer = Mosquitto.start(mosquitto, work.resolve("mosquitto"))) {
                 results.put("Mosquitto", run(scenarios, new MqttLoad.Target("127.0.0.1", peer.port(), peer.pid(),
-                        null, null)));
+                        null, null), () -> new long[0]));
             }
         } else {
             System.out.println("(no " + mosquitto + ": apt-get install mosquitto to measure it beside Pier)");
@@ -92,8 +92,18 @@ public final class MqttLoadBenchmark {
         return out;
     }
 
-    private static Map<String, MqttLoad.Result> run(List<Scenario> scenarios, MqttLoad.Target target)
-            throws Exception {
+    /** What the broker says it sent and dropped since it started, when it says it. */
+    private interface Counters {
+        long[] read() throws Exception;
+    }
+
+    private static long[] counters(PierServer pier) throws Exception {
+        return new long[] {(long) Double.parseDouble(pier.metric("pier_mqtt_messages_sent_total")),
+                (long) Double.parseDouble(pier.metric("pier_mqtt_messages_dropped_total"))};
+    }
+
+    private static Map<String, MqttLoad.Result> run(List<Scenario> scenarios, MqttLoad.Target target,
+                                                    Counters counters) throws Exception {
         Map<String, MqttLoad.Result> results = new LinkedHashMap<>();
         // the JIT compiles the hot paths first; a peer written in C has nothing to warm
         for (Scenario warmUp : Scenario.warmUp()) {
@@ -104,8 +114,12 @@ public final class MqttLoadBenchmark {
         System.out.printf(Locale.ROOT, "%s at rest: %.1f %% of a core%n", target.port(),
                 (PierServer.cpuSeconds(target.pid()) - before) / 5 * 100);
         for (Scenario scenario : scenarios) {
+            long[] start = counters.read();
             MqttLoad.Result result = new MqttLoad(target, scenario).run();
-            System.out.printf(Locale.ROOT, "%s %s: %s%n", target.port(), scenario.name(), result.summary());
+            long[] end = counters.read();
+            String server = end.length == 0 ? "" : String.format(Locale.ROOT, " (the server sent %d, dropped %d)",
+                    end[0] - start[0], end[1] - start[1]);
+            System.out.printf(Locale.ROOT, "%s %s: %s%s%n", target.port(), scenario.name(), result.summary(), server);
             results.put(scenario.name(), result);
         }
         return results;

@@ -11,13 +11,18 @@ import java.time.Duration;
  * @param sessionBacklog    messages queued for one session before the oldest are dropped (counted and logged)
  * @param maxSubscriptions  subscriptions one session may hold; more is a quota violation
  * @param maxSessionExpiry  the longest a disconnected session is kept
+ * @param stallLimit        how long a connected client whose queue is past its high-water mark (a tenth of the
+ *                          backlog) may keep its publishers waiting before it is disconnected
  */
 public record MqttSettings(int maxPacketSize, int receiveMaximum, Duration maxKeepAlive, int sessionBacklog,
-                           int maxSubscriptions, Duration maxSessionExpiry) {
+                           int maxSubscriptions, Duration maxSessionExpiry, Duration stallLimit) {
 
-    /** 1 MiB packets, 1024 in flight, keep-alive up to an hour, 10,000 queued, 1,000 subscriptions, a week. */
+    /**
+     * 1 MiB packets, 1024 in flight, keep-alive up to an hour, 10,000 queued, 1,000 subscriptions, a week, a
+     * stalled client disconnected after 10 s.
+     */
     public static final MqttSettings DEFAULT = new MqttSettings(1 << 20, 1024, Duration.ofHours(1), 10_000, 1_000,
-            Duration.ofDays(7));
+            Duration.ofDays(7), Duration.ofSeconds(10));
 
     /**
      * These limits with another longest keep-alive.
@@ -27,6 +32,6 @@ public record MqttSettings(int maxPacketSize, int receiveMaximum, Duration maxKe
      */
     public MqttSettings withMaxKeepAlive(Duration longest) {
         return new MqttSettings(maxPacketSize, receiveMaximum, longest, sessionBacklog, maxSubscriptions,
-                maxSessionExpiry);
+                maxSessionExpiry, stallLimit);
     }
 }

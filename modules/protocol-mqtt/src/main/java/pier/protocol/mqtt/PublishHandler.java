@@ -22,8 +22,6 @@ final class PublishHandler {
 
     private static final System.Logger LOG = System.getLogger(PublishHandler.class.getName());
 
-    /** How long a connected subscriber may keep its publishers waiting before it is disconnected. */
-    static final Duration STALL_LIMIT = Duration.ofSeconds(10);
     private static final CompletableFuture<Byte> DELIVERED = CompletableFuture.completedFuture(NORMAL);
 
     private final MqttConnection connection;
@@ -126,13 +124,14 @@ final class PublishHandler {
         if (congested.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + STALL_LIMIT.toNanos();
+        Duration limit = broker.settings.stallLimit();
+        long deadline = System.nanoTime() + limit.toNanos();
         for (Session subscriber : congested) {
             if (!subscriber.awaitRoom(deadline)) {
                 MqttConnection stalled = subscriber.connection();
                 if (stalled != null) {
-                    stalled.disconnect(QUOTA_EXCEEDED, "stalled: reads too slowly for " + STALL_LIMIT.toSeconds()
-                            + " s while " + subscriber.queued() + " messages wait");
+                    stalled.disconnect(QUOTA_EXCEEDED, "stalled: reads too slowly for " + limit.toMillis()
+                            + " ms while " + subscriber.queued() + " messages wait");
                 }
             }
         }

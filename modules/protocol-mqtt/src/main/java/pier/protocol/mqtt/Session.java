@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The state of one client id that outlives its connections: subscriptions, messages queued while
@@ -62,7 +63,8 @@ final class Session {
     private final Set<Integer> receivedQos2 = new HashSet<>();
     private MqttConnection connection;
     private int nextPacketId = 1;
-    private long dropped;
+    // messages dropped from the backlog: the broker's count, which outlives the session
+    private final LongAdder droppedTotal;
     private boolean dropping;
     private ScheduledFuture<?> expiry;
     private ScheduledFuture<?> will;
@@ -82,7 +84,8 @@ final class Session {
     /** The record writes of this session's own publishes, for No Local on record topics. */
     final OwnWrites ownWrites = new OwnWrites();
 
-    Session(String clientId, String owner, int backlog) {
+    Session(String clientId, String owner, int backlog, LongAdder droppedTotal) {
+        this.droppedTotal = droppedTotal;
         this.clientId = clientId;
         this.owner = owner;
         this.backlog = backlog;
@@ -102,8 +105,8 @@ final class Session {
     }
 
     /** A session restored from the store: it replays the log from its cursor up to where the broker started. */
-    static Session restored(SessionStore.Stored stored, int backlog, long startPosition) {
-        Session session = new Session(stored.clientId(), stored.owner(), backlog);
+    static Session restored(SessionStore.Stored stored, int backlog, LongAdder droppedTotal, long startPosition) {
+        Session session = new Session(stored.clientId(), stored.owner(), backlog, droppedTotal);
         stored.subscriptions().forEach(s -> session.subscriptions.put(s.filter(), s));
         session.expiryMillis = stored.expiryMillis();
         session.cursor = stored.cursor();
@@ -390,7 +393,7 @@ final class Session {
         boolean any = false;
         while (queue.size() - superseded > backlog) {
             if (!skip(queue.poll())) {
-                dropped++;
+                droppedTotal.increment();
                 any = true;
             }
         }
@@ -442,10 +445,6 @@ final class Session {
         inflight.remove(packetId);
         dirty |= done.pending.position() > 0;
         return true;
-    }
-
-    synchronized long dropped() {
-        return dropped;
     }
 
     synchronized int queued() {

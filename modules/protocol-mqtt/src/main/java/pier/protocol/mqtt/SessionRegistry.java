@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 import pier.codec.Codec;
@@ -44,6 +45,8 @@ final class SessionRegistry {
     record Parting(Will will, long willDelayMillis, long expiryMillis) {
     }
 
+    /** Messages dropped from full session backlogs since start, sessions gone included. */
+    final LongAdder dropped = new LongAdder();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final SessionStore store;
@@ -81,7 +84,7 @@ final class SessionRegistry {
                 existing = null;
             }
             Session session = existing != null ? existing : new Session(clientId, principal.name(),
-                    settings.sessionBacklog());
+                    settings.sessionBacklog(), dropped);
             sessions.put(clientId, session);
             session.attach(connection);
             session.codec(codec);
@@ -185,7 +188,7 @@ final class SessionRegistry {
                 store.remove(stored.clientId());
                 continue;
             }
-            Session session = Session.restored(stored, settings.sessionBacklog(), start);
+            Session session = Session.restored(stored, settings.sessionBacklog(), dropped, start);
             stored.subscriptions().forEach(s -> routing.route(session, s));
             sessions.put(stored.clientId(), session);
             if (left < NEVER / 4) {

@@ -154,8 +154,7 @@ final class SubscribeHandler {
     }
 
     void startFeeds(Subscription subscription, boolean currentState) {
-        broker.tables.follow(subscription, connection.session, connection.principal, broker.settings.sessionBacklog(),
-                currentState);
+        broker.tables.follow(subscription, connection.session, connection.principal, broker.settings, currentState);
     }
 
     private TopicAccess.Reach reach(String filter) {

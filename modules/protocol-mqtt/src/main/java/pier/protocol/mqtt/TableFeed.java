@@ -20,14 +20,16 @@ final class TableFeed implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TableFeed.class.getName());
 
     private final Session session;
+    private final Duration stallLimit;
     private final Subscription subscription;
     private final String name;
     private final pier.resource.Subscription events;
     private volatile boolean closed;
 
     TableFeed(Session session, Subscription subscription, String name, pier.resource.Subscription events,
-              boolean currentState) {
+              boolean currentState, Duration stallLimit) {
         this.session = session;
+        this.stallLimit = stallLimit;
         this.subscription = subscription;
         this.name = name;
         this.events = events;
@@ -66,7 +68,7 @@ final class TableFeed implements AutoCloseable {
                 merged = 0;
                 if (session.offer(pending)) {
                     // the client is behind: the resource subscription's own queue takes the wait
-                    session.awaitRoom(System.nanoTime() + PublishHandler.STALL_LIMIT.toNanos());
+                    session.awaitRoom(System.nanoTime() + stallLimit.toNanos());
                 }
             }
         } catch (InterruptedException e) {

@@ -232,15 +232,16 @@ public final class TableTopics {
     }
 
     /** Subscribes a session's subscription to the records its filter covers, each through a feed. */
-    void follow(Subscription subscription, Session session, Principal principal, int capacity,
+    void follow(Subscription subscription, Session session, Principal principal, MqttSettings settings,
                 boolean currentState) {
+        int capacity = settings.sessionBacklog();
         for (Scope scope : scopes(subscription.filter())) {
             Request request = Request.of(principal, scope.id()).withQuery(scope.query());
             var options = new SubscribeOptions(capacity, subscription.latest() ? SubscribeOptions.Overflow.LATEST
                     : SubscribeOptions.Overflow.DROP, currentState);
             try {
                 session.addFeed(subscription.filter(), new TableFeed(session, subscription, scope.name(),
-                        scope.resource().subscribe(request, options), currentState));
+                        scope.resource().subscribe(request, options), currentState, settings.stallLimit()));
             } catch (ResourceException e) {
                 LOG.log(System.Logger.Level.DEBUG, "no feed of {0} for {1}: {2}", scope.name(),
                         subscription.filter(), e.getMessage());

@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +40,8 @@ class FlowControlTest {
 
     @BeforeEach
     void start() throws InterruptedException {
-        MqttSettings small = new MqttSettings(1 << 20, 1024, Duration.ofHours(1), 200, 1_000, Duration.ofDays(1));
+        MqttSettings small = new MqttSettings(1 << 20, 1024, Duration.ofHours(1), 200, 1_000, Duration.ofDays(1),
+                Duration.ofSeconds(1));
         server = new TestBroker(false, small);
     }
 
@@ -50,8 +52,17 @@ class FlowControlTest {
     }
 
     Mqtt5AsyncClient connected(String id, int receiveMaximum) {
+        return connected(id, receiveMaximum, new CompletableFuture<>());
+    }
+
+    /** A client that completes {@code ended} with the reason code of the server's DISCONNECT, if it gets one. */
+    Mqtt5AsyncClient connected(String id, int receiveMaximum, CompletableFuture<Integer> ended) {
         Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier(id).serverHost("127.0.0.1")
-                .serverPort(server.port()).buildAsync();
+                .serverPort(server.port()).addDisconnectedListener(context -> {
+                    if (context.getCause() instanceof Mqtt5DisconnectException disconnect) {
+                        ended.complete(disconnect.getMqttMessage().getReasonCode().getCode());
+                    }
+                }).buildAsync();
         client.connectWith().restrictions().receiveMaximum(receiveMaximum).applyRestrictions().simpleAuth()
                 .username("u").password("p".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send().join();
         clients.add(client);
@@ -113,6 +124,23 @@ class FlowControlTest {
         third.acknowledge();
         assertThat(received.poll(300, TimeUnit.MILLISECONDS), is((Mqtt5Publish) null));
         assertThat(server.broker.stats().messagesDropped(), is(0L));
+    }
+
+    @Test
+    void aSubscriberThatStopsReadingIsDisconnectedAfterTheStallLimitAndItsPublisherGoesOn() {
+        CompletableFuture<Integer> ended = new CompletableFuture<>();
+        Mqtt5AsyncClient stalled = connected("stalled-sub", 1, ended);
+        // one message in flight and never acknowledged: the queue behind it only grows
+        stalled.subscribeWith().topicFilter("stall/#").qos(MqttQos.AT_LEAST_ONCE).callback(p -> { })
+                .manualAcknowledgement(true).send().join();
+        Mqtt5AsyncClient publisher = connected("stall-pub", 65_535);
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            sent.add(publisher.publishWith().topic("stall/x").qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(Integer.toString(i).getBytes(StandardCharsets.US_ASCII)).send());
+        }
+        assertThat(ended.orTimeout(10, TimeUnit.SECONDS).join(), is(0x97)); // quota exceeded: stalled
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     @Test

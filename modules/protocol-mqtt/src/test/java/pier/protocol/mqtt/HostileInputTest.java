@@ -29,7 +29,7 @@ class HostileInputTest {
     @BeforeEach
     void start() throws InterruptedException {
         server = new TestBroker(false, new MqttSettings(1 << 20, 1024, Duration.ofHours(1), 10_000, 10,
-                Duration.ofDays(1)));
+                Duration.ofDays(1), Duration.ofSeconds(10)));
     }
 
     @AfterEach

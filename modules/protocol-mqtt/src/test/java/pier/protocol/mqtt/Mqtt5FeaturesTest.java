@@ -37,7 +37,7 @@ class Mqtt5FeaturesTest {
     @BeforeEach
     void start() throws InterruptedException {
         server = new TestBroker(false, new MqttSettings(1 << 20, 2, Duration.ofHours(1), 10_000, 100,
-                Duration.ofDays(1)));
+                Duration.ofDays(1), Duration.ofSeconds(10)));
     }
 
     @AfterEach

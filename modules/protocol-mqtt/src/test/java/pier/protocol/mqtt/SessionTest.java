@@ -30,7 +30,7 @@ class SessionTest {
     @BeforeEach
     void start() throws InterruptedException {
         server = new TestBroker(false, new MqttSettings(1 << 20, 1024, Duration.ofHours(1), 10, 100,
-                Duration.ofDays(1)));
+                Duration.ofDays(1), Duration.ofSeconds(10)));
     }
 
     @AfterEach
