@@ -18,6 +18,7 @@ public abstract class QueuedSubscription implements Subscription {
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String reason;
+    private volatile Runnable arrived = () -> { };
 
     /**
      * @param capacity how many events may wait for the reader
@@ -39,6 +40,13 @@ public abstract class QueuedSubscription implements Subscription {
             SlowClients.closed();
             close("the client fell behind by more than " + capacity + " " + unit);
         }
+        arrived.run();
+    }
+
+    @Override
+    public boolean onArrival(Runnable listener) {
+        arrived = listener;
+        return true;
     }
 
     /** @return what the queue holds next, waiting up to {@code timeout}; empty once closed and drained */
@@ -84,6 +92,7 @@ public abstract class QueuedSubscription implements Subscription {
         if (closed.compareAndSet(false, true)) {
             closing();
             queue.close(); // wakes a reader waiting for the next event, which still gets what came before
+            arrived.run();
             for (Runnable listener : closeListeners) {
                 if (closeListeners.remove(listener)) {
                     listener.run();

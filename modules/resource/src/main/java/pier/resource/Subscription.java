@@ -40,6 +40,19 @@ public interface Subscription extends AutoCloseable {
      */
     void onClose(Runnable listener);
 
+    /**
+     * Asks to be told when an event may be waiting, so that a reader can take events with
+     * {@code next(Duration.ZERO)} on a thread of its choosing (a protocol's event loop) instead of waiting
+     * in {@link #next} on a thread of its own. The listener runs on the producer's thread, after each event
+     * and once at the end, and must not block.
+     *
+     * @param listener what to tell
+     * @return whether this subscription tells; the default does not, and its reader waits in {@code next}
+     */
+    default boolean onArrival(Runnable listener) {
+        return false;
+    }
+
     /** Ends the subscription; a reader waiting in {@link #next} returns at once, and waiting events are discarded. */
     @Override
     void close();

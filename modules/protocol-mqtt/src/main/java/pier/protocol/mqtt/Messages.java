@@ -1,6 +1,5 @@
 package pier.protocol.mqtt;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,11 @@ final class Messages {
      * that replaced others (delivery mode latest) says how many with the user property {@code merged}.
      */
     static MqttProperties properties(Message message, List<Integer> subscriptionIds, long merged, long now) {
+        if (!message.utf8() && message.contentType().isEmpty() && message.responseTopic().isEmpty()
+                && message.correlationData().isEmpty() && message.expiresAt() == 0 && message.userProperties().isEmpty()
+                && subscriptionIds.isEmpty() && merged == 0) {
+            return MqttProperties.NO_PROPERTIES; // most messages: nothing to allocate per delivery
+        }
         MqttProperties properties = new MqttProperties();
         if (message.utf8()) {
             properties.add(new MqttProperties.IntegerProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR, 1));
@@ -67,7 +71,8 @@ final class Messages {
 
     /** An upper bound of a PUBLISH packet's encoded size. */
     static int estimatedSize(Message message, MqttProperties properties) {
-        int size = 5 + 2 + message.topic().getBytes(StandardCharsets.UTF_8).length + 2 + 4 + message.payload().length;
+        // a UTF-8 character takes at most three bytes per UTF-16 char
+        int size = 5 + 2 + 3 * message.topic().length() + 2 + 4 + message.payload().length;
         for (MqttProperties.MqttProperty<?> property : properties.listAll()) {
             Object value = property.value();
             size += 5 + switch (value) {

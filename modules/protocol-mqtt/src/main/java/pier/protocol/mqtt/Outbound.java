@@ -105,6 +105,9 @@ final class Outbound {
                 aliases.put(topic, alias);
             }
             if (alias != null) {
+                if (properties == MqttProperties.NO_PROPERTIES) {
+                    properties = new MqttProperties(); // the shared empty one is not ours to add to
+                }
                 properties.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
             }
         }

@@ -54,6 +54,7 @@ final class Session {
     // past this many queued messages for a connected client, its publishers wait for room
     private final int highWater;
     private int waitingForRoom;
+    private final List<Runnable> roomWaiters = new ArrayList<>();
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     // delivery mode latest: the newest message waiting per topic; the others in the queue are skipped
@@ -217,8 +218,8 @@ final class Session {
         if (connection != from) {
             return false;
         }
+        roomAgain(); // there is no client to wait for
         connection = null;
-        notifyAll(); // publishers waiting for room: there is no client to wait for
         return true;
     }
 
@@ -341,6 +342,20 @@ final class Session {
     }
 
     /**
+     * Runs an action once the queue is back under its low-water mark, at once when it is there already or no
+     * client is connected; what a feed that must not wait does.
+     */
+    void onRoom(Runnable action) {
+        synchronized (this) {
+            if (connection != null && queue.size() - superseded > highWater / 2) {
+                roomWaiters.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /**
      * Waits until the queue is back under its low-water mark, the client is gone, or the deadline passes.
      *
      * @return whether there is room; false when the client is still connected and stalled at the deadline
@@ -382,10 +397,23 @@ final class Session {
         if (queue.isEmpty()) {
             dropping = false;
         }
-        if (waitingForRoom > 0 && queue.size() - superseded <= highWater / 2) {
-            notifyAll();
+        if (queue.size() - superseded <= highWater / 2) {
+            roomAgain();
         }
         return out;
+    }
+
+    // wakes the publishers waiting for room, and the feeds waiting for it on a thread of their own (this one
+    // holds the session, and may be sending)
+    private void roomAgain() {
+        if (waitingForRoom > 0) {
+            notifyAll();
+        }
+        if (!roomWaiters.isEmpty()) {
+            List<Runnable> ready = new ArrayList<>(roomWaiters);
+            roomWaiters.clear();
+            Thread.ofVirtual().name("mqtt-room-" + clientId).start(() -> ready.forEach(Runnable::run));
+        }
     }
 
     // the oldest messages beyond the backlog go; returns whether any did

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import pier.codec.Codec;
 import pier.resource.Content;
@@ -13,7 +14,12 @@ import pier.resource.Record;
 /**
  * One MQTT subscription's view of a resource: the resource subscription's current records (sent as
  * retained messages) and then every change, turned into messages for the session in the format of its
- * connection. A record is encoded once per format, whatever the number of subscribers.
+ * connection. A record is encoded once per format, whatever the number of subscribers. The current
+ * records are read on a thread of the feed's own; the changes after them are pushed into the session on
+ * the thread that produces them (the engine's fan-out), with no thread of the feed's in between, when the
+ * resource subscription can tell of arrivals and No Local needs no wait for the session's own writes.
+ * A client that falls behind makes the feed stop taking events until its queue has room again: they wait
+ * in the resource subscription's bounded queue meanwhile.
  */
 final class TableFeed implements AutoCloseable {
 
@@ -24,6 +30,14 @@ final class TableFeed implements AutoCloseable {
     private final Subscription subscription;
     private final String name;
     private final pier.resource.Subscription events;
+    private final boolean liveQuery;
+    private final List<Integer> ids;
+    // pushed: one thread takes events at a time (the count of arrivals not yet taken care of)
+    private final AtomicInteger arrivals = new AtomicInteger();
+    // read by whichever thread takes events, one at a time
+    private boolean inState;
+    private long merged;
+    private volatile boolean waitingForRoom;
     private volatile boolean closed;
 
     TableFeed(Session session, Subscription subscription, String name, pier.resource.Subscription events,
@@ -33,50 +47,92 @@ final class TableFeed implements AutoCloseable {
         this.subscription = subscription;
         this.name = name;
         this.events = events;
-        Thread.ofVirtual().name("mqtt-feed-" + name).start(() -> run(currentState));
+        this.inState = currentState;
+        this.liveQuery = TableTopics.isLiveQuery(subscription.filter());
+        this.ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
+        Thread.ofVirtual().name("mqtt-feed-" + name).start(this::run);
     }
 
-    private void run(boolean currentState) {
-        boolean inState = currentState;
-        boolean liveQuery = TableTopics.isLiveQuery(subscription.filter());
-        List<Integer> ids = subscription.identifier() > 0 ? List.of(subscription.identifier()) : List.of();
-        long merged = 0;
+    // the current state, then the changes: pushed from then on where they can be, else taken here
+    private void run() {
         try {
             while (!closed && !events.isClosed()) {
+                if (!inState && !subscription.noLocal() && events.onArrival(this::arrived)) {
+                    arrived(); // what came before the listener did
+                    return;
+                }
                 Optional<Event> next = events.next(Duration.ofSeconds(1));
-                if (next.isEmpty()) {
-                    continue;
-                }
-                Event event = next.get();
-                if (event instanceof Event.Marker) {
-                    inState &= !(event instanceof Event.Synced);
-                    merged = event instanceof Event.Merged marker ? marker.merged() : merged;
-                    continue;
-                }
-                String topic = event.id().isEmpty() ? name : name + "/" + event.id();
-                // a live query's resource subscription has already chosen what matches
-                if (!liveQuery && !Topics.matches(subscription.filter(), topic)) {
-                    continue;
-                }
-                if (subscription.noLocal() && session.ownWrites.wroteItself(topic, event.version())) {
-                    continue;
-                }
-                boolean change = !(event instanceof Event.Message);
-                boolean retain = inState || subscription.retainAsPublished() && change;
-                Session.Pending pending = new Session.Pending(message(topic, event, session.codec()),
-                        subscription.qos(), retain, ids, 0, null, subscription.latest(), merged);
-                merged = 0;
-                if (session.offer(pending)) {
-                    // the client is behind: the resource subscription's own queue takes the wait
+                if (next.isPresent() && deliver(next.get())) {
                     session.awaitRoom(System.nanoTime() + stallLimit.toNanos());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "feed of " + subscription.filter() + " for " + session.clientId
-                    + " ended: " + e, e);
+            ended(e);
         }
+    }
+
+    // on the producer's thread, or the client's transport thread once its queue has room again
+    private void arrived() {
+        if (arrivals.getAndIncrement() != 0) {
+            return; // the thread taking events now takes this one too
+        }
+        int missed = 1;
+        do {
+            takeWhatWaits();
+            missed = arrivals.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void takeWhatWaits() {
+        try {
+            while (!closed && !waitingForRoom) {
+                Optional<Event> next = events.next(Duration.ZERO);
+                if (next.isEmpty()) {
+                    return;
+                }
+                if (deliver(next.get())) {
+                    waitingForRoom = true;
+                    session.onRoom(() -> {
+                        waitingForRoom = false;
+                        arrived();
+                    });
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            ended(e);
+        }
+    }
+
+    /** Turns an event into a message for the session; returns whether the client is now behind. */
+    private boolean deliver(Event event) throws InterruptedException {
+        if (event instanceof Event.Marker) {
+            inState &= !(event instanceof Event.Synced);
+            merged = event instanceof Event.Merged marker ? marker.merged() : merged;
+            return false;
+        }
+        String topic = event.id().isEmpty() ? name : name + "/" + event.id();
+        // a live query's resource subscription has already chosen what matches
+        if (!liveQuery && !Topics.matches(subscription.filter(), topic)) {
+            return false;
+        }
+        if (subscription.noLocal() && session.ownWrites.wroteItself(topic, event.version())) {
+            return false;
+        }
+        boolean change = !(event instanceof Event.Message);
+        boolean retain = inState || subscription.retainAsPublished() && change;
+        Session.Pending pending = new Session.Pending(message(topic, event, session.codec()), subscription.qos(),
+                retain, ids, 0, null, subscription.latest(), merged);
+        merged = 0;
+        return session.offer(pending);
+    }
+
+    private void ended(RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "feed of " + subscription.filter() + " for " + session.clientId
+                + " ended: " + e, e);
     }
 
     // a deletion is an empty payload, the MQTT way of clearing a retained value (v5 adds type=delete)
