@@ -21,9 +21,10 @@ record Scenario(String name, String description, String topic, int qos, boolean 
 
     /** What runs before the measured scenarios, unreported, for the server's JIT compiler. */
     static List<Scenario> warmUp() {
-        return List.of(new Scenario("warm-up", "records", "Dog/bench", 1, true, 1, 1, 5_000, 5),
-                new Scenario("warm-up", "fan-out", "bench/fan", 1, false, 1, 8, 2_000, 5),
-                new Scenario("warm-up", "unpaced", "bench/many", 1, false, 2, 1, 0, 5));
+        return List.of(new Scenario("warm-up", "records", "Dog/bench", 1, true, 1, 1, 5_000, 10),
+                new Scenario("warm-up", "table topic", "Dog/bench", 1, false, 1, 1, 5_000, 10),
+                new Scenario("warm-up", "fan-out", "bench/fan", 0, false, 1, 8, 2_000, 10),
+                new Scenario("warm-up", "unpaced", "bench/many", 1, false, 2, 1, 0, 10));
     }
 
     static List<Scenario> all(int seconds) {
