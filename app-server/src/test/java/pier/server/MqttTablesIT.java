@@ -26,6 +26,7 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -160,6 +161,44 @@ class MqttTablesIT {
             message.setProperties(properties);
         }
         return message;
+    }
+
+    @Test
+    void aStalledSubscriberInDeliveryModeLatestGetsTheRecordsNewestValueWithTheChangesItStandsFor()
+            throws Exception {
+        assertThat(admin.putJson("/Dog/lt1", "{\"name\":\"v0\"}").statusCode(), is(204));
+        BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+        MqttAsyncClient subscriber = new MqttAsyncClient(uri, "latest-" + System.nanoTime(), new MemoryPersistence());
+        publishers.add(subscriber);
+        subscriber.setManualAcks(true);
+        MqttConnectionOptions options = options();
+        options.setReceiveMaximum(1); // one message in flight: the rest waits for the acknowledgement
+        subscriber.connect(options).waitForCompletion(5000);
+        MqttProperties latest = new MqttProperties();
+        latest.setUserProperties(List.of(new UserProperty("delivery", "latest")));
+        subscriber.subscribe(new MqttSubscription[] {new MqttSubscription("Dog/lt1", 1)}, null, null,
+                (topic, message) -> received.add(message), latest).waitForCompletion(5000);
+        MqttMessage current = received.poll(5, TimeUnit.SECONDS);
+        assertThat(parse(current.getPayload()).get("name").asText(), is("v0"));
+        int changes = 50;
+        for (int i = 1; i <= changes; i++) {
+            assertThat(admin.putJson("/Dog/lt1", "{\"name\":\"v" + i + "\"}").statusCode(), is(204));
+        }
+        subscriber.messageArrivedComplete(current.getId(), 1);
+        int deliveries = 0;
+        long stoodFor = 0;
+        String last = "";
+        while (!last.equals("v" + changes)) {
+            MqttMessage change = received.poll(5, TimeUnit.SECONDS);
+            assertThat("the newest value arrives", change != null, is(true));
+            deliveries++;
+            stoodFor += 1 + change.getProperties().getUserProperties().stream()
+                    .filter(p -> p.getKey().equals("merged")).mapToLong(p -> Long.parseLong(p.getValue())).sum();
+            last = parse(change.getPayload()).get("name").asText();
+            subscriber.messageArrivedComplete(change.getId(), 1);
+        }
+        assertThat("every change is counted once", stoodFor, is((long) changes));
+        assertThat("changes were merged", deliveries < changes, is(true));
     }
 
     @Test
