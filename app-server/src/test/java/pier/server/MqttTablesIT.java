@@ -176,6 +176,7 @@ class MqttTablesIT {
         subscriber.connect(options).waitForCompletion(5000);
         MqttProperties latest = new MqttProperties();
         latest.setUserProperties(List.of(new UserProperty("delivery", "latest")));
+        latest.setSubscriptionIdentifiers(List.of(7)); // Paho routes to a listener of its own by identifier
         subscriber.subscribe(new MqttSubscription[] {new MqttSubscription("Dog/lt1", 1)}, null, null,
                 (topic, message) -> received.add(message), latest).waitForCompletion(5000);
         MqttMessage current = received.poll(5, TimeUnit.SECONDS);
