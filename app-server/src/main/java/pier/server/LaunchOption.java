@@ -19,6 +19,9 @@ enum LaunchOption {
     MQTT_PORT("--mqtt-port", "PIER_MQTT_PORT", "mqtt.port", "N", "MQTT port, 0 turns MQTT off (default: 1883)"),
     MQTT_MAX_KEEP_ALIVE("--mqtt-max-keep-alive", "PIER_MQTT_MAX_KEEP_ALIVE", "mqtt.maxKeepAlive", "SECONDS",
             "longest MQTT keep-alive granted; longer or none is cut to it (v5: Server Keep Alive) (default: 3600)"),
+    MQTT_STALL_LIMIT("--mqtt-stall-limit", "PIER_MQTT_STALL_LIMIT", "mqtt.stallLimit", "SECONDS",
+            "how long an MQTT client that falls behind may hold up its publishers before it is disconnected "
+                    + "(default: 10)"),
     MQTTS_PORT("--mqtts-port", "PIER_MQTTS_PORT", "mqtts.port", "N", "MQTT over TLS port, 0 turns it off (default: 8883)"),
     MQTTS_KEYSTORE("--mqtts-keystore", "PIER_MQTTS_KEYSTORE", "mqtts.keystore", "FILE",
             "PKCS#12 keystore for TLS (default: a self-signed certificate made in DIR/tls)"),

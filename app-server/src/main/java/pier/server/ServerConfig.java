@@ -86,6 +86,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
         if (maxKeepAlive > 65_535) {
             problems.add("mqtt.maxKeepAlive: " + maxKeepAlive + " is more than MQTT's largest keep-alive, 65535 seconds");
         }
+        int stallLimit = count(config.get("mqtt.stallLimit"), 10, problems);
         if (!problems.isEmpty()) {
             throw new UsageException(String.join("; ", problems));
         }
@@ -94,7 +95,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 config.get("storage.backend").asString().orElse("mapdb"), store, schema, anonymousRole, sessionLifetime, maxFailedLogins,
                 failedLoginWindow, maxConnectionsPerUser, maxSubscriptionsPerUser, retention,
                 list(config.get("http.cors.origins")), mqttPort, mqttsPort,
-                MqttSettings.DEFAULT.withMaxKeepAlive(Duration.ofSeconds(maxKeepAlive)), httpsPort, keystore,
+                MqttSettings.DEFAULT.withMaxKeepAlive(Duration.ofSeconds(maxKeepAlive))
+                        .withStallLimit(Duration.ofSeconds(stallLimit)), httpsPort, keystore,
                 config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
                 Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections);
     }

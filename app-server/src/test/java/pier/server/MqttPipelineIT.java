@@ -25,7 +25,7 @@ import pier.mqtt.testing.RawMqtt;
 /**
  * One MQTT connection's retained publishes to records are pipelined: the client sends them all without
  * waiting, the server reads on while they commit, answers every one in the order sent, and every record
- * is written.
+ * is written. And a subscriber that holds up its publisher past the stall limit (here 1 s) is disconnected.
  */
 class MqttPipelineIT {
 
@@ -39,7 +39,8 @@ class MqttPipelineIT {
     @BeforeAll
     static void start() throws Exception {
         server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
-                "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString());
+                "--mqtt-port", Integer.toString(ServerProcess.freePort()), "--data", folder.resolve("data").toString(),
+                "--mqtt-stall-limit", "1");
         admin = new RestClient(server.awaitReady(), "admin", "s3cret");
     }
 
@@ -78,6 +79,55 @@ class MqttPipelineIT {
         for (int i = 1; i <= PUBLISHES; i++) {
             assertThat(written.get("p" + i), equalTo(i));
         }
+    }
+
+    @Test
+    void aSubscriberThatHoldsUpItsPublisherPastTheStallLimitIsDisconnectedAndThePublisherGoesOn() throws Exception {
+        try (RawClient subscriber = new RawClient(server.mqttPort());
+             RawClient publisher = new RawClient(server.mqttPort())) {
+            subscriber.timeout(10_000);
+            publisher.timeout(10_000);
+            // v5, Receive Maximum 1: one message in flight, never acknowledged
+            subscriber.send(connect5("stalled", RawClient.bytes(0x21, 0, 1)));
+            assertThat(subscriber.read().type(), is(2));
+            ByteArrayOutputStream subscribe = new ByteArrayOutputStream();
+            subscribe.writeBytes(RawClient.bytes(0, 1, 0)); // packet id 1, no properties
+            RawClient.string(subscribe, "stall/#");
+            subscribe.write(1);
+            subscriber.send(RawClient.packet(0x82, subscribe.toByteArray()));
+            assertThat(subscriber.read().type(), is(9));
+            publisher.send(RawMqtt.connectPacket("holding", 60, null, null));
+            assertThat(publisher.read().type(), is(2));
+            int messages = 3_000; // past the subscriber's high-water mark of 1,000
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (int i = 1; i <= messages; i++) {
+                ByteArrayOutputStream body = new ByteArrayOutputStream();
+                RawClient.string(body, "stall/x");
+                body.writeBytes(RawClient.bytes(i >> 8, i & 0xff, 'x'));
+                all.writeBytes(RawClient.packet(0x32, body.toByteArray()));
+            }
+            publisher.send(all.toByteArray());
+            for (int i = 1; i <= messages; i++) {
+                assertThat("the publisher goes on: answer " + i, publisher.read().type(), is(4));
+            }
+            RawClient.Packet last = subscriber.read();
+            while (last.type() == 3) {
+                last = subscriber.read();
+            }
+            assertThat(last.type(), is(14));
+            assertThat(last.body()[0] & 0xff, is(0x97));
+        }
+    }
+
+    private static byte[] connect5(String clientId, byte[] properties) {
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        RawClient.string(v, "MQTT");
+        v.writeBytes(RawClient.bytes(5, 0x02 | 0x80 | 0x40, 0, 60, properties.length));
+        v.writeBytes(properties);
+        RawClient.string(v, clientId);
+        RawClient.string(v, "admin");
+        RawClient.string(v, "s3cret");
+        return RawClient.packet(0x10, v.toByteArray());
     }
 
     private static long commits() {

@@ -34,4 +34,15 @@ public record MqttSettings(int maxPacketSize, int receiveMaximum, Duration maxKe
         return new MqttSettings(maxPacketSize, receiveMaximum, longest, sessionBacklog, maxSubscriptions,
                 maxSessionExpiry, stallLimit);
     }
+
+    /**
+     * These limits with another stall limit.
+     *
+     * @param limit how long a client that falls behind may hold up its publishers
+     * @return the new limits
+     */
+    public MqttSettings withStallLimit(Duration limit) {
+        return new MqttSettings(maxPacketSize, receiveMaximum, maxKeepAlive, sessionBacklog, maxSubscriptions,
+                maxSessionExpiry, limit);
+    }
 }
