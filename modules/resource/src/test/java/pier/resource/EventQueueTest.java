@@ -2,7 +2,6 @@ package pier.resource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.is;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -18,7 +18,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import pier.codec.Codec;
-import pier.codec.CodecException;
 import pier.codec.CodecRegistry;
 import pier.codec.CollectionWriter;
 import pier.query.Query;
