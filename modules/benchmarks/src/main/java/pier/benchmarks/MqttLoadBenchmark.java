@@ -92,14 +92,16 @@ public final class MqttLoadBenchmark {
         return out;
     }
 
-    /** What the broker says it sent and dropped since it started, when it says it. */
+    /** What the broker says it sent and dropped, and its store's batches and commits, since it started. */
     private interface Counters {
         long[] read() throws Exception;
     }
 
     private static long[] counters(PierServer pier) throws Exception {
         return new long[] {(long) Double.parseDouble(pier.metric("pier_mqtt_messages_sent_total")),
-                (long) Double.parseDouble(pier.metric("pier_mqtt_messages_dropped_total"))};
+                (long) Double.parseDouble(pier.metric("pier_mqtt_messages_dropped_total")),
+                (long) Double.parseDouble(pier.metric("pier_store_batches_total")),
+                (long) Double.parseDouble(pier.metric("pier_store_commits_total"))};
     }
 
     private static Map<String, MqttLoad.Result> run(List<Scenario> scenarios, MqttLoad.Target target,
@@ -117,8 +119,9 @@ public final class MqttLoadBenchmark {
             long[] start = counters.read();
             MqttLoad.Result result = new MqttLoad(target, scenario).run();
             long[] end = counters.read();
-            String server = end.length == 0 ? "" : String.format(Locale.ROOT, " (the server sent %d, dropped %d)",
-                    end[0] - start[0], end[1] - start[1]);
+            String server = end.length == 0 ? "" : String.format(Locale.ROOT,
+                    " (the server sent %d, dropped %d; wrote %d batches in %d commits)", end[0] - start[0],
+                    end[1] - start[1], end[2] - start[2], end[3] - start[3]);
             System.out.printf(Locale.ROOT, "%s %s: %s%s%n", target.port(), scenario.name(), result.summary(), server);
             results.put(scenario.name(), result);
         }
