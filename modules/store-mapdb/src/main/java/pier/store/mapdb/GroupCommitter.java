@@ -21,14 +21,14 @@ import pier.store.WriteBatch;
  * The one thread that writes. A sync is costly, so the committer takes every batch waiting at that
  * moment, appends them all to the journal and forces it once, applies them to MapDB and commits once,
  * and only then completes their futures: many writers share one sync, and no batch is acknowledged
- * before it is durable. While writes keep coming, a commit waits half a millisecond for company first. After each commit it lets the {@link Checkpointer} start a checkpoint if one is due.
+ * before it is durable. When others were already waiting (writes come faster than syncs: a pipelined
+ * connection, many writers), a commit first takes in what comes within a millisecond more. After each commit it lets the {@link Checkpointer} start a checkpoint if one is due.
  */
 final class GroupCommitter implements AutoCloseable {
 
     private static final int MAX_BATCHES_PER_COMMIT = 4096;
-    // a commit that follows another within this long waits up to LINGER_NANOS for company
-    private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    // a commit that finds others waiting first takes in what comes within this long
+    private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1_000);
     private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
     private static final Pending STOP = new Pending(null, null);
 
@@ -94,29 +94,35 @@ final class GroupCommitter implements AutoCloseable {
     private void run() {
         List<Pending> group = new ArrayList<>();
         boolean stop = false;
-        long lastCommit = 0;
         while (!stop) {
             group.add(take());
-            if (queue.isEmpty() && System.nanoTime() - lastCommit < BUSY_NANOS) {
+            queue.drainTo(group, MAX_BATCHES_PER_COMMIT - 1);
+            // others came while the last commit ran: writes come faster than syncs, and a moment's wait
+            // lets more share this one (a writer that waits for each of its writes never waits here)
+            if (group.size() > 1 && !group.contains(STOP)) {
                 linger(group);
             }
-            queue.drainTo(group, MAX_BATCHES_PER_COMMIT - 1);
             stop = group.remove(STOP);
             if (!group.isEmpty()) {
                 commit(group);
             }
             group.clear();
-            lastCommit = System.nanoTime();
         }
     }
 
-    // writes keep coming (one pipelined connection, a steady trickle): a moment's wait lets the next share
-    // the sync instead of paying one of its own
     private void linger(List<Pending> group) {
+        long deadline = System.nanoTime() + LINGER_NANOS;
         try {
-            Pending next = queue.poll(LINGER_NANOS, TimeUnit.NANOSECONDS);
-            if (next != null) {
+            for (long left = LINGER_NANOS; left > 0 && group.size() < MAX_BATCHES_PER_COMMIT;
+                 left = deadline - System.nanoTime()) {
+                Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    return;
+                }
                 group.add(next);
+                if (next == STOP) {
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             group.add(STOP);
