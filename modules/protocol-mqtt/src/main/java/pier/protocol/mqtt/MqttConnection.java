@@ -61,7 +61,8 @@ public final class MqttConnection {
     private final PublishHandler publishes;
     private final SubscribeHandler subscriptions;
     private volatile boolean connected;
-    private volatile boolean paused;
+    private final Object reading = new Object();
+    private boolean paused; // guarded by reading
     private volatile long lastReceived = System.nanoTime();
 
     // what CONNECT settled, set by the ConnectHandler and read by the other handlers and by the end
@@ -103,9 +104,28 @@ public final class MqttConnection {
     private void enqueue(MqttMessage message) {
         queued.incrementAndGet();
         inbox.add(message);
-        if (inbox.size() > INBOX_HIGH && !paused) {
-            paused = true;
-            transport.pauseReading(true);
+        if (inbox.size() > INBOX_HIGH) {
+            pauseReading();
+        }
+    }
+
+    // both threads pause and resume reading: the flag and the transport's state change together
+    private void pauseReading() {
+        synchronized (reading) {
+            if (!paused) {
+                paused = true;
+                transport.pauseReading(true);
+            }
+        }
+    }
+
+    // reading resumes once the inbox is down to half, and no wait for congested subscribers is pending
+    private void resumeReading() {
+        synchronized (reading) {
+            if (paused && inbox.size() < INBOX_HIGH / 2 && !inbox.contains(CONGESTED)) {
+                paused = false;
+                transport.pauseReading(false);
+            }
         }
     }
 
@@ -122,9 +142,10 @@ public final class MqttConnection {
             return false;
         }
         if (publishes.congested()) {
-            paused = true;
-            transport.pauseReading(true);
-            enqueue(CONGESTED);
+            synchronized (reading) { // the connection's thread resumes reading only once the marker is taken
+                enqueue(CONGESTED);
+                pauseReading();
+            }
         }
         return true;
     }
@@ -191,10 +212,7 @@ public final class MqttConnection {
                     handleSafely(message);
                 }
                 queued.decrementAndGet();
-                if (paused && inbox.size() < INBOX_HIGH / 2) {
-                    paused = false;
-                    transport.pauseReading(false);
-                }
+                resumeReading();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
