@@ -2,7 +2,6 @@ package pier.benchmarks;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,6 @@ public final class StoreScaleBenchmark {
 
     private final Path work;
     private final int inFlight;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String body = "x".repeat(RECORD_BYTES);
     private final PierServer server;
     private String base;
@@ -103,7 +101,7 @@ public final class StoreScaleBenchmark {
             if (sent.size() == inFlight) {
                 check(sent.removeFirst().join());
             }
-            sent.addLast(http.sendAsync(put(loaded / RECORD_BYTES), HttpResponse.BodyHandlers.ofString()));
+            sent.addLast(server.http().sendAsync(put(loaded / RECORD_BYTES), HttpResponse.BodyHandlers.ofString()));
             loaded += (long) BULK * RECORD_BYTES;
             records += BULK;
         }
