@@ -27,6 +27,7 @@ public final class ChangeFeed {
     private final FeedRetention retention;
     private final LongSupplier clock;
     private final BiFunction<String, String, Optional<StoredRecord>> records;
+    private volatile LongSupplier holdFrom = () -> Long.MAX_VALUE;
 
     /** @param records a table's current record by table name and id */
     ChangeFeed(Store store, Sequencer sequencer, FeedRetention retention, LongSupplier clock,
@@ -89,6 +90,16 @@ public final class ChangeFeed {
     }
 
     /**
+     * Keeps the changes from a position on, whatever the retention says (e.g. those not yet shipped to
+     * the other nodes of a cluster).
+     *
+     * @param position the first position to keep, asked at each pruning
+     */
+    void holdFrom(LongSupplier position) {
+        holdFrom = position;
+    }
+
+    /**
      * Deletes changes beyond the retention, a batch at a time.
      *
      * @return how many were deleted
@@ -96,11 +107,13 @@ public final class ChangeFeed {
     public long prune() {
         long keepFrom = position() - retention.maxEntries() + 1;
         long oldestKept = clock.getAsLong() - retention.maxAge().toMillis();
+        long held = holdFrom.getAsLong();
         long deleted = 0;
         while (true) {
             List<FeedEntry> expired;
             try (Stream<FeedEntry> oldest = stored(0).limit(PRUNE_BATCH)) {
-                expired = oldest.takeWhile(e -> e.sequence() < keepFrom || e.version() < oldestKept).toList();
+                expired = oldest.takeWhile(e -> e.sequence() < held
+                        && (e.sequence() < keepFrom || Sequencer.millisOf(e.version()) < oldestKept)).toList();
             }
             if (expired.isEmpty()) {
                 return deleted;

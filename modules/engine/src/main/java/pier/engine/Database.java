@@ -29,6 +29,8 @@ public final class Database implements SystemTables, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
     private static final Principal SERVER = new Principal("pier", true);
+    static final String RELAY_CHANNEL = "table";
+    static final String CBOR = "application/cbor";
     // before system tables were tables, a module kept its records in the store map "system/<name>"
     private static final String LEGACY_MAP_PREFIX = "system/";
 
@@ -41,6 +43,7 @@ public final class Database implements SystemTables, AutoCloseable {
     private final ScheduledExecutorService pruner;
     private final QueryStats.Counters queryCounters = new QueryStats.Counters();
     private final Readers readers = new Readers();
+    private volatile pier.resource.MessageRelay relay = pier.resource.MessageRelay.NONE;
 
     private Database(Store store, Schema schema, List<Schema> system, Codec cbor, ChangeFeed.FeedRetention retention,
                      LongSupplier clock) {
@@ -107,7 +110,7 @@ public final class Database implements SystemTables, AutoCloseable {
         return table(table).flatMap(t -> t.stored(id));
     }
 
-    private Optional<Table> table(String name) {
+    Optional<Table> table(String name) {
         return tables.stream().filter(t -> t.definition().name().equals(name)).findFirst();
     }
 
@@ -176,6 +179,50 @@ public final class Database implements SystemTables, AutoCloseable {
         fanout.close();
     }
 
+    List<Table> tables() {
+        return tables;
+    }
+
+    /**
+     * Makes this database a node of a cluster: its changes carry the node's id, deletions leave
+     * tombstones, and the feed keeps what is not shipped yet.
+     *
+     * @param node        this node's id
+     * @param localTables tables that stay on this node (e.g. durable MQTT sessions)
+     * @return the node's side of replication
+     */
+    public Replication replicate(String node, java.util.Set<String> localTables) {
+        sequencer.origin(node);
+        Replication replication = new Replication(this, node, localTables);
+        feed.holdFrom(() -> replication.shipped() + 1);
+        return replication;
+    }
+
+    /**
+     * Sends the messages published to records to the other nodes, and delivers theirs here.
+     *
+     * @param messages the cluster's relay
+     */
+    public void relay(pier.resource.MessageRelay messages) {
+        relay = messages;
+        messages.receive(RELAY_CHANNEL, this::deliverRelayed);
+    }
+
+    pier.resource.MessageRelay relay() {
+        return relay;
+    }
+
+    // a table's message from another node: "<table>/<id>", or the table's name alone
+    private void deliverRelayed(pier.resource.MessageRelay.Relayed message) {
+        int slash = message.topic().indexOf('/');
+        String name = slash < 0 ? message.topic() : message.topic().substring(0, slash);
+        String id = slash < 0 ? "" : message.topic().substring(slash + 1);
+        table(name).ifPresent(table -> table.deliver(id, message.contentType()
+                .filter(type -> !type.equals(CBOR)).<pier.resource.Content>map(type ->
+                        new pier.resource.Content.Opaque(type, message.payload()))
+                .orElseGet(() -> new pier.resource.Content.Structured(cbor.decode(message.payload())))));
+    }
+
     Store store() {
         return store;
     }
@@ -206,6 +253,11 @@ public final class Database implements SystemTables, AutoCloseable {
 
     static String tableMap(TableDefinition table) {
         return "table/" + table.name();
+    }
+
+    /** Where a table's deletions made in a cluster are remembered, with their stamps. */
+    static String tombstoneMap(TableDefinition table) {
+        return "tombstone/" + table.name();
     }
 
     // records of a system table kept as a bare store map by an older release move into the table, through

@@ -21,10 +21,14 @@ import pier.resource.Event;
  * @param table    the table's name
  * @param id       the record's id
  * @param kind     what the change is
+ * @param origin   the node that made the change; empty outside a cluster
  * @param record   the record after a put, the message of a message
  */
-public record FeedEntry(long sequence, long version, String table, String id, Kind kind,
+public record FeedEntry(long sequence, long version, String table, String id, Kind kind, String origin,
                         Optional<StoredRecord> record) {
+
+    // set on the kind's byte when the node that made the change follows the id
+    private static final int HAS_ORIGIN = 0x80;
 
     /** What a feed entry is; stored as its ordinal, so new kinds go at the end. */
     public enum Kind {
@@ -50,30 +54,44 @@ public record FeedEntry(long sequence, long version, String table, String id, Ki
     }
 
     FeedEntry withRecord(StoredRecord written) {
-        return new FeedEntry(sequence, version, table, id, kind, Optional.of(written));
+        return new FeedEntry(sequence, version, table, id, kind, origin, Optional.of(written));
     }
 
     private byte[] encode(byte[] body) {
         byte[] tableName = table.getBytes(StandardCharsets.UTF_8);
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + Long.BYTES + 2 + tableName.length + 4 + idBytes.length + body.length)
-                .put((byte) kind.ordinal()).putLong(version).putShort((short) tableName.length).put(tableName)
-                .putInt(idBytes.length).put(idBytes).put(body).array();
+        byte[] node = origin.getBytes(StandardCharsets.UTF_8);
+        int originBytes = node.length == 0 ? 0 : 1 + node.length;
+        ByteBuffer buffer = ByteBuffer.allocate(1 + Long.BYTES + 2 + tableName.length + 4 + idBytes.length
+                        + originBytes + body.length)
+                .put((byte) (kind.ordinal() | (node.length == 0 ? 0 : HAS_ORIGIN))).putLong(version)
+                .putShort((short) tableName.length).put(tableName).putInt(idBytes.length).put(idBytes);
+        if (node.length > 0) {
+            buffer.put((byte) node.length).put(node);
+        }
+        return buffer.put(body).array();
     }
 
     static FeedEntry decode(byte[] key, byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
-        Kind kind = Kind.values()[buffer.get()];
+        int kindByte = buffer.get() & 0xff;
+        Kind kind = Kind.values()[kindByte & ~HAS_ORIGIN];
         long version = buffer.getLong();
         byte[] tableName = new byte[buffer.getShort()];
         buffer.get(tableName);
         byte[] id = new byte[buffer.getInt()];
         buffer.get(id);
+        String origin = "";
+        if ((kindByte & HAS_ORIGIN) != 0) {
+            byte[] node = new byte[buffer.get() & 0xff];
+            buffer.get(node);
+            origin = new String(node, StandardCharsets.UTF_8);
+        }
         Optional<StoredRecord> record = buffer.hasRemaining()
                 ? Optional.of(StoredRecord.decode(Arrays.copyOfRange(value, buffer.position(), value.length)))
                 : Optional.empty();
         return new FeedEntry(ByteBuffer.wrap(key).getLong(), version, new String(tableName, StandardCharsets.UTF_8),
-                new String(id, StandardCharsets.UTF_8), kind, record);
+                new String(id, StandardCharsets.UTF_8), kind, origin, record);
     }
 
     /**

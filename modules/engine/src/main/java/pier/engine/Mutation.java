@@ -12,15 +12,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param key    the encoded primary key
  * @param body   the new body, or empty to delete
  * @param opaque whether the body is an opaque value
+ * @param stamp  the version and node of a change another node made; null for a change made here (the
+ *               sequencer gives it the next version)
  */
-record Mutation(TableDefinition table, String id, byte[] key, Optional<JsonNode> body, boolean opaque) {
+record Mutation(TableDefinition table, String id, byte[] key, Optional<JsonNode> body, boolean opaque, Stamp stamp) {
 
     static Mutation put(TableDefinition table, String id, byte[] key, JsonNode body, boolean opaque) {
-        return new Mutation(table, id, key, Optional.of(body), opaque);
+        return new Mutation(table, id, key, Optional.of(body), opaque, null);
     }
 
     static Mutation delete(TableDefinition table, String id, byte[] key) {
-        return new Mutation(table, id, key, Optional.empty(), false);
+        return new Mutation(table, id, key, Optional.empty(), false, null);
     }
 
     String pendingKey() {

@@ -33,10 +33,13 @@ final class Sequencer {
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Optional<StoredRecord>> overlay = new ConcurrentHashMap<>();
+    // deletions not yet durable, with their stamps (kept only in a cluster, where they settle conflicts)
+    private final Map<String, Stamp> deletedOverlay = new ConcurrentHashMap<>();
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
     private long sequence;
     private long version;
     private volatile long retainedFrom;
+    private volatile String origin = "";
 
     Sequencer(Store store, Codec cbor, Fanout fanout, LongSupplier clock) {
         this.store = store;
@@ -53,6 +56,9 @@ final class Sequencer {
         /** The ids of a table's records written but not yet durable. */
         List<String> pendingIds(TableDefinition table);
 
+        /** The stamp of the record's deletion, when it was deleted in a cluster and not written since. */
+        Optional<Stamp> deleted(TableDefinition table, String id, byte[] key);
+
         long now();
     }
 
@@ -63,13 +69,29 @@ final class Sequencer {
      * @return the feed entries written, once durable
      */
     CompletableFuture<List<FeedEntry>> write(Function<View, List<Mutation>> plan) {
+        return write(plan, Map.of());
+    }
+
+    /**
+     * Plans and commits one atomic write, with values of the database's own bookkeeping that must be
+     * durable together with it (e.g. how far the changes of other nodes are applied).
+     *
+     * @param plan reads through the view and returns the mutations; may throw to refuse the write
+     * @param meta bookkeeping values by key, committed with the mutations (alone, when there are none)
+     * @return the feed entries written, once durable
+     */
+    CompletableFuture<List<FeedEntry>> write(Function<View, List<Mutation>> plan, Map<String, byte[]> meta) {
         lock.lock();
         try {
             List<Mutation> mutations = plan.apply(view());
-            if (mutations.isEmpty()) {
+            if (mutations.isEmpty() && meta.isEmpty()) {
                 return CompletableFuture.completedFuture(List.of());
             }
             WriteBatch.Builder batch = WriteBatch.builder();
+            meta.forEach((key, value) -> batch.put(META, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value));
+            if (mutations.isEmpty()) {
+                return store.commit(batch.build()).thenApply(ignored -> List.of());
+            }
             List<FeedEntry> entries = new ArrayList<>(mutations.size());
             Map<String, Optional<StoredRecord>> pending = new java.util.HashMap<>();
             for (Mutation mutation : mutations) {
@@ -88,7 +110,11 @@ final class Sequencer {
                 return entries;
             });
             // once applied, the store answers; a newer pending write to the same record stays
-            durable.whenComplete((ignored, failure) -> pending.forEach(overlay::remove));
+            durable.whenComplete((ignored, failure) -> pending.forEach((key, value) -> {
+                if (overlay.remove(key, value)) {
+                    deletedOverlay.remove(key);
+                }
+            }));
             return done;
         } finally {
             lock.unlock();
@@ -109,8 +135,8 @@ final class Sequencer {
         try {
             long seq = ++sequence;
             long ver = nextVersion();
-            FeedEntry entry = new FeedEntry(seq, ver, stream, id, FeedEntry.Kind.MESSAGE,
-                    Optional.of(new StoredRecord(ver, seq, false, cbor.encode(body))));
+            FeedEntry entry = new FeedEntry(seq, ver, stream, id, FeedEntry.Kind.MESSAGE, origin,
+                    Optional.of(new StoredRecord(ver, seq, false, origin, cbor.encode(body))));
             WriteBatch.Builder batch = WriteBatch.builder().put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encode())
                     .put(META, SEQUENCE_KEY, ByteBuffer.allocate(Long.BYTES).putLong(sequence).array());
             return store.commit(batch.build()).thenApply(ignored -> seq);
@@ -132,6 +158,18 @@ final class Sequencer {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Names this node in a cluster: its changes carry the id, and deletions leave tombstones (the version
+     * a later write must beat).
+     */
+    void origin(String node) {
+        origin = node;
+    }
+
+    String origin() {
+        return origin;
     }
 
     /** The oldest feed sequence retained: a replaced value older than that is not kept. */
@@ -157,19 +195,26 @@ final class Sequencer {
         Optional<StoredRecord> before = view().current(mutation.table(), mutation.id(), mutation.key());
         boolean existed = before.isPresent();
         long seq = ++sequence;
-        long ver = nextVersion();
+        if (mutation.stamp() == null) {
+            // a write here beats what it replaces, even one made on a node whose clock runs ahead
+            before.ifPresent(old -> observe(Stamp.of(old)));
+            view().deleted(mutation.table(), mutation.id(), mutation.key()).ifPresent(this::observe);
+        }
+        Stamp stamp = mutation.stamp() != null ? observe(mutation.stamp()) : new Stamp(nextVersion(), origin);
+        long ver = stamp.version();
         String map = Database.tableMap(mutation.table());
         // first, so that a reader who sees the new record finds the old value in its entry
         before.filter(old -> old.sequence() >= retainedFrom).ifPresent(old -> batch.put(ChangeFeed.MAP,
                 FeedEntry.key(old.sequence()), new FeedEntry(old.sequence(), old.version(), mutation.table().name(),
-                        mutation.id(), FeedEntry.Kind.PUT, Optional.of(old)).encode()));
+                        mutation.id(), FeedEntry.Kind.PUT, old.origin(), Optional.of(old)).encode()));
         Optional<StoredRecord> stored = mutation.body().map(body -> new StoredRecord(ver, seq, mutation.opaque(),
-                cbor.encode(body)));
+                stamp.origin(), cbor.encode(body)));
         if (stored.isPresent()) {
             batch.put(map, mutation.key(), stored.get().encode());
         } else {
             batch.delete(map, mutation.key());
         }
+        tombstone(mutation, stamp, stored.isEmpty(), batch);
         if (!Indexes.indexed(mutation.table()).isEmpty()) {
             Indexes.update(batch, mutation.table(), mutation.key(), before.map(r -> cbor.decode(r.body())).orElse(null),
                     mutation.body().orElse(null));
@@ -178,9 +223,22 @@ final class Sequencer {
         counts.put(mutation.table().name(), count(mutation.table()) + delta);
         overlay.put(mutation.pendingKey(), stored);
         FeedEntry entry = new FeedEntry(seq, ver, mutation.table().name(), mutation.id(),
-                stored.isPresent() ? FeedEntry.Kind.PUT : FeedEntry.Kind.DELETE, stored);
+                stored.isPresent() ? FeedEntry.Kind.PUT : FeedEntry.Kind.DELETE, stamp.origin(), stored);
         batch.put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encodeCurrent());
         return entry;
+    }
+
+    // in a cluster a deletion is remembered with its stamp, so that an older write arriving later from
+    // another node cannot bring the record back; a write over it makes it moot
+    private void tombstone(Mutation mutation, Stamp stamp, boolean deleted, WriteBatch.Builder batch) {
+        String map = Database.tombstoneMap(mutation.table());
+        if (deleted && !stamp.origin().isEmpty()) {
+            batch.put(map, mutation.key(), stamp.encode());
+            deletedOverlay.put(mutation.pendingKey(), stamp);
+        } else if (!deleted && !origin.isEmpty()) {
+            batch.delete(map, mutation.key());
+            deletedOverlay.remove(mutation.pendingKey());
+        }
     }
 
     private View view() {
@@ -202,15 +260,41 @@ final class Sequencer {
             }
 
             @Override
+            public Optional<Stamp> deleted(TableDefinition table, String id, byte[] key) {
+                String pendingKey = table.name() + '\u0000' + id;
+                Optional<StoredRecord> pending = overlay.get(pendingKey);
+                if (pending != null) {
+                    return Optional.ofNullable(deletedOverlay.get(pendingKey)).filter(s -> pending.isEmpty());
+                }
+                return store.get(Database.tombstoneMap(table), key).map(Stamp::decode);
+            }
+
+            @Override
             public long now() {
                 return clock.getAsLong();
             }
         };
     }
 
+    // a hybrid logical clock in microseconds: the wall clock's time, or one more than the last version
+    // made or seen, whichever is greater; 1,000 writes per millisecond before it runs ahead of the wall
+    // clock, and a version fits a JavaScript number
     private long nextVersion() {
-        version = Math.max(clock.getAsLong(), version + 1);
+        version = Math.max(clock.getAsLong() * 1000, version + 1);
         return version;
+    }
+
+    /**
+     * The wall-clock time of a version, in milliseconds. Versions made before they were microseconds
+     * (below 10^14, i.e. years before 1973 as microseconds) are milliseconds already.
+     */
+    static long millisOf(long version) {
+        return version >= 100_000_000_000_000L ? version / 1000 : version;
+    }
+
+    private Stamp observe(Stamp remote) {
+        version = Math.max(version, remote.version());
+        return remote;
     }
 
     private static byte[] countKey(String table) {

@@ -220,6 +220,19 @@ final class Table implements Resource {
         if (!id.isEmpty()) {
             keys.encode(id);
         }
+        deliver(id, message);
+        if (database.relay() == pier.resource.MessageRelay.NONE) {
+            return;
+        }
+        database.relay().send(new pier.resource.MessageRelay.Relayed(Database.RELAY_CHANNEL,
+                id.isEmpty() ? definition.name() : definition.name() + '/' + id, 1, false,
+                Optional.of(message instanceof Content.Opaque opaque ? opaque.contentType() : Database.CBOR),
+                message instanceof Content.Opaque opaque ? opaque.data()
+                        : database.cbor().encode(((Content.Structured) message).value())));
+    }
+
+    /** A message to the record's (or, with an empty id, the table's) subscribers on this node. */
+    void deliver(String id, Content message) {
         database.fanout().deliver(definition.name(), id, new Event.Message(Record.message(id, message),
                 database.sequencer().position()));
     }
