@@ -10,6 +10,7 @@ module pier.server {
     requires pier.protocol.http;
     requires pier.protocol.mqtt;
     requires pier.plugins;
+    requires pier.cluster;
     requires io.helidon.webserver;
     requires io.helidon.common.socket;
     requires io.helidon.common.tls;

@@ -42,7 +42,21 @@ enum LaunchOption {
     MAX_SUBSCRIPTIONS_PER_USER("--max-subscriptions-per-user", "PIER_MAX_SUBSCRIPTIONS_PER_USER",
             "limits.subscriptionsPerUser", "N", "MQTT subscriptions one user may hold (default: 10000; super users: any)"),
     ANONYMOUS_ROLE("--anonymous-role", "PIER_ANONYMOUS_ROLE", "authentication.anonymousRole", "ROLE",
-            "the role of callers without credentials (default: none, they must log in)");
+            "the role of callers without credentials (default: none, they must log in)"),
+    CLUSTER("--cluster", "PIER_CLUSTER", "cluster.servers", "URLS",
+            "NATS servers of the cluster, comma separated (nats://host:4222, tls://…) (default: no cluster)"),
+    NODE_ID("--node-id", "PIER_NODE_ID", "cluster.nodeId", "ID",
+            "this node's id in the cluster: letters, digits, - and _ (needed with --cluster)"),
+    CLUSTER_REPLICAS("--cluster-replicas", "PIER_CLUSTER_REPLICAS", "cluster.replicas", "N",
+            "NATS servers that hold each of the cluster's streams, 1 for a single NATS server (default: 3)"),
+    CLUSTER_RETENTION("--cluster-retention", "PIER_CLUSTER_RETENTION", "cluster.changeRetention", "DURATION",
+            "how long the cluster's log keeps changes; a node away longer starts over from a snapshot, ISO-8601 "
+                    + "(default: P7D)"),
+    CLUSTER_CREDENTIALS("--cluster-credentials", "PIER_CLUSTER_CREDENTIALS", "cluster.credentials", "FILE",
+            "NATS credentials file (user JWT and seed)"),
+    CLUSTER_USER("--cluster-user", "PIER_CLUSTER_USER", "cluster.user", "USER", "NATS user name"),
+    CLUSTER_PASSWORD("--cluster-password", "PIER_CLUSTER_PASSWORD", "cluster.password", "SECRET",
+            "NATS user's password");
 
     private final String flag;
     private final String environmentVariable;

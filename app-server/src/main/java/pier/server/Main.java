@@ -40,7 +40,7 @@ public final class Main {
             System.err.println("pier: " + e.getMessage());
             System.exit(USAGE_ERROR);
             return;
-        } catch (StoreException | PluginException | io.helidon.config.ConfigException
+        } catch (StoreException | PluginException | pier.cluster.ClusterException | io.helidon.config.ConfigException
                  | java.io.UncheckedIOException e) {
             System.err.println("pier: " + e.getMessage());
             System.exit(START_FAILURE);

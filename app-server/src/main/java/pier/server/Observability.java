@@ -30,7 +30,7 @@ final class Observability implements AutoCloseable {
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final List<Meter> registered = new CopyOnWriteArrayList<>();
 
-    ObserveFeature feature(Store store, Database database) {
+    ObserveFeature feature(Store store, Database database, java.util.Optional<pier.cluster.Cluster> cluster) {
         registerStoreMeters(store);
         registerQueryMeters(database);
         register(FunctionalCounter.builder("pier.record.encodings", Record.class,
@@ -38,17 +38,46 @@ final class Observability implements AutoCloseable {
         register(FunctionalCounter.builder("pier.clients.fell.behind", SlowClients.class,
                 ignored -> SlowClients.closedTotal()).description("subscriptions and connections closed because "
                 + "their client fell further behind than its queue holds"));
+        io.helidon.webserver.observe.health.HealthObserverConfig.Builder health = HealthObserver.builder()
+                .details(true)
+                .addCheck(() -> HealthCheckResponse.builder()
+                        .status(HealthCheckResponse.Status.UP)
+                        .detail("batches", store.stats().batches())
+                        .detail("commits", store.stats().commits())
+                        .build(), HealthCheckType.READINESS, "store");
+        cluster.ifPresent(c -> {
+            health.addCheck(() -> clusterHealth(c.status()), HealthCheckType.READINESS, "cluster");
+            registerClusterMeters(c);
+        });
         return ObserveFeature.builder()
-                .addObserver(HealthObserver.builder()
-                        .details(true)
-                        .addCheck(() -> HealthCheckResponse.builder()
-                                .status(HealthCheckResponse.Status.UP)
-                                .detail("batches", store.stats().batches())
-                                .detail("commits", store.stats().commits())
-                                .build(), HealthCheckType.READINESS, "store")
-                        .build())
+                .addObserver(health.build())
                 .addObserver(MetricsObserver.create())
                 .build();
+    }
+
+    // a node apart from NATS still serves and keeps its writes: up, with where replication stands
+    private static HealthCheckResponse clusterHealth(pier.cluster.ClusterStatus status) {
+        HealthCheckResponse.Builder response = HealthCheckResponse.builder()
+                .status(!status.state().equals("refused"))
+                .detail("node", status.node())
+                .detail("connected", status.connected())
+                .detail("state", status.state())
+                .detail("toShip", status.toShip())
+                .detail("applied", status.applied())
+                .detail("lagChanges", status.lagChanges())
+                .detail("lagSeconds", status.lagSeconds());
+        status.lastApplied().ifPresent(at -> response.detail("lastApplied", at.toString()));
+        status.problem().ifPresent(problem -> response.detail("problem", problem));
+        return response.build();
+    }
+
+    private void registerClusterMeters(pier.cluster.Cluster cluster) {
+        register(Gauge.builder("pier.cluster.changes.to.ship", cluster, c -> c.status().toShip())
+                .description("changes made here that the cluster's log does not hold yet"));
+        register(Gauge.builder("pier.cluster.changes.applied", cluster, c -> c.status().applied())
+                .description("the position in the cluster's log up to which changes are applied here"));
+        register(Gauge.builder("pier.cluster.lag.changes", cluster, c -> c.status().lagChanges())
+                .description("changes in the cluster's log not applied here yet"));
     }
 
     void registerLoginMeters(pier.security.LoginThrottle logins) {

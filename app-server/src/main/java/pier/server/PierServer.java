@@ -25,6 +25,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.cors.CorsFeature;
 import io.helidon.webserver.websocket.WsConfig;
 
+import pier.cluster.Cluster;
 import pier.codec.CodecLimits;
 import pier.codec.CodecRegistry;
 import pier.engine.Database;
@@ -75,6 +76,7 @@ final class PierServer {
     private final Optional<Mqtt> mqtt;
     private final HeaderDeadline headerDeadline;
     private final Observability observability;
+    private final Optional<Cluster> cluster;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** The broker and its TCP and TLS listeners, when MQTT is on. */
@@ -118,7 +120,8 @@ final class PierServer {
     }
 
     private PierServer(Store store, Database database, WebServer http, Optional<Mqtt> mqtt,
-                       HeaderDeadline headerDeadline, Observability observability) {
+                       HeaderDeadline headerDeadline, Observability observability, Optional<Cluster> cluster) {
+        this.cluster = cluster;
         this.store = store;
         this.database = database;
         this.http = http;
@@ -144,31 +147,47 @@ final class PierServer {
         try {
             Database database = Database.open(store, schema, List.of(Security.SYSTEM_TABLES, MqttTables.SYSTEM_TABLES),
                     codecs, config.retention());
-            Guards guards = Guards.open(config, database, environment, observability);
-            ResourceRegistry resources = new ResourceRegistry(guards.access());
-            database.exportTo(resources);
-            AccountResources.registerIn(resources, guards.access());
-            Plugins.load(config.plugins(), resources);
-            LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
-                    config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
-            Optional<KeyManagerFactory> tlsKeys = tlsKeys(config);
-            Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
-                    : Optional.of(Mqtt.start(config, database, guards.passwords(), new TableTopics(resources, codecs,
-                    guards.access(), guards.quota()), tlsKeys, observability));
-            HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
+            // joined before anything is served: a node whose schema is not the cluster's does not start
+            Optional<Cluster> cluster = config.cluster().map(settings -> Cluster.join(settings,
+                    database.replicate(settings.node(), Set.of(MqttTables.SESSIONS))));
+            cluster.ifPresent(c -> database.relay(c.relay()));
             try {
-                WebServer http = http(config, new Served(store, database, resources, codecs, guards,
-                        observability), mqtt, tlsKeys,
-                        headerDeadline).build().start();
-                return new PierServer(store, database, http, mqtt, headerDeadline, observability);
+                return start(config, environment, store, database, codecs, observability, cluster);
             } catch (RuntimeException e) {
-                mqtt.ifPresent(Mqtt::stop);
-                headerDeadline.close();
+                cluster.ifPresent(Cluster::close);
                 throw e;
             }
         } catch (RuntimeException e) {
             observability.close();
             store.close();
+            throw e;
+        }
+    }
+
+    private static PierServer start(ServerConfig config, java.util.Map<String, String> environment, Store store,
+                                    Database database, CodecRegistry codecs, Observability observability,
+                                    Optional<Cluster> cluster) {
+        Guards guards = Guards.open(config, database, environment, observability);
+        ResourceRegistry resources = new ResourceRegistry(guards.access());
+        database.exportTo(resources);
+        AccountResources.registerIn(resources, guards.access());
+        Plugins.load(config.plugins(), resources);
+        LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
+                config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
+        Optional<KeyManagerFactory> tlsKeys = tlsKeys(config);
+        Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
+                : Optional.of(Mqtt.start(config, database, guards.passwords(), new TableTopics(resources, codecs,
+                guards.access(), guards.quota()), tlsKeys, observability));
+        cluster.ifPresent(c -> mqtt.ifPresent(m -> m.broker().relay(c.relay())));
+        HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
+        try {
+            WebServer http = http(config, new Served(store, database, resources, codecs, guards,
+                    observability, cluster), mqtt, tlsKeys,
+                    headerDeadline).build().start();
+            return new PierServer(store, database, http, mqtt, headerDeadline, observability, cluster);
+        } catch (RuntimeException e) {
+            mqtt.ifPresent(Mqtt::stop);
+            headerDeadline.close();
             throw e;
         }
     }
@@ -206,7 +225,7 @@ final class PierServer {
 
     /** What the HTTP listeners serve. */
     private record Served(Store store, Database database, ResourceRegistry resources, CodecRegistry codecs,
-                          Guards guards, Observability observability) {
+                          Guards guards, Observability observability, Optional<Cluster> cluster) {
     }
 
     private static WebServerConfig.Builder http(ServerConfig config, Served served, Optional<Mqtt> mqtt,
@@ -216,7 +235,7 @@ final class PierServer {
                 .host(config.httpHost())
                 .port(config.httpPort())
                 .shutdownHook(false)
-                .addFeature(served.observability().feature(served.store(), served.database()));
+                .addFeature(served.observability().feature(served.store(), served.database(), served.cluster()));
         if (!config.corsOrigins().isEmpty()) {
             builder.addFeature(cors(config.corsOrigins()));
         }
@@ -294,6 +313,7 @@ final class PierServer {
         step("HTTP", http::stop);
         step("the header deadline", headerDeadline::close);
         step("the meters", observability::close);
+        step("the cluster", () -> cluster.ifPresent(Cluster::close));
         step("the database", database::close);
         step("the store", store::close);
         LOG.log(System.Logger.Level.INFO, "stopped; store closed");

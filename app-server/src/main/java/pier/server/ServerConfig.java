@@ -12,6 +12,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 
+import pier.cluster.ClusterSettings;
 import pier.engine.ChangeFeed;
 import pier.protocol.mqtt.MqttSettings;
 import pier.store.StoreOptions;
@@ -43,6 +44,7 @@ import pier.store.StoreOptions;
  * @param plugins        the folder whose jars are loaded as resource modules
  * @param httpMaxConnections how many HTTP connections (WebSockets and event streams included) may be
  *                       open at once; more wait to be accepted
+ * @param cluster        the cluster this node joins, when it is one
  */
 record ServerConfig(String httpHost, int httpPort, Path dataFolder, String storeBackend, StoreOptions store,
                     Optional<Path> schema,
@@ -50,7 +52,8 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                     Duration failedLoginWindow, int maxConnectionsPerUser, int maxSubscriptionsPerUser,
                     ChangeFeed.FeedRetention retention, List<String> corsOrigins,
                     int mqttPort, int mqttsPort, MqttSettings mqtt, int httpsPort, Optional<Path> keystore, String keystorePassword,
-                    Duration sseKeepAlive, Path plugins, int httpMaxConnections) {
+                    Duration sseKeepAlive, Path plugins, int httpMaxConnections,
+                    Optional<ClusterSettings> cluster) {
 
     /**
      * Reads and checks the settings, reporting every problem at once.
@@ -87,6 +90,7 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
             problems.add("mqtt.maxKeepAlive: " + maxKeepAlive + " is more than MQTT's largest keep-alive, 65535 seconds");
         }
         int stallLimit = count(config.get("mqtt.stallLimit"), 10, problems);
+        Optional<ClusterSettings> cluster = cluster(config.get("cluster"), problems);
         if (!problems.isEmpty()) {
             throw new UsageException(String.join("; ", problems));
         }
@@ -98,7 +102,33 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
                 MqttSettings.DEFAULT.withMaxKeepAlive(Duration.ofSeconds(maxKeepAlive))
                         .withStallLimit(Duration.ofSeconds(stallLimit)), httpsPort, keystore,
                 config.get("mqtts.keystorePassword").asString().orElse(""), sseKeepAlive,
-                Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections);
+                Path.of(config.get("plugins.folder").asString().orElse("plugins")), httpMaxConnections, cluster);
+    }
+
+    // a node of a cluster when NATS servers are named; then it needs its own id
+    private static Optional<ClusterSettings> cluster(Config node, List<String> problems) {
+        List<String> servers = list(node.get("servers"));
+        if (servers.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> id = node.get("nodeId").asString().asOptional().filter(v -> !v.isBlank());
+        if (id.isEmpty()) {
+            problems.add("cluster.nodeId: a node of a cluster needs its id (--node-id a)");
+            return Optional.empty();
+        }
+        Optional<Path> credentials = node.get("credentials").asString().asOptional().map(Path::of);
+        credentials.filter(file -> !Files.isReadable(file)).ifPresent(file -> problems.add("cluster.credentials: "
+                + file.toAbsolutePath() + " cannot be read"));
+        try {
+            return Optional.of(ClusterSettings.of(servers, id.get())
+                    .withReplicas(count(node.get("replicas"), 3, problems))
+                    .withChangeRetention(duration(node.get("changeRetention"), Duration.ofDays(7), problems))
+                    .withCredentials(credentials, node.get("user").asString().asOptional(),
+                            node.get("password").asString().orElse("")));
+        } catch (IllegalArgumentException e) {
+            problems.add("cluster: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

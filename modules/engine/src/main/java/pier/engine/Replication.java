@@ -63,6 +63,30 @@ public final class Replication {
     public record Page(List<Change> changes, Optional<byte[]> next) {
     }
 
+    /**
+     * Runs an action after each durable write: a cue for the shipper to look for changes. It runs on the
+     * store's committer, so it must only wake someone up.
+     *
+     * @param action the cue
+     */
+    public void onChange(Runnable action) {
+        database.sequencer().onDurable(action);
+    }
+
+    /**
+     * What the schema is, line by line (a table, or an attribute with its type), so that nodes can tell
+     * whether they serve the same one and name a difference.
+     *
+     * @return the lines, sorted
+     */
+    public List<String> schemaLines() {
+        return database.tables().stream().map(Table::definition).flatMap(t -> Stream.concat(
+                Stream.of("table " + t.name() + " key " + t.primaryKey().name()),
+                t.attributes().values().stream().map(a -> "attribute " + t.name() + "." + a.name() + ": "
+                        + TypeNames.of(a.type()) + (a.indexed() ? " @indexed" : ""))))
+                .sorted().toList();
+    }
+
     /** @return this node's id */
     public String node() {
         return node;
@@ -175,14 +199,12 @@ public final class Replication {
         return database.sequencer().write(view -> plan(view, changes), meta).thenApply(List::size);
     }
 
-    // last writer wins: a change is applied when its stamp beats the record's, or the record's deletion
+    // last writer wins: a change is applied when its stamp beats the record's, or the record's deletion;
+    // this node's own changes coming back hold the stamp the record has, unless the node lost them
     private List<Mutation> plan(Sequencer.View view, List<Change> changes) {
         Map<String, Stamp> decided = new HashMap<>();
         List<Mutation> mutations = new ArrayList<>();
         for (Change change : changes) {
-            if (change.origin().equals(node)) {
-                continue;
-            }
             Optional<Table> table = database.table(change.table());
             if (table.isEmpty() || localTables.contains(change.table())) {
                 continue;

@@ -40,6 +40,7 @@ final class Sequencer {
     private long version;
     private volatile long retainedFrom;
     private volatile String origin = "";
+    private volatile Runnable onDurable = () -> { };
 
     Sequencer(Store store, Codec cbor, Fanout fanout, LongSupplier clock) {
         this.store = store;
@@ -107,6 +108,7 @@ final class Sequencer {
             // queued here, before the writer hears of durability, so what it publishes next comes after
             CompletableFuture<List<FeedEntry>> done = durable.thenApply(ignored -> {
                 fanout.publish(entries);
+                onDurable.run();
                 return entries;
             });
             // once applied, the store answers; a newer pending write to the same record stays
@@ -170,6 +172,11 @@ final class Sequencer {
 
     String origin() {
         return origin;
+    }
+
+    /** Runs a short action (on the committer's thread) after each durable write of records. */
+    void onDurable(Runnable action) {
+        onDurable = action;
     }
 
     /** The oldest feed sequence retained: a replaced value older than that is not kept. */

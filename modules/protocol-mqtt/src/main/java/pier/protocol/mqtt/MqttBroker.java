@@ -41,6 +41,8 @@ public final class MqttBroker implements AutoCloseable {
     private final RetainedStore store;
     private final Map<String, Message> retained = new ConcurrentHashMap<>();
     private final long started = System.currentTimeMillis();
+    private static final String RELAY_CHANNEL = "mqtt";
+    private volatile pier.resource.MessageRelay relay = pier.resource.MessageRelay.NONE;
 
     private MqttBroker(MqttSettings settings, Authenticator authenticator, RetainedStore store,
                        SessionStore sessionStore, TableTopics tables) {
@@ -100,6 +102,31 @@ public final class MqttBroker implements AutoCloseable {
     public static MqttBroker start(MqttSettings settings, Authenticator authenticator, RetainedStore store,
                                    SessionStore sessions, TableTopics tables) {
         return new MqttBroker(settings, authenticator, store, sessions, tables);
+    }
+
+    /**
+     * Sends the messages of plain topics to the other nodes of a cluster, and routes theirs here: their
+     * subscribers on this node receive them, and a retained one is this node's retained message too (the
+     * retained store itself is replicated as a table).
+     *
+     * @param messages the cluster's relay
+     */
+    public void relay(pier.resource.MessageRelay messages) {
+        relay = messages;
+        messages.receive(RELAY_CHANNEL, this::routeRelayed);
+    }
+
+    private void routeRelayed(pier.resource.MessageRelay.Relayed relayed) {
+        Message message = Message.of(relayed.topic(), relayed.payload(), relayed.qos(), relayed.retain())
+                .withContentType(relayed.contentType());
+        if (message.retain()) {
+            if (message.payload().length == 0) {
+                retained.remove(message.topic());
+            } else {
+                retained.put(message.topic(), message);
+            }
+        }
+        route(message, congested -> { });
     }
 
     /**
@@ -309,7 +336,14 @@ public final class MqttBroker implements AutoCloseable {
         }
         try {
             CompletableFuture<Void> kept = message.retain() ? retain(message) : CompletableFuture.completedFuture(null);
-            byte reason = route(message, congested) == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.NORMAL;
+            int reached = route(message, congested);
+            boolean clustered = relay != pier.resource.MessageRelay.NONE;
+            if (clustered) {
+                relay.send(new pier.resource.MessageRelay.Relayed(RELAY_CHANNEL, topic, message.qos(),
+                        message.retain(), message.contentType(), message.payload()));
+            }
+            // in a cluster, another node may have subscribers: "no matching subscribers" cannot be said here
+            byte reason = reached == 0 && !clustered ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.NORMAL;
             return kept.handle((ignored, failure) -> {
                 if (failure == null) {
                     return reason;

@@ -12,7 +12,8 @@ public final class MqttTables {
     /** The system table of retained messages of plain topics, keyed by topic. */
     static final String RETAINED = "$mqtt_retained";
     /** The system table of durable sessions, keyed by client id. */
-    static final String SESSIONS = "$mqtt_sessions";
+    /** Durable sessions: a node's own, never replicated to the other nodes of a cluster. */
+    public static final String SESSIONS = "$mqtt_sessions";
 
     /** The system tables, in the schema language, for the database to create. */
     public static final String SYSTEM_TABLES = """

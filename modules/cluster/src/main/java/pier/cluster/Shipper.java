@@ -1,0 +1,155 @@
+package pier.cluster;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+
+import pier.engine.Replication;
+
+/**
+ * Ships this node's changes from its persisted feed into the changes stream: a window of asynchronous
+ * publishes, each with the id {@code <node>:<feed position>}, so that JetStream drops a change sent again
+ * after a disconnect or a crash. The shipped position is stored once the stream holds what precedes it;
+ * writes never wait for any of this (local first).
+ */
+final class Shipper implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(Shipper.class.getName());
+    static final int WINDOW = 256;
+    private static final Duration ACK_WAIT = Duration.ofSeconds(5);
+
+    private final Connection nats;
+    private final JetStream stream;
+    private final Replication replication;
+    private final Problems problems;
+    private final PublishOptions.Builder options = PublishOptions.builder().expectedStream(Names.CHANGES);
+    private final Headers headers;
+    private static final long SAVE_EVERY = TimeUnit.SECONDS.toNanos(1);
+    private volatile Thread thread;
+    private volatile boolean closed;
+    // what the stream holds; stored at most once a second (a change shipped twice is dropped by the
+    // stream within its duplicate window, and changes nothing on a node after it)
+    private long shipped = -1;
+    private long saved;
+    private long savedAt = System.nanoTime();
+
+    Shipper(Connection nats, Replication replication, Problems problems) throws java.io.IOException {
+        this.nats = nats;
+        this.stream = nats.jetStream();
+        this.replication = replication;
+        this.problems = problems;
+        this.headers = new Headers().put(Names.ORIGIN, replication.node());
+    }
+
+    /** A cue that there may be changes to ship; cheap, called after every commit. */
+    void wake() {
+        Thread shipper = thread;
+        if (shipper != null) {
+            LockSupport.unpark(shipper);
+        }
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        while (!closed) {
+            if (nats.getStatus() == Connection.Status.CONNECTED) {
+                try {
+                    ship();
+                    problems.solved("shipping");
+                } catch (RuntimeException | ExecutionException | TimeoutException e) {
+                    // sent again from the stored position: the stream drops what it holds already
+                    problems.report("shipping", "changes not shipped yet, trying again: " + Problems.message(e));
+                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(nats.getStatus() == Connection.Status.CONNECTED
+                    ? 500 : 100));
+        }
+    }
+
+    /** How many of this node's changes the stream does not hold yet. */
+    long behind() {
+        return Math.max(0, replication.position() - Math.max(shipped, saved));
+    }
+
+    private void ship() throws ExecutionException, TimeoutException, InterruptedException {
+        if (shipped < 0) {
+            shipped = replication.shipped();
+            saved = shipped;
+        }
+        try {
+            send();
+        } finally {
+            save(false);
+        }
+    }
+
+    private void save(boolean now) {
+        if (shipped > saved && (now || System.nanoTime() - savedAt > SAVE_EVERY)) {
+            replication.shipped(shipped);
+            saved = shipped;
+            savedAt = System.nanoTime();
+        }
+    }
+
+    private void send() throws ExecutionException, TimeoutException, InterruptedException {
+        // changes of other nodes are passed over once: past them once the window is held
+        long scanned = replication.position();
+        ArrayDeque<Sent> window = new ArrayDeque<>();
+        try (Stream<Replication.Change> changes = replication.changesAfter(shipped)) {
+            Iterator<Replication.Change> next = changes.iterator();
+            while (next.hasNext() && !closed) {
+                Replication.Change change = next.next();
+                window.add(new Sent(change.position(), stream.publishAsync(Names.changes(replication.node()),
+                        headers, Wire.change(change), options.messageId(replication.node() + ":" + change.position())
+                                .build())));
+                if (window.size() >= WINDOW) {
+                    acknowledged(window, WINDOW / 2);
+                }
+            }
+        }
+        acknowledged(window, window.size());
+        shipped = Math.max(shipped, scanned);
+    }
+
+    // waits for the oldest sent changes to be held by the stream
+    private void acknowledged(ArrayDeque<Sent> window, int count)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        for (int i = 0; i < count; i++) {
+            Sent sent = window.poll();
+            PublishAck ack = sent.ack().get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (ack.hasError()) {
+                throw new IllegalStateException(ack.getError());
+            }
+            shipped = sent.position();
+        }
+    }
+
+    /** Stops shipping and stores how far it got (the caller joins the thread first). */
+    void close() {
+        closed = true;
+        wake();
+    }
+
+    void saveNow() {
+        save(true);
+    }
+
+    private record Sent(long position, CompletableFuture<PublishAck> ack) {
+    }
+}
