@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
@@ -29,6 +30,8 @@ final class Applier implements Runnable {
 
     private static final int BATCH = 1_000;
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
+    private static final Duration PULL_EXPIRY = Duration.ofSeconds(2);
+    private static final Duration STALL_CHECK = Duration.ofSeconds(2);
 
     private final Connection nats;
     private final Replication replication;
@@ -60,7 +63,7 @@ final class Applier implements Runnable {
             } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException | RuntimeException e) {
                 // the ordered consumer is made again from the stored position
                 problems.report("applying", "changes not applied, starting again: " + Problems.message(e));
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             } catch (InterruptedException e) {
                 return;
             }
@@ -82,7 +85,10 @@ final class Applier implements Runnable {
         long expected = replication.applied() + 1;
         OrderedConsumerConfiguration from = new OrderedConsumerConfiguration().filterSubject(Names.CHANGES_SUBJECTS)
                 .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(expected);
-        IterableConsumer consumer = nats.getStreamContext(Names.CHANGES).createOrderedConsumer(from).iterate();
+        // short pulls: a pull outlives the loss of its consumer's leader, and the next one finds the new leader
+        IterableConsumer consumer = nats.getStreamContext(Names.CHANGES).createOrderedConsumer(from)
+                .iterate(ConsumeOptions.builder().expiresIn(PULL_EXPIRY.toMillis()).batchSize(BATCH).build());
+        long idleSince = System.nanoTime();
         try {
             state = "replicating";
             problems.solved("applying");
@@ -91,8 +97,13 @@ final class Applier implements Runnable {
                 if (first == null) {
                     lagChanges = 0;
                     lagSeconds = 0;
+                    if (System.nanoTime() - idleSince > STALL_CHECK.toNanos()) {
+                        checkNotStalled(expected);
+                        idleSince = System.nanoTime();
+                    }
                     continue;
                 }
+                idleSince = System.nanoTime();
                 if (first.metaData().streamSequence() != expected) {
                     // changes between were removed by the stream's retention while this node read
                     throw new IllegalStateException("the stream went on at " + first.metaData().streamSequence()
@@ -108,6 +119,15 @@ final class Applier implements Runnable {
             }
         } finally {
             consumer.stop();
+        }
+    }
+
+    // a consumer that hears nothing while the stream holds more has lost its way (its server went): anew
+    private void checkNotStalled(long expected) throws IOException, JetStreamApiException {
+        long last = nats.jetStreamManagement().getStreamInfo(Names.CHANGES).getStreamState().getLastSequence();
+        if (last >= expected) {
+            throw new IllegalStateException("the stream holds changes up to " + last + " but none came after "
+                    + (expected - 1));
         }
     }
 

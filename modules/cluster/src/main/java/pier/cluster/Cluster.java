@@ -39,6 +39,7 @@ public final class Cluster implements AutoCloseable {
     private static final int STREAM_NOT_FOUND = 10059;
     private static final int KEY_EXISTS = 10071;
     private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
+    private static final Duration SET_UP_TIME = Duration.ofSeconds(30);
 
     private final ClusterSettings settings;
     private final Replication replication;
@@ -129,8 +130,25 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    // the streams and the bucket are made by whichever node comes first; the others find them
+    // the streams and the bucket are made by whichever node comes first; the others find them. JetStream
+    // answers "not ready" for a while after its servers start (no meta leader yet): tried again then
     private void setUp() {
+        long deadline = System.nanoTime() + SET_UP_TIME.toNanos();
+        while (true) {
+            try {
+                trySetUp();
+                return;
+            } catch (ClusterException e) {
+                if (e.getCause() == null || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                problems.report("joining", e.getMessage());
+                sleep(500);
+            }
+        }
+    }
+
+    private void trySetUp() {
         try {
             JetStreamManagement streams = nats.jetStreamManagement();
             ensureStream(streams, Names.CHANGES, Names.CHANGES_SUBJECTS, settings.changeRetention());
@@ -139,9 +157,10 @@ public final class Cluster implements AutoCloseable {
             relay.start(dispatcher);
             LOG.log(System.Logger.Level.INFO, "cluster: node {0} joined through {1} (replicas {2}); changes applied "
                     + "up to {3}", settings.node(), nats.getConnectedUrl(), settings.replicas(), replication.applied());
+            problems.solved("joining");
             ready.countDown();
         } catch (IOException | JetStreamApiException e) {
-            throw new ClusterException("cannot set up the cluster's streams: " + Problems.message(e));
+            throw new ClusterException("cannot set up the cluster's streams: " + Problems.message(e), e);
         }
     }
 

@@ -6,4 +6,9 @@ public final class ClusterException extends RuntimeException {
     ClusterException(String message) {
         super(message);
     }
+
+    /** A failure that may pass (NATS not ready yet). */
+    ClusterException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -32,6 +32,7 @@ final class NatsRelay implements MessageRelay {
     private final Headers headers;
     private final Map<String, Consumer<Relayed>> receivers = new ConcurrentHashMap<>();
     private MessageConsumer kept;
+    private boolean fleeting;
 
     NatsRelay(Connection nats, String node, Problems problems) throws IOException {
         this.nats = nats;
@@ -63,8 +64,14 @@ final class NatsRelay implements MessageRelay {
 
     /** Starts taking the other nodes' messages: those sent from now on. */
     void start(Dispatcher dispatcher) throws IOException, JetStreamApiException {
-        dispatcher.subscribe(Names.FLEETING_PREFIX + ">", message -> deliver(message,
-                message.getSubject().substring(Names.FLEETING_PREFIX.length())));
+        if (kept != null) {
+            return;
+        }
+        if (!fleeting) {
+            dispatcher.subscribe(Names.FLEETING_PREFIX + ">", message -> deliver(message,
+                    message.getSubject().substring(Names.FLEETING_PREFIX.length())));
+            fleeting = true;
+        }
         String keptPrefix = Names.messages("");
         kept = nats.getStreamContext(Names.MESSAGES).createOrderedConsumer(new OrderedConsumerConfiguration()
                 .filterSubject(Names.MESSAGES_SUBJECTS).deliverPolicy(DeliverPolicy.New))

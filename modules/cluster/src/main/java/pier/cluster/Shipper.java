@@ -28,7 +28,10 @@ final class Shipper implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(Shipper.class.getName());
     static final int WINDOW = 256;
-    private static final Duration ACK_WAIT = Duration.ofSeconds(5);
+    // a window is acknowledged within tens of milliseconds; longer means its stream leader is gone, and the
+    // sooner it is sent again, the sooner a new leader takes it
+    private static final Duration ACK_WAIT = Duration.ofSeconds(2);
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Connection nats;
     private final JetStream stream;
@@ -72,7 +75,7 @@ final class Shipper implements Runnable {
                 } catch (RuntimeException | ExecutionException | TimeoutException e) {
                     // sent again from the stored position: the stream drops what it holds already
                     problems.report("shipping", "changes not shipped yet, trying again: " + Problems.message(e));
-                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                    LockSupport.parkNanos(RETRY_NANOS);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -108,8 +111,9 @@ final class Shipper implements Runnable {
     }
 
     private void send() throws ExecutionException, TimeoutException, InterruptedException {
-        // changes of other nodes are passed over once: past them once the window is held
-        long scanned = replication.position();
+        // changes of other nodes are passed over once: past them once the window is held (only as far
+        // as is durable: a change sequenced but not committed is not in the feed yet)
+        long scanned = replication.durablePosition();
         ArrayDeque<Sent> window = new ArrayDeque<>();
         try (Stream<Replication.Change> changes = replication.changesAfter(shipped)) {
             Iterator<Replication.Change> next = changes.iterator();

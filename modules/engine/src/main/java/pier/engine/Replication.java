@@ -134,9 +134,19 @@ public final class Replication {
         return read(APPLIED);
     }
 
-    /** @return the feed position of the last change made or applied here */
+    /** @return the feed position of the last change made or applied here (perhaps not durable yet) */
     public long position() {
         return database.feed().position();
+    }
+
+    /**
+     * The feed position up to which every change made or applied here since this process started is
+     * durable: what a reader of the feed has surely seen once it read that far.
+     *
+     * @return the position; 0 before the first write
+     */
+    public long durablePosition() {
+        return database.sequencer().durablePosition();
     }
 
     /**

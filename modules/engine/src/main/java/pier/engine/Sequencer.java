@@ -41,6 +41,7 @@ final class Sequencer {
     private volatile long retainedFrom;
     private volatile String origin = "";
     private volatile Runnable onDurable = () -> { };
+    private final java.util.concurrent.atomic.AtomicLong durablePosition = new java.util.concurrent.atomic.AtomicLong();
 
     Sequencer(Store store, Codec cbor, Fanout fanout, LongSupplier clock) {
         this.store = store;
@@ -106,7 +107,9 @@ final class Sequencer {
             CompletableFuture<Void> durable = store.commit(batch.build());
             // registered under the lock, so subscribers hear batches in sequence order; the fan-out is only
             // queued here, before the writer hears of durability, so what it publishes next comes after
+            long last = sequence;
             CompletableFuture<List<FeedEntry>> done = durable.thenApply(ignored -> {
+                durablePosition.accumulateAndGet(last, Math::max);
                 fanout.publish(entries);
                 onDurable.run();
                 return entries;
@@ -182,6 +185,14 @@ final class Sequencer {
     /** The oldest feed sequence retained: a replaced value older than that is not kept. */
     void retainedFrom(long oldest) {
         retainedFrom = oldest;
+    }
+
+    /**
+     * The feed position every change up to which is durable (a write sequenced after it may not be yet).
+     * Only writes of records count; kept since this process started, 0 before its first.
+     */
+    long durablePosition() {
+        return durablePosition.get();
     }
 
     long position() {
