@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
@@ -43,31 +42,54 @@ public final class Cluster implements AutoCloseable {
 
     private final ClusterSettings settings;
     private final Replication replication;
-    private final Connection nats;
     private final Problems problems = new Problems();
-    private final Shipper shipper;
-    private final Applier applier;
-    private final NatsRelay relay;
-    private final Dispatcher dispatcher;
+    private final Relay relay = new Relay();
     private final List<Thread> threads = new ArrayList<>();
-    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile Member member;
     private volatile boolean refused;
+    private volatile boolean closed;
 
-    private Cluster(ClusterSettings settings, Replication replication, Connection nats) throws IOException {
+    /** What a node runs once it is connected to NATS. */
+    private record Member(Connection nats, Shipper shipper, Applier applier, NatsRelay relay, Dispatcher dispatcher) {
+    }
+
+    /** The relay the server holds from the start; messages go nowhere until NATS is reached. */
+    private static final class Relay implements MessageRelay {
+        private final java.util.Map<String, java.util.function.Consumer<Relayed>> receivers =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        private volatile NatsRelay target;
+
+        @Override
+        public void send(Relayed message) {
+            NatsRelay to = target;
+            if (to != null) {
+                to.send(message);
+            }
+        }
+
+        @Override
+        public void receive(String channel, java.util.function.Consumer<Relayed> receiver) {
+            receivers.put(channel, receiver);
+            NatsRelay to = target;
+            if (to != null) {
+                to.receive(channel, receiver);
+            }
+        }
+
+        void connect(NatsRelay to) {
+            receivers.forEach(to::receive);
+            target = to;
+        }
+    }
+
+    private Cluster(ClusterSettings settings, Replication replication) {
         this.settings = settings;
         this.replication = replication;
-        this.nats = nats;
-        this.shipper = new Shipper(nats, replication, problems);
-        Snapshots snapshots = new Snapshots(nats, replication);
-        this.applier = new Applier(nats, replication, snapshots, problems);
-        this.relay = new NatsRelay(nats, settings.node(), problems);
-        this.dispatcher = nats.createDispatcher();
-        snapshots.serve(dispatcher, () -> applier.state().equals("replicating"));
     }
 
     /**
      * Joins the cluster. When NATS answers now, the streams are made and the schema checked before this
-     * returns; otherwise the node starts alone, and joins when NATS is reachable.
+     * returns; otherwise the node starts alone, keeps its changes, and joins when NATS is reachable.
      *
      * @param settings    where NATS is and who this node is
      * @param replication the database's side of replication
@@ -75,31 +97,67 @@ public final class Cluster implements AutoCloseable {
      * @throws ClusterException when this node's schema is not the cluster's
      */
     public static Cluster join(ClusterSettings settings, Replication replication) {
-        Connection nats;
+        Cluster cluster = new Cluster(settings, replication);
+        Options options = options(settings);
+        Connection nats = null;
         try {
-            nats = Nats.connectReconnectOnConnect(options(settings));
+            nats = Nats.connect(options);
         } catch (IOException e) {
-            throw new ClusterException("cannot reach NATS at " + settings.servers() + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "cluster: NATS at {0} does not answer ({1}); this node serves "
+                    + "and keeps its changes, and joins when NATS is back", settings.servers(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while connecting to NATS");
         }
-        try {
-            Cluster cluster = new Cluster(settings, replication, nats);
-            if (nats.getStatus() == Connection.Status.CONNECTED) {
-                cluster.setUp();
-            } else {
-                LOG.log(System.Logger.Level.WARNING, "cluster: NATS at {0} does not answer; this node serves and "
-                        + "keeps its changes, and joins when NATS is back", settings.servers());
-                cluster.start("pier-cluster-join", cluster::setUpWhenConnected);
+        if (nats != null) {
+            cluster.member(nats);
+        } else {
+            cluster.start("pier-cluster-join", () -> cluster.joinWhenReachable(options));
+        }
+        replication.onChange(cluster::wake);
+        return cluster;
+    }
+
+    private void joinWhenReachable(Options options) {
+        while (!closed) {
+            try {
+                member(Nats.connect(options));
+                return;
+            } catch (IOException e) {
+                sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (ClusterException e) {
+                refused = true;
+                LOG.log(System.Logger.Level.ERROR, "cluster: this node does not join: " + e.getMessage());
+                return;
             }
-            cluster.start("pier-cluster-shipper", cluster.whenReady(cluster.shipper));
-            cluster.start("pier-cluster-applier", cluster.whenReady(cluster.applier));
-            replication.onChange(cluster.shipper::wake);
-            return cluster;
+        }
+    }
+
+    // connected: the streams, the schema, then the threads that ship and apply
+    private void member(Connection nats) {
+        try {
+            Snapshots snapshots = new Snapshots(nats, replication);
+            Member joined = new Member(nats, new Shipper(nats, replication, problems),
+                    new Applier(nats, replication, snapshots, problems), new NatsRelay(nats, settings.node(), problems),
+                    nats.createDispatcher());
+            setUp(joined);
+            snapshots.serve(joined.dispatcher(), () -> joined.applier().state().equals("replicating"));
+            relay.connect(joined.relay());
+            member = joined;
+            start("pier-cluster-shipper", joined.shipper());
+            start("pier-cluster-applier", joined.applier());
         } catch (IOException | RuntimeException e) {
             closeQuietly(nats);
             throw e instanceof ClusterException c ? c : new ClusterException("cannot join the cluster: " + e);
+        }
+    }
+
+    private void wake() {
+        Member joined = member;
+        if (joined != null) {
+            joined.shipper().wake();
         }
     }
 
@@ -110,33 +168,25 @@ public final class Cluster implements AutoCloseable {
 
     /** @return where replication stands */
     public ClusterStatus status() {
-        return new ClusterStatus(settings.node(), nats.getStatus() == Connection.Status.CONNECTED,
-                refused ? "refused" : ready.getCount() > 0 ? "joining" : applier.state(), shipper.behind(),
-                replication.applied(), applier.lagChanges(), applier.lagSeconds(), applier.lastApplied(),
+        Member joined = member;
+        if (joined == null) {
+            return new ClusterStatus(settings.node(), false, refused ? "refused" : "joining",
+                    Math.max(0, replication.position() - replication.shipped()), replication.applied(), 0, 0,
+                    java.util.Optional.empty(), problems.last());
+        }
+        return new ClusterStatus(settings.node(), joined.nats().getStatus() == Connection.Status.CONNECTED,
+                joined.applier().state(), joined.shipper().behind(), replication.applied(),
+                joined.applier().lagChanges(), joined.applier().lagSeconds(), joined.applier().lastApplied(),
                 problems.last());
-    }
-
-    private void setUpWhenConnected() {
-        while (nats.getStatus() != Connection.Status.CONNECTED && nats.getStatus() != Connection.Status.CLOSED) {
-            sleep(200);
-        }
-        try {
-            setUp();
-        } catch (ClusterException e) {
-            refused = true;
-            LOG.log(System.Logger.Level.ERROR, "cluster: this node does not join: " + e.getMessage());
-        } catch (RuntimeException e) {
-            problems.report("joining", Problems.message(e));
-        }
     }
 
     // the streams and the bucket are made by whichever node comes first; the others find them. JetStream
     // answers "not ready" for a while after its servers start (no meta leader yet): tried again then
-    private void setUp() {
+    private void setUp(Member joined) {
         long deadline = System.nanoTime() + SET_UP_TIME.toNanos();
         while (true) {
             try {
-                trySetUp();
+                trySetUp(joined);
                 return;
             } catch (ClusterException e) {
                 if (e.getCause() == null || System.nanoTime() > deadline) {
@@ -148,17 +198,17 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    private void trySetUp() {
+    private void trySetUp(Member joined) {
+        Connection nats = joined.nats();
         try {
             JetStreamManagement streams = nats.jetStreamManagement();
             ensureStream(streams, Names.CHANGES, Names.CHANGES_SUBJECTS, settings.changeRetention());
             ensureStream(streams, Names.MESSAGES, Names.MESSAGES_SUBJECTS, settings.messageRetention());
-            checkSchema();
-            relay.start(dispatcher);
+            checkSchema(nats);
+            joined.relay().start(joined.dispatcher());
             LOG.log(System.Logger.Level.INFO, "cluster: node {0} joined through {1} (replicas {2}); changes applied "
                     + "up to {3}", settings.node(), nats.getConnectedUrl(), settings.replicas(), replication.applied());
             problems.solved("joining");
-            ready.countDown();
         } catch (IOException | JetStreamApiException e) {
             throw new ClusterException("cannot set up the cluster's streams: " + Problems.message(e), e);
         }
@@ -185,7 +235,7 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    private void checkSchema() throws IOException, JetStreamApiException {
+    private void checkSchema(Connection nats) throws IOException, JetStreamApiException {
         try {
             nats.keyValueManagement().getStatus(Names.BUCKET);
         } catch (JetStreamApiException e) {
@@ -222,21 +272,6 @@ public final class Cluster implements AutoCloseable {
                 + (onlyThere.isEmpty() ? "" : "only in the cluster: " + String.join("; ", onlyThere));
     }
 
-    private Runnable whenReady(Runnable work) {
-        return () -> {
-            try {
-                while (!ready.await(200, TimeUnit.MILLISECONDS)) {
-                    if (refused || nats.getStatus() == Connection.Status.CLOSED) {
-                        return;
-                    }
-                }
-                work.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
-    }
-
     private void start(String name, Runnable work) {
         threads.add(Thread.ofPlatform().name(name).daemon().start(work));
     }
@@ -244,9 +279,13 @@ public final class Cluster implements AutoCloseable {
     /** Stops shipping and applying, keeps how far shipping got, and closes the NATS connection. */
     @Override
     public void close() {
-        shipper.close();
-        applier.close();
-        relay.close();
+        closed = true;
+        Member joined = member;
+        if (joined != null) {
+            joined.shipper().close();
+            joined.applier().close();
+            joined.relay().close();
+        }
         for (Thread thread : threads) {
             thread.interrupt();
             try {
@@ -255,12 +294,14 @@ public final class Cluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try {
-            shipper.saveNow();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "cluster: the shipped position was not kept: " + e.getMessage());
+        if (joined != null) {
+            try {
+                joined.shipper().saveNow();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cluster: the shipped position was not kept: " + e.getMessage());
+            }
+            closeQuietly(joined.nats());
         }
-        closeQuietly(nats);
     }
 
     private static void closeQuietly(Connection nats) {

@@ -1,0 +1,107 @@
+package pier.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.client.Connection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * A node away for longer than the cluster's log keeps changes (three seconds here) comes back: it merges a
+ * peer's snapshot — the rows only it holds stay, the writes it made while it could not reach NATS ship,
+ * and what the cluster deleted meanwhile is gone — and a new empty node starts from a snapshot too.
+ */
+class ClusterCatchUpIT {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+    private static final String RETENTION = "PT3S";
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aNodeAwayPastTheLogsRetentionMergesASnapshotAndKeepsWhatOnlyItHeld() throws Exception {
+        try (NatsServers nats = NatsServers.start(folder, 1);
+             ClusterNode a = new ClusterNode("a", folder.resolve("a"), nats.urls(), 1, "--cluster-retention",
+                     RETENTION).start()) {
+            ClusterNode c = new ClusterNode("c", folder.resolve("c"), nats.urls(), 1, "--cluster-retention",
+                    RETENTION).start();
+            for (int i = 1; i <= 10; i++) {
+                a.rest().putJson("/Dog/shared-" + i, "{\"name\":\"first\",\"age\":" + i + "}");
+            }
+            await().atMost(CONVERGE).until(() -> c.dump("Dog").size() == 10);
+            c.kill();
+            long lastSeen = lastInLog(nats);
+
+            // c comes back unable to reach NATS: it serves, and keeps what it writes
+            ClusterNode away = new ClusterNode("c", folder.resolve("c"), "nats://127.0.0.1:" + ServerProcess.freePort(),
+                    1, "--cluster-retention", RETENTION).start();
+            for (int i = 1; i <= 5; i++) {
+                away.rest().putJson("/Dog/only-c-" + i, "{\"name\":\"c\",\"age\":" + i + "}");
+            }
+            // meanwhile the cluster deletes, changes and adds, and its log forgets what c missed
+            assertThat(a.rest().send(a.rest().request("/Dog/shared-1").DELETE()).statusCode() / 100, is(2));
+            a.rest().putJson("/Dog/shared-2", "{\"name\":\"second\",\"age\":2}");
+            a.rest().putJson("/Dog/a-new", "{\"name\":\"a\",\"age\":1}");
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                a.rest().putJson("/Dog/a-late", "{\"name\":\"a\",\"age\":" + System.nanoTime() % 1000 + "}");
+                return firstInLog(nats) > lastSeen + 1;
+            });
+            away.kill();
+
+            try (ClusterNode back = new ClusterNode("c", folder.resolve("c"), nats.urls(), 1, "--cluster-retention",
+                    RETENTION).start()) {
+                Map<String, JsonNode> converged = awaitSame(a, back);
+                assertThat(converged, not(hasKey("shared-1")));
+                assertThat(converged.get("shared-2").get("name").asText(), is("second"));
+                assertThat(converged, hasKey("a-new"));
+                for (int i = 1; i <= 5; i++) {
+                    assertThat(converged, hasKey("only-c-" + i));
+                }
+                assertThat(back.process().stderr().stream().anyMatch(l -> l.contains("merged the snapshot of node a")),
+                        is(true));
+
+                // a new node, with nothing, after the log forgot its start
+                try (ClusterNode fresh = new ClusterNode("d", folder.resolve("d"), nats.urls(), 1,
+                        "--cluster-retention", RETENTION).start()) {
+                    assertThat(awaitSame(a, fresh).size(), greaterThan(15));
+                    // logged once the snapshot's position is kept, a moment after its records
+                    await().atMost(CONVERGE).until(() -> fresh.process().stderr().stream()
+                            .anyMatch(line -> line.contains("merged the snapshot of node")));
+                }
+            }
+        }
+    }
+
+    private static Map<String, JsonNode> awaitSame(ClusterNode one, ClusterNode other) {
+        Map<String, JsonNode>[] dump = new Map[1];
+        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).until(() -> {
+            dump[0] = one.dump("Dog");
+            return dump[0].equals(other.dump("Dog"));
+        });
+        return dump[0];
+    }
+
+    private static long lastInLog(NatsServers nats) throws Exception {
+        try (Connection look = nats.connect()) {
+            return look.jetStreamManagement().getStreamInfo("PIER_CHANGES").getStreamState().getLastSequence();
+        }
+    }
+
+    private static long firstInLog(NatsServers nats) throws Exception {
+        try (Connection look = nats.connect()) {
+            return look.jetStreamManagement().getStreamInfo("PIER_CHANGES").getStreamState().getFirstSequence();
+        }
+    }
+}
