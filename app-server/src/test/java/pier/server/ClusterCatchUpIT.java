@@ -32,11 +32,10 @@ class ClusterCatchUpIT {
 
     @Test
     void aNodeAwayPastTheLogsRetentionMergesASnapshotAndKeepsWhatOnlyItHeld() throws Exception {
-        try (NatsServers nats = NatsServers.start(folder, 1);
-             ClusterNode a = new ClusterNode("a", folder.resolve("a"), nats.urls(), 1, "--cluster-retention",
-                     RETENTION).start()) {
-            ClusterNode c = new ClusterNode("c", folder.resolve("c"), nats.urls(), 1, "--cluster-retention",
-                    RETENTION).start();
+        List<ClusterNode> started = new java.util.ArrayList<>();
+        try (NatsServers nats = NatsServers.start(folder, 1)) {
+            ClusterNode a = node(started, "a", nats.urls());
+            ClusterNode c = node(started, "c", nats.urls());
             for (int i = 1; i <= 10; i++) {
                 a.rest().putJson("/Dog/shared-" + i, "{\"name\":\"first\",\"age\":" + i + "}");
             }
@@ -45,8 +44,7 @@ class ClusterCatchUpIT {
             long lastSeen = lastInLog(nats);
 
             // c comes back unable to reach NATS: it serves, and keeps what it writes
-            ClusterNode away = new ClusterNode("c", folder.resolve("c"), "nats://127.0.0.1:" + ServerProcess.freePort(),
-                    1, "--cluster-retention", RETENTION).start();
+            ClusterNode away = node(started, "c", "nats://127.0.0.1:" + ServerProcess.freePort());
             for (int i = 1; i <= 5; i++) {
                 away.rest().putJson("/Dog/only-c-" + i, "{\"name\":\"c\",\"age\":" + i + "}");
             }
@@ -60,28 +58,37 @@ class ClusterCatchUpIT {
             });
             away.kill();
 
-            try (ClusterNode back = new ClusterNode("c", folder.resolve("c"), nats.urls(), 1, "--cluster-retention",
-                    RETENTION).start()) {
-                Map<String, JsonNode> converged = awaitSame(a, back);
-                assertThat(converged, not(hasKey("shared-1")));
-                assertThat(converged.get("shared-2").get("name").asText(), is("second"));
-                assertThat(converged, hasKey("a-new"));
-                for (int i = 1; i <= 5; i++) {
-                    assertThat(converged, hasKey("only-c-" + i));
-                }
-                assertThat(back.process().stderr().stream().anyMatch(l -> l.contains("merged the snapshot of node a")),
-                        is(true));
+            ClusterNode back = node(started, "c", nats.urls());
+            Map<String, JsonNode> converged = awaitSame(a, back);
+            assertThat(converged, not(hasKey("shared-1")));
+            assertThat(converged.get("shared-2").get("name").asText(), is("second"));
+            assertThat(converged, hasKey("a-new"));
+            for (int i = 1; i <= 5; i++) {
+                assertThat(converged, hasKey("only-c-" + i));
+            }
+            awaitLogged(back, "merged the snapshot of node a");
 
-                // a new node, with nothing, after the log forgot its start
-                try (ClusterNode fresh = new ClusterNode("d", folder.resolve("d"), nats.urls(), 1,
-                        "--cluster-retention", RETENTION).start()) {
-                    assertThat(awaitSame(a, fresh).size(), greaterThan(15));
-                    // logged once the snapshot's position is kept, a moment after its records
-                    await().atMost(CONVERGE).until(() -> fresh.process().stderr().stream()
-                            .anyMatch(line -> line.contains("merged the snapshot of node")));
-                }
+            // a new node, with nothing, after the log forgot its start
+            ClusterNode fresh = node(started, "d", nats.urls());
+            assertThat(awaitSame(a, fresh).size(), greaterThan(15));
+            awaitLogged(fresh, "merged the snapshot of node");
+        } finally {
+            for (ClusterNode node : started) {
+                node.close();
             }
         }
+    }
+
+    // a node on its own folder (the same id, the same folder, when it comes back), stopped by the test
+    private ClusterNode node(List<ClusterNode> started, String id, String natsUrls) throws java.io.IOException {
+        ClusterNode node = new ClusterNode(id, folder.resolve(id), natsUrls, 1, "--cluster-retention", RETENTION);
+        started.add(node);
+        return node.start();
+    }
+
+    // logged once the snapshot's position is kept, a moment after its records
+    private static void awaitLogged(ClusterNode node, String text) {
+        await().atMost(CONVERGE).until(() -> node.process().stderr().stream().anyMatch(line -> line.contains(text)));
     }
 
     private static Map<String, JsonNode> awaitSame(ClusterNode one, ClusterNode other) {
