@@ -58,6 +58,7 @@ final class MqttLoad {
     }
 
     private final Target target;
+    private final Target subscribed;
     private final Scenario scenario;
     private final String run = Long.toString(System.nanoTime(), 36);
     private final AtomicLong received = new AtomicLong();
@@ -69,7 +70,19 @@ final class MqttLoad {
     private volatile long started = Long.MAX_VALUE;
 
     MqttLoad(Target target, Scenario scenario) {
+        this(target, target, scenario);
+    }
+
+    /**
+     * A load whose subscribers connect elsewhere than its publishers (another node of a cluster).
+     *
+     * @param target     where the publishers connect, and whose CPU time counts
+     * @param subscribed where the subscribers connect
+     * @param scenario   the load
+     */
+    MqttLoad(Target target, Target subscribed, Scenario scenario) {
         this.target = target;
+        this.subscribed = subscribed;
         this.scenario = scenario;
     }
 
@@ -77,7 +90,7 @@ final class MqttLoad {
         List<Mqtt5AsyncClient> clients = new ArrayList<>();
         try {
             for (int s = 0; s < scenario.subscribers(); s++) {
-                Mqtt5AsyncClient subscriber = connect(clients, "sub" + s);
+                Mqtt5AsyncClient subscriber = connect(clients, subscribed, "sub" + s);
                 long[] last = new long[scenario.publishers()];
                 Arrays.fill(last, -1);
                 subscriber.subscribeWith().topicFilter(scenario.topic()).qos(qos())
@@ -86,7 +99,7 @@ final class MqttLoad {
             }
             List<Mqtt5AsyncClient> publishers = new ArrayList<>();
             for (int p = 0; p < scenario.publishers(); p++) {
-                publishers.add(connect(clients, "pub" + p));
+                publishers.add(connect(clients, target, "pub" + p));
             }
             double cpuBefore = PierServer.cpuSeconds(target.pid());
             started = System.nanoTime();
@@ -114,13 +127,13 @@ final class MqttLoad {
         }
     }
 
-    private Mqtt5AsyncClient connect(List<Mqtt5AsyncClient> clients, String role) throws Exception {
+    private Mqtt5AsyncClient connect(List<Mqtt5AsyncClient> clients, Target broker, String role) throws Exception {
         Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier("load-" + run + "-" + role)
-                .serverHost(target.host()).serverPort(target.port()).buildAsync();
+                .serverHost(broker.host()).serverPort(broker.port()).buildAsync();
         var connect = client.connectWith().cleanStart(true);
-        if (target.user() != null) {
-            connect = connect.simpleAuth().username(target.user())
-                    .password(target.password().getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
+        if (broker.user() != null) {
+            connect = connect.simpleAuth().username(broker.user())
+                    .password(broker.password().getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
         }
         connect.send().get(10, TimeUnit.SECONDS);
         clients.add(client);

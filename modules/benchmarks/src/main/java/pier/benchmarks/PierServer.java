@@ -28,6 +28,7 @@ final class PierServer implements AutoCloseable {
     private final Path work;
     private final String pier;
     private final List<String> options;
+    private final java.util.Map<String, String> environment;
     private Process process;
     private String base;
     private String authorization;
@@ -39,9 +40,15 @@ final class PierServer implements AutoCloseable {
      * @param options more options of {@code pier run}
      */
     PierServer(Path work, String pier, List<String> options) {
+        this(work, pier, options, java.util.Map.of());
+    }
+
+    /** A server started with this environment besides the tool's ({@code PIER_ADMIN_PASSWORD}, say). */
+    PierServer(Path work, String pier, List<String> options, java.util.Map<String, String> environment) {
         this.work = work;
         this.pier = pier;
         this.options = options;
+        this.environment = environment;
     }
 
     /** Starts the server and waits until it is ready and an admin is logged in. */
@@ -52,7 +59,9 @@ final class PierServer implements AutoCloseable {
                 "--schema", work.resolve("schema.graphql").toString(), "--http-port", Integer.toString(port),
                 "--mqtt-port", Integer.toString(mqttPort), "--mqtts-port", "0"));
         command.addAll(options);
-        process = new ProcessBuilder(command).redirectError(work.resolve("server.log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(work.resolve("server.log").toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -86,9 +95,10 @@ final class PierServer implements AutoCloseable {
         return process.pid();
     }
 
-    /** The admin's password, as the first start wrote it. */
+    /** The admin's password: the one given, or as the first start wrote it. */
     String password() throws IOException {
-        return Files.readAllLines(data().resolve("admin-password")).getLast();
+        String given = environment.get("PIER_ADMIN_PASSWORD");
+        return given != null ? given : Files.readAllLines(data().resolve("admin-password")).getLast();
     }
 
     /** SIGKILL, and the end of the process awaited. */

@@ -8,14 +8,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
-import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.StreamState;
 
 import pier.engine.Replication;
@@ -30,7 +29,7 @@ final class Applier implements Runnable {
 
     private static final int BATCH = 1_000;
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
-    private static final Duration PULL_EXPIRY = Duration.ofSeconds(2);
+    private static final Duration BATCH_TIME = Duration.ofMillis(2);
     private static final Duration STALL_CHECK = Duration.ofSeconds(2);
 
     private final Connection nats;
@@ -60,7 +59,7 @@ final class Applier implements Runnable {
             try {
                 catchUpIfGone();
                 follow();
-            } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException | RuntimeException e) {
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
                 // the ordered consumer is made again from the stored position
                 problems.report("applying", "changes not applied, starting again: " + Problems.message(e));
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
@@ -80,14 +79,14 @@ final class Applier implements Runnable {
         }
     }
 
-    private void follow() throws IOException, JetStreamApiException, JetStreamStatusCheckedException,
-            InterruptedException {
+    private void follow() throws IOException, JetStreamApiException, InterruptedException {
         long expected = replication.applied() + 1;
-        OrderedConsumerConfiguration from = new OrderedConsumerConfiguration().filterSubject(Names.CHANGES_SUBJECTS)
-                .deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(expected);
-        // short pulls: a pull outlives the loss of its consumer's leader, and the next one finds the new leader
-        IterableConsumer consumer = nats.getStreamContext(Names.CHANGES).createOrderedConsumer(from)
-                .iterate(ConsumeOptions.builder().expiresIn(PULL_EXPIRY.toMillis()).batchSize(BATCH).build());
+        // an ordered push consumer: changes come as they are stored, with flow control and heartbeats; the
+        // client makes it again at the right position when one goes missing
+        JetStreamSubscription consumer = nats.jetStream().subscribe(Names.CHANGES_SUBJECTS,
+                PushSubscribeOptions.builder().stream(Names.CHANGES).ordered(true).configuration(
+                        ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence)
+                                .startSequence(expected).build()).build());
         long idleSince = System.nanoTime();
         try {
             state = "replicating";
@@ -97,6 +96,7 @@ final class Applier implements Runnable {
                 if (first == null) {
                     lagChanges = 0;
                     lagSeconds = 0;
+                    replication.keepApplied();
                     if (System.nanoTime() - idleSince > STALL_CHECK.toNanos()) {
                         checkNotStalled(expected);
                         idleSince = System.nanoTime();
@@ -109,17 +109,23 @@ final class Applier implements Runnable {
                     throw new IllegalStateException("the stream went on at " + first.metaData().streamSequence()
                             + ", not " + expected + ": changes were lost to its retention");
                 }
-                List<Message> batch = new ArrayList<>();
-                batch.add(first);
-                Message more;
-                while (batch.size() < BATCH && (more = consumer.nextMessage(1)) != null) {
-                    batch.add(more);
-                }
-                expected = apply(batch) + 1;
+                expected = apply(batch(consumer, first)) + 1;
             }
         } finally {
-            consumer.stop();
+            consumer.unsubscribe();
         }
+    }
+
+    // what has arrived already goes in one commit; a change that is alone does not wait for company
+    private static List<Message> batch(JetStreamSubscription consumer, Message first) throws InterruptedException {
+        List<Message> batch = new ArrayList<>();
+        batch.add(first);
+        long until = System.nanoTime() + BATCH_TIME.toNanos();
+        Message more;
+        while (batch.size() < BATCH && System.nanoTime() < until && (more = consumer.nextMessage(1)) != null) {
+            batch.add(more);
+        }
+        return batch;
     }
 
     // a consumer that hears nothing while the stream holds more has lost its way (its server went): anew

@@ -297,8 +297,9 @@ public final class Cluster implements AutoCloseable {
         if (joined != null) {
             try {
                 joined.shipper().saveNow();
+                replication.keepApplied();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "cluster: the shipped position was not kept: " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "cluster: positions not kept: " + e.getMessage());
             }
             closeQuietly(joined.nats());
         }

@@ -10,9 +10,10 @@ import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
-import io.nats.client.MessageConsumer;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.impl.Headers;
 
 import pier.resource.MessageRelay;
@@ -31,7 +32,7 @@ final class NatsRelay implements MessageRelay {
     private final Problems problems;
     private final Headers headers;
     private final Map<String, Consumer<Relayed>> receivers = new ConcurrentHashMap<>();
-    private MessageConsumer kept;
+    private JetStreamSubscription kept;
     private boolean fleeting;
 
     NatsRelay(Connection nats, String node, Problems problems) throws IOException {
@@ -73,9 +74,10 @@ final class NatsRelay implements MessageRelay {
             fleeting = true;
         }
         String keptPrefix = Names.messages("");
-        kept = nats.getStreamContext(Names.MESSAGES).createOrderedConsumer(new OrderedConsumerConfiguration()
-                .filterSubject(Names.MESSAGES_SUBJECTS).deliverPolicy(DeliverPolicy.New))
-                .consume(message -> deliver(message, message.getSubject().substring(keptPrefix.length())));
+        kept = stream.subscribe(Names.MESSAGES_SUBJECTS, dispatcher,
+                message -> deliver(message, message.getSubject().substring(keptPrefix.length())), false,
+                PushSubscribeOptions.builder().stream(Names.MESSAGES).ordered(true).configuration(
+                        ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build()).build());
     }
 
     private void deliver(Message message, String channel) {
@@ -94,8 +96,8 @@ final class NatsRelay implements MessageRelay {
     }
 
     void close() {
-        if (kept != null) {
-            kept.stop();
+        if (kept != null && kept.isActive()) {
+            kept.unsubscribe();
         }
     }
 }

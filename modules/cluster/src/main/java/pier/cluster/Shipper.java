@@ -45,6 +45,8 @@ final class Shipper implements Runnable {
     // what the stream holds; stored at most once a second (a change shipped twice is dropped by the
     // stream within its duplicate window, and changes nothing on a node after it)
     private long shipped = -1;
+    private long sent;
+    private final ArrayDeque<Sent> window = new ArrayDeque<>();
     private long saved;
     private long savedAt = System.nanoTime();
 
@@ -70,16 +72,21 @@ final class Shipper implements Runnable {
         while (!closed) {
             if (nats.getStatus() == Connection.Status.CONNECTED) {
                 try {
-                    ship();
-                    problems.solved("shipping");
+                    long before = shipped;
+                    step();
+                    if (shipped > before || window.isEmpty()) {
+                        problems.solved("shipping");
+                    }
                 } catch (RuntimeException | ExecutionException | TimeoutException e) {
-                    // sent again from the stored position: the stream drops what it holds already
+                    // sent again from what the stream holds: it drops what it has already
                     problems.report("shipping", "changes not shipped yet, trying again: " + Problems.message(e));
+                    window.clear();
+                    sent = shipped;
                     LockSupport.parkNanos(RETRY_NANOS);
-                } catch (InterruptedException e) {
-                    return;
+                    continue;
                 }
             }
+            // woken by a commit or an acknowledgement
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(nats.getStatus() == Connection.Status.CONNECTED
                     ? 500 : 100));
         }
@@ -90,16 +97,18 @@ final class Shipper implements Runnable {
         return Math.max(0, replication.position() - Math.max(shipped, saved));
     }
 
-    private void ship() throws ExecutionException, TimeoutException, InterruptedException {
+    // the window stays open across commits: a change is sent as soon as it is durable here, whatever
+    // acknowledgements are still on their way
+    private void step() throws ExecutionException, TimeoutException {
         if (shipped < 0) {
             shipped = replication.shipped();
             saved = shipped;
+            sent = shipped;
         }
-        try {
-            send();
-        } finally {
-            save(false);
-        }
+        settle();
+        send();
+        settle();
+        save(false);
     }
 
     private void save(boolean now) {
@@ -110,37 +119,56 @@ final class Shipper implements Runnable {
         }
     }
 
-    private void send() throws ExecutionException, TimeoutException, InterruptedException {
-        // changes of other nodes are passed over once: past them once the window is held (only as far
-        // as is durable: a change sequenced but not committed is not in the feed yet)
-        long scanned = replication.durablePosition();
-        ArrayDeque<Sent> window = new ArrayDeque<>();
-        try (Stream<Replication.Change> changes = replication.changesAfter(shipped)) {
+    private void send() {
+        if (window.size() >= WINDOW) {
+            return;
+        }
+        // changes of other nodes are passed over once: past them once what was sent before is held (only
+        // as far as is durable: a change sequenced but not committed is not in the feed yet)
+        long durable = replication.durablePosition();
+        boolean whole = true;
+        try (Stream<Replication.Change> changes = replication.changesAfter(sent)) {
             Iterator<Replication.Change> next = changes.iterator();
             while (next.hasNext() && !closed) {
-                Replication.Change change = next.next();
-                window.add(new Sent(change.position(), stream.publishAsync(Names.changes(replication.node()),
-                        headers, Wire.change(change), options.messageId(replication.node() + ":" + change.position())
-                                .build())));
                 if (window.size() >= WINDOW) {
-                    acknowledged(window, WINDOW / 2);
+                    whole = false;
+                    break;
                 }
+                Replication.Change change = next.next();
+                CompletableFuture<PublishAck> ack = stream.publishAsync(Names.changes(replication.node()), headers,
+                        Wire.change(change), options.messageId(replication.node() + ":" + change.position()).build());
+                ack.whenComplete((done, failure) -> wake());
+                window.add(new Sent(change.position(), System.nanoTime(), ack));
+                sent = change.position();
             }
         }
-        acknowledged(window, window.size());
-        shipped = Math.max(shipped, scanned);
+        if (whole && durable > sent) {
+            window.add(new Sent(durable, System.nanoTime(), CompletableFuture.completedFuture(null)));
+            sent = durable;
+        }
     }
 
-    // waits for the oldest sent changes to be held by the stream
-    private void acknowledged(ArrayDeque<Sent> window, int count)
-            throws ExecutionException, TimeoutException, InterruptedException {
-        for (int i = 0; i < count; i++) {
-            Sent sent = window.poll();
-            PublishAck ack = sent.ack().get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (ack.hasError()) {
+    // the oldest sent changes the stream now holds
+    private void settle() throws ExecutionException, TimeoutException {
+        for (Sent oldest = window.peek(); oldest != null; oldest = window.peek()) {
+            if (!oldest.ack().isDone()) {
+                if (System.nanoTime() - oldest.at() > ACK_WAIT.toNanos()) {
+                    throw new TimeoutException("no acknowledgement within " + ACK_WAIT.toMillis() + " ms");
+                }
+                return;
+            }
+            PublishAck ack;
+            try {
+                ack = oldest.ack().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (ack != null && ack.hasError()) {
                 throw new IllegalStateException(ack.getError());
             }
-            shipped = sent.position();
+            shipped = oldest.position();
+            window.poll();
         }
     }
 
@@ -154,6 +182,7 @@ final class Shipper implements Runnable {
         save(true);
     }
 
-    private record Sent(long position, CompletableFuture<PublishAck> ack) {
+    /** A change sent, or (without an acknowledgement to wait for) a stretch of other nodes' changes passed. */
+    private record Sent(long position, long at, CompletableFuture<PublishAck> ack) {
     }
 }

@@ -32,6 +32,7 @@ public final class Replication {
     private final Database database;
     private final String node;
     private final Set<String> localTables;
+    private volatile long appliedUnstored;
 
     Replication(Database database, String node, Set<String> localTables) {
         this.database = database;
@@ -131,7 +132,15 @@ public final class Replication {
 
     /** @return the position in the cluster's log up to which its changes are applied here */
     public long applied() {
-        return read(APPLIED);
+        return Math.max(read(APPLIED), appliedUnstored);
+    }
+
+    /** Stores the applied position of batches that changed nothing here, so that a restart skips them. */
+    public void keepApplied() {
+        long through = appliedUnstored;
+        if (through > read(APPLIED)) {
+            database.sequencer().write(view -> List.of(), Map.of(APPLIED, bytes(through)), true).join();
+        }
     }
 
     /** @return the feed position of the last change made or applied here (perhaps not durable yet) */
@@ -159,7 +168,13 @@ public final class Replication {
      * @return how many changed this node's state, once durable
      */
     public CompletableFuture<Integer> apply(List<Change> changes, long through) {
-        return write(changes, Map.of(APPLIED, bytes(through)));
+        return database.sequencer().write(view -> plan(view, changes), Map.of(APPLIED, bytes(through)), false)
+                .thenApply(entries -> {
+                    // a batch that changed nothing here (this node's own changes coming back) commits nothing:
+                    // applied again after a crash, it changes nothing again
+                    appliedUnstored = Math.max(appliedUnstored, through);
+                    return entries.size();
+                });
     }
 
     /**
@@ -206,7 +221,7 @@ public final class Replication {
     }
 
     private CompletableFuture<Integer> write(List<Change> changes, Map<String, byte[]> meta) {
-        return database.sequencer().write(view -> plan(view, changes), meta).thenApply(List::size);
+        return database.sequencer().write(view -> plan(view, changes), meta, true).thenApply(List::size);
     }
 
     // last writer wins: a change is applied when its stamp beats the record's, or the record's deletion;

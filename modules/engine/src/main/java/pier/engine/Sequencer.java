@@ -71,7 +71,7 @@ final class Sequencer {
      * @return the feed entries written, once durable
      */
     CompletableFuture<List<FeedEntry>> write(Function<View, List<Mutation>> plan) {
-        return write(plan, Map.of());
+        return write(plan, Map.of(), false);
     }
 
     /**
@@ -79,14 +79,16 @@ final class Sequencer {
      * durable together with it (e.g. how far the changes of other nodes are applied).
      *
      * @param plan reads through the view and returns the mutations; may throw to refuse the write
-     * @param meta bookkeeping values by key, committed with the mutations (alone, when there are none)
+     * @param meta bookkeeping values by key, committed with the mutations
+     * @param alone whether the bookkeeping values are committed when there are no mutations
      * @return the feed entries written, once durable
      */
-    CompletableFuture<List<FeedEntry>> write(Function<View, List<Mutation>> plan, Map<String, byte[]> meta) {
+    CompletableFuture<List<FeedEntry>> write(Function<View, List<Mutation>> plan, Map<String, byte[]> meta,
+                                             boolean alone) {
         lock.lock();
         try {
             List<Mutation> mutations = plan.apply(view());
-            if (mutations.isEmpty() && meta.isEmpty()) {
+            if (mutations.isEmpty() && (meta.isEmpty() || !alone)) {
                 return CompletableFuture.completedFuture(List.of());
             }
             WriteBatch.Builder batch = WriteBatch.builder();
