@@ -334,9 +334,23 @@ public final class Cluster implements AutoCloseable {
                                 connection.getConnectedUrl());
                     }
                 });
-        settings.credentials().ifPresent(file -> options.authHandler(Nats.credentials(file.toString())));
+        settings.credentials().ifPresent(file -> {
+            requireNKeySigning();
+            options.authHandler(Nats.credentials(file.toString()));
+        });
         settings.user().ifPresent(user -> options.userInfo(user, settings.password()));
         return options.build();
+    }
+
+    // the NATS client signs with an NKey through BouncyCastle, which the linked image leaves out
+    private static void requireNKeySigning() {
+        try {
+            Class.forName("org.bouncycastle.crypto.signers.Ed25519Signer");
+        } catch (ClassNotFoundException e) {
+            throw new ClusterException("a NATS credentials file needs BouncyCastle (bcprov-lts8on), which this "
+                    + "runtime does not have (the linked image leaves it out): use ./pier run, or a NATS user and "
+                    + "password");
+        }
     }
 
     /** jnats' own listener logs a stack trace per event: one line each here. */
