@@ -213,6 +213,10 @@ final class PierServer {
                     .ifPresent(password -> announce(config.dataFolder(), password));
             AccessControl access = AccessControl.open(users, database.systemTable(Security.ROLES),
                     config.anonymousRole());
+            if (config.cluster().isPresent()) {
+                // users and roles change on other nodes too
+                access.followTables();
+            }
             // every protocol checks passwords through the throttle of failed logins per client address
             LoginThrottle passwords = new LoginThrottle(users, config.maxFailedLogins(), config.failedLoginWindow());
             observability.registerLoginMeters(passwords);

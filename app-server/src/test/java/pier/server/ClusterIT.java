@@ -241,6 +241,26 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void usersAndRolesMadeOnOneNodeHoldOnTheOthersAtOnce() throws Exception {
+        RestClient admin = nodes.getFirst().rest();
+        assertThat(admin.putJson("/$roles/reader", "{\"tables\": {\"Dog\": [\"read\"]}}").statusCode() / 100, is(2));
+        assertThat(admin.putJson("/$users/ann", "{\"password\": \"first\", \"roles\": [\"reader\"]}")
+                .statusCode() / 100, is(2));
+        RestClient annOnB = nodes.get(1).rest("ann", "first");
+        await().atMost(CONVERGE).until(() -> annOnB.get("/Dog/same-1", "application/json").statusCode() == 200);
+        // the role loses its right on a: refused on b
+        assertThat(admin.putJson("/$roles/reader", "{\"tables\": {\"Dog\": []}}").statusCode() / 100, is(2));
+        await().atMost(CONVERGE).until(() -> annOnB.get("/Dog/same-1", "application/json").statusCode() == 403);
+        // a new password on a: the old one no longer opens b, though b checked it a moment ago
+        assertThat(admin.putJson("/$users/ann", "{\"password\": \"second\", \"roles\": [\"reader\"]}")
+                .statusCode() / 100, is(2));
+        await().atMost(CONVERGE).until(() -> annOnB.get("/Dog/same-1", "application/json").statusCode() == 401);
+        assertThat(nodes.get(1).rest("ann", "second").get("/Dog/same-1",
+                "application/json").statusCode(), is(403));
+    }
+
+    @Test
+    @Order(6)
     void aNodeWhoseSchemaIsNotTheClustersRefusesToJoinNamingTheDifference() throws Exception {
         Path schema = folder.resolve("other.graphql");
         Files.writeString(schema, """

@@ -22,6 +22,7 @@ final class ClusterNode implements AutoCloseable {
     private final List<String> options;
     private ServerProcess process;
     private RestClient rest;
+    private int httpPort;
     private int mqttPort;
 
     ClusterNode(String id, Path data, String natsUrls, int replicas, String... more) throws IOException {
@@ -38,13 +39,19 @@ final class ClusterNode implements AutoCloseable {
     ClusterNode start() throws IOException {
         process = ServerProcess.start(List.of("-Xmx160m"), Map.of("PIER_ADMIN_PASSWORD", PASSWORD),
                 options.toArray(String[]::new));
-        rest = new RestClient(process.awaitReady(), "admin", PASSWORD);
+        httpPort = process.awaitReady();
+        rest = new RestClient(httpPort, "admin", PASSWORD);
         mqttPort = process.mqttPort();
         return this;
     }
 
     RestClient rest() {
         return rest;
+    }
+
+    /** A client of this node with other credentials. */
+    RestClient rest(String user, String password) {
+        return new RestClient(httpPort, user, password);
     }
 
     int mqttPort() {

@@ -40,6 +40,8 @@ public final class AccessControl implements Policy {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Picture picture;
 
+    private static final java.time.Duration FOLLOW_WAIT = java.time.Duration.ofSeconds(1);
+
     private AccessControl(Users users, Roles roles, Optional<String> anonymousRole) {
         this.users = users;
         this.roles = roles;
@@ -157,6 +159,39 @@ public final class AccessControl implements Policy {
         Picture now = picture;
         return principal == Principal.ANONYMOUS ? now.anonymous()
                 : now.resolved().getOrDefault(principal.name(), List.of());
+    }
+
+    /**
+     * Follows the users and roles tables, so that a change made on another node of a cluster (applied to
+     * the tables here, not through these methods) takes effect here too, open subscriptions and
+     * connections included. The followers end with the database.
+     */
+    public void followTables() {
+        // only the latest state of each user and role matters: a burst of changes is one picture
+        SubscribeOptions latest = new SubscribeOptions(1_024, SubscribeOptions.Overflow.LATEST, false);
+        // a password changed elsewhere no longer opens the door here
+        Subscription userChanges = users.watch(Optional.empty(), latest);
+        Thread.ofVirtual().name("pier-access-follower").start(() -> follow(userChanges,
+                event -> users.forget(event.id())));
+        Subscription roleChanges = roles.watch(Optional.empty(), latest);
+        Thread.ofVirtual().name("pier-access-follower").start(() -> follow(roleChanges, event -> { }));
+    }
+
+    private void follow(Subscription table, java.util.function.Consumer<pier.resource.Event> each) {
+        try (table) {
+            while (!table.isClosed()) {
+                Optional<pier.resource.Event> event = table.next(FOLLOW_WAIT);
+                if (event.isPresent()) {
+                    // what came meanwhile is in the same new picture
+                    for (; event.isPresent(); event = table.next(java.time.Duration.ZERO)) {
+                        each.accept(event.get());
+                    }
+                    changed();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void changed() {

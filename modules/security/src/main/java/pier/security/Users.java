@@ -175,7 +175,8 @@ public final class Users implements Authenticator {
         return roles;
     }
 
-    private void forget(String user) {
+    /** Forgets the checked passwords of a user (changed, or gone). */
+    void forget(String user) {
         remembered.values().removeIf(r -> r.principal().name().equals(user));
     }
 
