@@ -52,9 +52,8 @@ enum LaunchOption {
     CLUSTER_RETENTION("--cluster-retention", "PIER_CLUSTER_RETENTION", "cluster.changeRetention", "DURATION",
             "how long the cluster's log keeps changes; a node away longer starts over from a snapshot, ISO-8601 "
                     + "(default: P7D)"),
-    CLUSTER_CREDENTIALS("--cluster-credentials", "PIER_CLUSTER_CREDENTIALS", "cluster.credentials", "FILE",
-            "NATS credentials file (user JWT and seed)"),
-    CLUSTER_USER("--cluster-user", "PIER_CLUSTER_USER", "cluster.user", "USER", "NATS user name"),
+    CLUSTER_USER("--cluster-user", "PIER_CLUSTER_USER", "cluster.user", "USER",
+            "NATS user name (a token goes in the URL: nats://TOKEN@host:4222)"),
     CLUSTER_PASSWORD("--cluster-password", "PIER_CLUSTER_PASSWORD", "cluster.password", "SECRET",
             "NATS user's password");
 

@@ -178,7 +178,10 @@ final class PierServer {
         Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                 : Optional.of(Mqtt.start(config, database, guards.passwords(), new TableTopics(resources, codecs,
                 guards.access(), guards.quota()), tlsKeys, observability));
-        cluster.ifPresent(c -> mqtt.ifPresent(m -> m.broker().relay(c.relay())));
+        cluster.ifPresent(c -> {
+            mqtt.ifPresent(m -> m.broker().relay(c.relay()));
+            c.openRelay();
+        });
         HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
         try {
             WebServer http = http(config, new Served(store, database, resources, codecs, guards,

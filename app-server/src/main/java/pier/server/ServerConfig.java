@@ -116,15 +116,11 @@ record ServerConfig(String httpHost, int httpPort, Path dataFolder, String store
             problems.add("cluster.nodeId: a node of a cluster needs its id (--node-id a)");
             return Optional.empty();
         }
-        Optional<Path> credentials = node.get("credentials").asString().asOptional().map(Path::of);
-        credentials.filter(file -> !Files.isReadable(file)).ifPresent(file -> problems.add("cluster.credentials: "
-                + file.toAbsolutePath() + " cannot be read"));
         try {
             return Optional.of(ClusterSettings.of(servers, id.get())
                     .withReplicas(count(node.get("replicas"), 3, problems))
                     .withChangeRetention(duration(node.get("changeRetention"), Duration.ofDays(7), problems))
-                    .withCredentials(credentials, node.get("user").asString().asOptional(),
-                            node.get("password").asString().orElse("")));
+                    .withUser(node.get("user").asString().asOptional(), node.get("password").asString().orElse("")));
         } catch (IllegalArgumentException e) {
             problems.add("cluster: " + e.getMessage());
             return Optional.empty();

@@ -261,6 +261,34 @@ class ClusterIT {
 
     @Test
     @Order(6)
+    void aQosOneMessageSentWhileANodeIsDownReachesItsDurableSessionWhenItIsBack() throws Exception {
+        ClusterNode b = nodes.get(1);
+        MqttClient durable = new MqttClient("tcp://127.0.0.1:" + b.mqttPort(), "durable-on-b", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName("admin");
+        options.setPassword(ClusterNode.PASSWORD.toCharArray());
+        options.setCleanSession(false);
+        List<String> received = new CopyOnWriteArrayList<>();
+        durable.setCallback(collecting(received));
+        durable.connect(options);
+        durable.subscribe("alerts/#", 1);
+        MqttClient publisher = client(nodes.getFirst(), "alert-publisher");
+        publisher.publish("alerts/before", "seen".getBytes(StandardCharsets.UTF_8), 1, false);
+        await().atMost(CONVERGE).until(() -> received.contains("alerts/before=seen"));
+        durable.disconnect();
+        b.stop();
+        publisher.publish("alerts/while-down", "kept".getBytes(StandardCharsets.UTF_8), 1, false);
+        close(publisher);
+        b.start();
+        durable = new MqttClient("tcp://127.0.0.1:" + b.mqttPort(), "durable-on-b", new MemoryPersistence());
+        durable.setCallback(collecting(received));
+        durable.connect(options);
+        await().atMost(CONVERGE).until(() -> received.contains("alerts/while-down=kept"));
+        close(durable);
+    }
+
+    @Test
+    @Order(7)
     void aNodeWhoseSchemaIsNotTheClustersRefusesToJoinNamingTheDifference() throws Exception {
         Path schema = folder.resolve("other.graphql");
         Files.writeString(schema, """
@@ -319,6 +347,24 @@ class ClusterIT {
         } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
             throw new AssertionError(e);
         }
+    }
+
+    // what a durable session receives, also what its session kept while it was away
+    private static org.eclipse.paho.client.mqttv3.MqttCallback collecting(List<String> received) {
+        return new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                received.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        };
     }
 
     // Paho closes only a disconnected client

@@ -69,6 +69,17 @@ final class ClusterNode implements AutoCloseable {
         return records;
     }
 
+    /** SIGTERM, an orderly stop; the data folder stays for a restart. */
+    void stop() throws InterruptedException {
+        assertStopped(process.terminate());
+    }
+
+    private static void assertStopped(int status) {
+        if (status != 0) {
+            throw new AssertionError("the node stopped with status " + status);
+        }
+    }
+
     /** kill -9; the data folder stays for a restart. */
     void kill() throws IOException, InterruptedException {
         process.close();

@@ -47,6 +47,7 @@ public final class Cluster implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile Member member;
     private volatile boolean refused;
+    private volatile boolean relayOpen;
     private volatile boolean closed;
 
     /** What a node runs once it is connected to NATS. */
@@ -140,12 +141,13 @@ public final class Cluster implements AutoCloseable {
         try {
             Snapshots snapshots = new Snapshots(nats, replication);
             Member joined = new Member(nats, new Shipper(nats, replication, problems),
-                    new Applier(nats, replication, snapshots, problems), new NatsRelay(nats, settings.node(), problems),
+                    new Applier(nats, replication, snapshots, problems), new NatsRelay(nats, replication, problems),
                     nats.createDispatcher());
             setUp(joined);
             snapshots.serve(joined.dispatcher(), () -> joined.applier().state().equals("replicating"));
             relay.connect(joined.relay());
             member = joined;
+            startRelaying();
             start("pier-cluster-shipper", joined.shipper());
             start("pier-cluster-applier", joined.applier());
         } catch (IOException | RuntimeException e) {
@@ -164,6 +166,27 @@ public final class Cluster implements AutoCloseable {
     /** @return the relay for messages no table keeps */
     public MessageRelay relay() {
         return relay;
+    }
+
+    /**
+     * Starts taking other nodes' messages, once every receiver is registered with the relay (from where
+     * this node left off, when the stream still holds it: a message sent while it was down still reaches
+     * its durable sessions).
+     */
+    public void openRelay() {
+        relayOpen = true;
+        startRelaying();
+    }
+
+    private synchronized void startRelaying() {
+        Member joined = member;
+        if (relayOpen && joined != null) {
+            try {
+                joined.relay().start(joined.dispatcher());
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
+                problems.report("relaying", "messages of other nodes not taken: " + Problems.message(e));
+            }
+        }
     }
 
     /** @return where replication stands */
@@ -205,7 +228,6 @@ public final class Cluster implements AutoCloseable {
             ensureStream(streams, Names.CHANGES, Names.CHANGES_SUBJECTS, settings.changeRetention());
             ensureStream(streams, Names.MESSAGES, Names.MESSAGES_SUBJECTS, settings.messageRetention());
             checkSchema(nats);
-            joined.relay().start(joined.dispatcher());
             LOG.log(System.Logger.Level.INFO, "cluster: node {0} joined through {1} (replicas {2}); changes applied "
                     + "up to {3}", settings.node(), nats.getConnectedUrl(), settings.replicas(), replication.applied());
             problems.solved("joining");
@@ -334,23 +356,8 @@ public final class Cluster implements AutoCloseable {
                                 connection.getConnectedUrl());
                     }
                 });
-        settings.credentials().ifPresent(file -> {
-            requireNKeySigning();
-            options.authHandler(Nats.credentials(file.toString()));
-        });
         settings.user().ifPresent(user -> options.userInfo(user, settings.password()));
         return options.build();
-    }
-
-    // the NATS client signs with an NKey through BouncyCastle, which the linked image leaves out
-    private static void requireNKeySigning() {
-        try {
-            Class.forName("org.bouncycastle.crypto.signers.Ed25519Signer");
-        } catch (ClassNotFoundException e) {
-            throw new ClusterException("a NATS credentials file needs BouncyCastle (bcprov-lts8on), which this "
-                    + "runtime does not have (the linked image leaves it out): use ./pier run, or a NATS user and "
-                    + "password");
-        }
     }
 
     /** jnats' own listener logs a stack trace per event: one line each here. */

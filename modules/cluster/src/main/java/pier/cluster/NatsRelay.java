@@ -14,8 +14,10 @@ import io.nats.client.JetStreamSubscription;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamState;
 import io.nats.client.impl.Headers;
 
+import pier.engine.Replication;
 import pier.resource.MessageRelay;
 
 /**
@@ -29,16 +31,21 @@ final class NatsRelay implements MessageRelay {
     private final Connection nats;
     private final JetStream stream;
     private final String node;
+    private final Replication replication;
     private final Problems problems;
     private final Headers headers;
     private final Map<String, Consumer<Relayed>> receivers = new ConcurrentHashMap<>();
+    private static final long KEEP_EVERY = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private JetStreamSubscription kept;
+    private volatile long lastSeen;
+    private volatile long seenAt;
     private boolean fleeting;
 
-    NatsRelay(Connection nats, String node, Problems problems) throws IOException {
+    NatsRelay(Connection nats, Replication replication, Problems problems) throws IOException {
         this.nats = nats;
         this.stream = nats.jetStream();
-        this.node = node;
+        this.node = replication.node();
+        this.replication = replication;
         this.problems = problems;
         this.headers = new Headers().put(Names.ORIGIN, node);
     }
@@ -63,7 +70,7 @@ final class NatsRelay implements MessageRelay {
         receivers.put(channel, receiver);
     }
 
-    /** Starts taking the other nodes' messages: those sent from now on. */
+    /** Starts taking the other nodes' messages: from where this node left off if the stream holds it, else new ones. */
     void start(Dispatcher dispatcher) throws IOException, JetStreamApiException {
         if (kept != null) {
             return;
@@ -74,10 +81,34 @@ final class NatsRelay implements MessageRelay {
             fleeting = true;
         }
         String keptPrefix = Names.messages("");
-        kept = stream.subscribe(Names.MESSAGES_SUBJECTS, dispatcher,
-                message -> deliver(message, message.getSubject().substring(keptPrefix.length())), false,
-                PushSubscribeOptions.builder().stream(Names.MESSAGES).ordered(true).configuration(
-                        ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build()).build());
+        kept = stream.subscribe(Names.MESSAGES_SUBJECTS, dispatcher, message -> {
+            deliver(message, message.getSubject().substring(keptPrefix.length()));
+            seen(message.metaData().streamSequence());
+        }, false, PushSubscribeOptions.builder().stream(Names.MESSAGES).ordered(true).configuration(from()).build());
+    }
+
+    private ConsumerConfiguration from() throws IOException, JetStreamApiException {
+        long seen = replication.messagesSeen();
+        StreamState held = nats.jetStreamManagement().getStreamInfo(Names.MESSAGES).getStreamState();
+        seenAt = System.nanoTime();
+        lastSeen = seen;
+        return seen > 0 && seen + 1 >= held.getFirstSequence() && seen <= held.getLastSequence()
+                ? ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(seen + 1)
+                .build()
+                : ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build();
+    }
+
+    // kept at most once a second: after a crash, the messages since are delivered again (at least once)
+    private void seen(long sequence) {
+        lastSeen = sequence;
+        if (System.nanoTime() - seenAt > KEEP_EVERY) {
+            keepSeen();
+        }
+    }
+
+    private void keepSeen() {
+        seenAt = System.nanoTime();
+        replication.messagesSeen(lastSeen);
     }
 
     private void deliver(Message message, String channel) {
@@ -98,6 +129,7 @@ final class NatsRelay implements MessageRelay {
     void close() {
         if (kept != null && kept.isActive()) {
             kept.unsubscribe();
+            keepSeen();
         }
     }
 }

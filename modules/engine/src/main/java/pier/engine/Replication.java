@@ -28,6 +28,7 @@ public final class Replication {
 
     private static final String SHIPPED = "cluster/shipped";
     private static final String APPLIED = "cluster/applied";
+    private static final String MESSAGES_SEEN = "cluster/messages";
 
     private final Database database;
     private final String node;
@@ -128,6 +129,22 @@ public final class Replication {
      */
     public void shipped(long position) {
         database.store().commit(WriteBatch.builder().put(Sequencer.META, key(SHIPPED), bytes(position)).build()).join();
+    }
+
+    /** @return the position in the cluster's message stream up to which messages reached this node */
+    public long messagesSeen() {
+        return read(MESSAGES_SEEN);
+    }
+
+    /**
+     * Remembers how far the cluster's messages reached this node, so that after a restart it goes on from
+     * there.
+     *
+     * @param position the message stream's position
+     */
+    public void messagesSeen(long position) {
+        database.store().commit(WriteBatch.builder().put(Sequencer.META, key(MESSAGES_SEEN), bytes(position)).build())
+                .join();
     }
 
     /** @return the position in the cluster's log up to which its changes are applied here */
