@@ -310,6 +310,20 @@ class ClusterIT {
 
     @Test
     @Order(8)
+    void aMessageInTheLogThatNoNodeWroteIsPassedOverAndReplicationGoesOn() throws Exception {
+        try (Connection intruder = nats.connect()) {
+            intruder.jetStream().publish("pier.changes.intruder", "not a change".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(nodes.getFirst().rest().putJson("/Dog/after-intruder", dog("a", 1)).statusCode() / 100, is(2));
+        for (ClusterNode node : nodes) {
+            await().atMost(CONVERGE).until(() -> node.dump("Dog").containsKey("after-intruder"));
+        }
+        await().atMost(CONVERGE).until(() -> nodes.get(1).process().stderr().stream()
+                .anyMatch(line -> line.contains("of the log passed over")));
+    }
+
+    @Test
+    @Order(9)
     void aNodeWhoseSchemaIsNotTheClustersRefusesToJoinNamingTheDifference() throws Exception {
         Path schema = folder.resolve("other.graphql");
         Files.writeString(schema, """

@@ -140,7 +140,13 @@ final class Applier implements Runnable {
     private long apply(List<Message> batch) {
         List<Replication.Change> changes = new ArrayList<>(batch.size());
         for (Message message : batch) {
-            changes.add(Wire.change(message.getData()));
+            try {
+                changes.add(Wire.change(message.getData()));
+            } catch (IllegalArgumentException e) {
+                // not written by a node (someone published to the subject): passed over, or it would stop the log
+                problems.report("reading", "message " + message.metaData().streamSequence() + " of the log passed "
+                        + "over: " + e.getMessage());
+            }
         }
         Message last = batch.getLast();
         long through = last.metaData().streamSequence();

@@ -1,10 +1,7 @@
 package pier.cluster;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -13,16 +10,8 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.KeyValue;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.api.DiscardPolicy;
-import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.RetentionPolicy;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 
 import pier.engine.Replication;
 import pier.resource.MessageRelay;
@@ -35,16 +24,13 @@ import pier.resource.MessageRelay;
 public final class Cluster implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Cluster.class.getName());
-    private static final int STREAM_NOT_FOUND = 10059;
-    private static final int KEY_EXISTS = 10071;
-    private static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
     private static final Duration SET_UP_TIME = Duration.ofSeconds(30);
 
     private final ClusterSettings settings;
     private final Replication replication;
     private final Problems problems = new Problems();
     private final Relay relay = new Relay();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Member member;
     private volatile boolean refused;
     private volatile boolean relayOpen;
@@ -143,7 +129,7 @@ public final class Cluster implements AutoCloseable {
             Member joined = new Member(nats, new Shipper(nats, replication, problems),
                     new Applier(nats, replication, snapshots, problems), new NatsRelay(nats, replication, problems),
                     nats.createDispatcher());
-            setUp(joined);
+            setUp(nats);
             snapshots.serve(joined.dispatcher(), () -> joined.applier().state().equals("replicating"));
             relay.connect(joined.relay());
             member = joined;
@@ -203,13 +189,16 @@ public final class Cluster implements AutoCloseable {
                 problems.last());
     }
 
-    // the streams and the bucket are made by whichever node comes first; the others find them. JetStream
-    // answers "not ready" for a while after its servers start (no meta leader yet): tried again then
-    private void setUp(Member joined) {
+    // JetStream answers "not ready" for a while after its servers start (no meta leader yet): tried again
+    private void setUp(Connection nats) {
         long deadline = System.nanoTime() + SET_UP_TIME.toNanos();
         while (true) {
             try {
-                trySetUp(joined);
+                new Footing(nats, settings).lay(replication.schemaLines());
+                LOG.log(System.Logger.Level.INFO, "cluster: node {0} joined through {1} (replicas {2}); changes "
+                        + "applied up to {3}", settings.node(), nats.getConnectedUrl(), settings.replicas(),
+                        replication.applied());
+                problems.solved("joining");
                 return;
             } catch (ClusterException e) {
                 if (e.getCause() == null || System.nanoTime() > deadline) {
@@ -219,79 +208,6 @@ public final class Cluster implements AutoCloseable {
                 sleep(500);
             }
         }
-    }
-
-    private void trySetUp(Member joined) {
-        Connection nats = joined.nats();
-        try {
-            JetStreamManagement streams = nats.jetStreamManagement();
-            ensureStream(streams, Names.CHANGES, Names.CHANGES_SUBJECTS, settings.changeRetention());
-            ensureStream(streams, Names.MESSAGES, Names.MESSAGES_SUBJECTS, settings.messageRetention());
-            checkSchema(nats);
-            LOG.log(System.Logger.Level.INFO, "cluster: node {0} joined through {1} (replicas {2}); changes applied "
-                    + "up to {3}", settings.node(), nats.getConnectedUrl(), settings.replicas(), replication.applied());
-            problems.solved("joining");
-        } catch (IOException | JetStreamApiException e) {
-            throw new ClusterException("cannot set up the cluster's streams: " + Problems.message(e), e);
-        }
-    }
-
-    private void ensureStream(JetStreamManagement streams, String name, String subjects, Duration maxAge)
-            throws IOException, JetStreamApiException {
-        try {
-            streams.getStreamInfo(name);
-            return;
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
-                throw e;
-            }
-        }
-        try {
-            streams.addStream(StreamConfiguration.builder().name(name).subjects(subjects)
-                    .replicas(settings.replicas()).storageType(StorageType.File)
-                    .retentionPolicy(RetentionPolicy.Limits).discardPolicy(DiscardPolicy.Old).maxAge(maxAge)
-                    .duplicateWindow(maxAge.compareTo(DUPLICATE_WINDOW) < 0 ? maxAge : DUPLICATE_WINDOW).build());
-        } catch (JetStreamApiException e) {
-            // made by another node a moment ago
-            streams.getStreamInfo(name);
-        }
-    }
-
-    private void checkSchema(Connection nats) throws IOException, JetStreamApiException {
-        try {
-            nats.keyValueManagement().getStatus(Names.BUCKET);
-        } catch (JetStreamApiException e) {
-            try {
-                nats.keyValueManagement().create(KeyValueConfiguration.builder().name(Names.BUCKET)
-                        .replicas(settings.replicas()).storageType(StorageType.File).build());
-            } catch (JetStreamApiException made) {
-                nats.keyValueManagement().getStatus(Names.BUCKET);
-            }
-        }
-        KeyValue bucket = nats.keyValue(Names.BUCKET);
-        List<String> mine = replication.schemaLines();
-        try {
-            bucket.create(Names.SCHEMA_KEY, String.join("\n", mine).getBytes(StandardCharsets.UTF_8));
-            return;
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() != KEY_EXISTS) {
-                throw e;
-            }
-        }
-        KeyValueEntry entry = bucket.get(Names.SCHEMA_KEY);
-        List<String> theirs = entry == null ? mine
-                : Arrays.asList(new String(entry.getValue(), StandardCharsets.UTF_8).split("\n"));
-        if (!theirs.equals(mine)) {
-            throw new ClusterException("this node's schema is not the cluster's: " + difference(mine, theirs));
-        }
-    }
-
-    private static String difference(List<String> mine, List<String> theirs) {
-        List<String> onlyHere = mine.stream().filter(line -> !theirs.contains(line)).toList();
-        List<String> onlyThere = theirs.stream().filter(line -> !mine.contains(line)).toList();
-        return (onlyHere.isEmpty() ? "" : "only here: " + String.join("; ", onlyHere))
-                + (onlyHere.isEmpty() || onlyThere.isEmpty() ? "" : " — ")
-                + (onlyThere.isEmpty() ? "" : "only in the cluster: " + String.join("; ", onlyThere));
     }
 
     private void start(String name, Runnable work) {
