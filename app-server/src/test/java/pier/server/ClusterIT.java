@@ -310,16 +310,24 @@ class ClusterIT {
 
     @Test
     @Order(8)
-    void aMessageInTheLogThatNoNodeWroteIsPassedOverAndReplicationGoesOn() throws Exception {
+    void aMessageInTheLogThatNoNodeWroteOrARecordTooLargeForNatsStopsNothing() throws Exception {
         try (Connection intruder = nats.connect()) {
             intruder.jetStream().publish("pier.changes.intruder", "not a change".getBytes(StandardCharsets.UTF_8));
         }
+        // a record larger than the NATS servers' max_payload (1 MB here) stays where it was written, said once
+        assertThat(nodes.getFirst().rest().putJson("/Dog/too-large", "{\"name\":\"big\",\"breed\":\""
+                + "x".repeat(1_200_000) + "\"}").statusCode() / 100, is(2));
         assertThat(nodes.getFirst().rest().putJson("/Dog/after-intruder", dog("a", 1)).statusCode() / 100, is(2));
         for (ClusterNode node : nodes) {
             await().atMost(CONVERGE).until(() -> node.dump("Dog").containsKey("after-intruder"));
         }
         await().atMost(CONVERGE).until(() -> nodes.get(1).process().stderr().stream()
                 .anyMatch(line -> line.contains("of the log passed over")));
+        assertThat(nodes.getFirst().process().stderr().stream().filter(line -> line.contains("larger than the NATS "
+                + "servers' max_payload")).count(), is(1L));
+        assertThat(nodes.get(1).dump("Dog").containsKey("too-large"), is(false));
+        assertThat(nodes.getFirst().rest().send(nodes.getFirst().rest().request("/Dog/too-large").DELETE())
+                .statusCode() / 100, is(2));
     }
 
     @Test

@@ -144,7 +144,7 @@ final class Applier implements Runnable {
                 changes.add(Wire.change(message.getData()));
             } catch (IllegalArgumentException e) {
                 // not written by a node (someone published to the subject): passed over, or it would stop the log
-                problems.report("reading", "message " + message.metaData().streamSequence() + " of the log passed "
+                problems.each("reading", "message " + message.metaData().streamSequence() + " of the log passed "
                         + "over: " + e.getMessage());
             }
         }

@@ -23,6 +23,14 @@ final class Names {
     private Names() {
     }
 
+    // what a NATS message has room for besides the body: subject, headers, protocol
+    private static final int ENVELOPE = 1_024;
+
+    /** Whether a body fits in one message of the servers this connection is on. */
+    static boolean fits(io.nats.client.Connection nats, byte[] body) {
+        return body.length + ENVELOPE <= nats.getMaxPayload();
+    }
+
     static String changes(String node) {
         return "pier.changes." + node;
     }

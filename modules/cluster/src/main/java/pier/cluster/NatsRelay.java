@@ -53,6 +53,11 @@ final class NatsRelay implements MessageRelay {
     @Override
     public void send(Relayed message) {
         byte[] body = Wire.relayed(message);
+        if (!Names.fits(nats, body)) {
+            problems.each("relaying", "a message to " + message.topic() + " (" + body.length + " bytes) is larger "
+                    + "than the NATS servers' max_payload: delivered on this node only");
+            return;
+        }
         if (message.qos() == 0 && !message.retain()) {
             nats.publish(Names.FLEETING_PREFIX + message.channel(), headers, body);
             return;

@@ -22,6 +22,12 @@ final class Problems {
         }
     }
 
+    /** A problem of one thing (one record, one message): logged each time, not a state to get out of. */
+    void each(String what, String message) {
+        last = what + ": " + message;
+        LOG.log(System.Logger.Level.WARNING, "cluster " + what + ": " + message);
+    }
+
     void solved(String what) {
         if (open.remove(what) != null) {
             LOG.log(System.Logger.Level.INFO, "cluster " + what + ": going again");

@@ -135,8 +135,11 @@ final class Shipper implements Runnable {
                     break;
                 }
                 Replication.Change change = next.next();
-                CompletableFuture<PublishAck> ack = stream.publishAsync(Names.changes(replication.node()), headers,
-                        Wire.change(change), options.messageId(replication.node() + ":" + change.position()).build());
+                byte[] body = Wire.change(change);
+                CompletableFuture<PublishAck> ack = Names.fits(nats, body)
+                        ? stream.publishAsync(Names.changes(replication.node()), headers, body,
+                        options.messageId(replication.node() + ":" + change.position()).build())
+                        : tooLarge(change, body.length);
                 ack.whenComplete((done, failure) -> wake());
                 window.add(new Sent(change.position(), System.nanoTime(), ack));
                 sent = change.position();
@@ -146,6 +149,14 @@ final class Shipper implements Runnable {
             window.add(new Sent(durable, System.nanoTime(), CompletableFuture.completedFuture(null)));
             sent = durable;
         }
+    }
+
+    // a change larger than the NATS servers take would stop everything shipped after it: it stays here
+    private CompletableFuture<PublishAck> tooLarge(Replication.Change change, int bytes) {
+        problems.each("shipping", "record " + change.id() + " of " + change.table() + " (" + bytes + " bytes) is "
+                + "larger than the NATS servers' max_payload (" + nats.getMaxPayload() + "): it stays on this node; "
+                + "raise max_payload on every NATS server (docs/cluster.md)");
+        return CompletableFuture.completedFuture(null);
     }
 
     // the oldest sent changes the stream now holds

@@ -50,9 +50,25 @@ final class Snapshots {
         });
         dispatcher.subscribe(Names.snapshotOf(replication.node()), request -> {
             Wire.PageRequest asked = Wire.pageRequest(request.getData());
-            nats.publish(request.getReplyTo(), Wire.page(replication.snapshot(asked.table(), asked.tombstones(),
-                    asked.after(), PAGE)));
+            nats.publish(request.getReplyTo(), page(asked, PAGE));
         });
+    }
+
+    // fewer records when the page would not fit in a NATS message; a record that alone does not fit is passed
+    // over (the shipper says so where it was written)
+    private byte[] page(Wire.PageRequest asked, int limit) {
+        Replication.Page page = replication.snapshot(asked.table(), asked.tombstones(), asked.after(), limit);
+        byte[] body = Wire.page(page);
+        if (Names.fits(nats, body) || page.changes().isEmpty()) {
+            return body;
+        }
+        if (limit > 1) {
+            return page(asked, limit / 2);
+        }
+        Replication.Change alone = page.changes().getFirst();
+        LOG.log(System.Logger.Level.WARNING, "cluster: record {0} of {1} is larger than the NATS servers'' "
+                + "max_payload: not in the snapshot", alone.id(), alone.table());
+        return Wire.page(new Replication.Page(List.of(), page.next()));
     }
 
     /**
