@@ -25,7 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * rate of a node that was down while changes were made.
  *
  * <pre>java -cp modules/benchmarks/target/benchmarks.jar pier.benchmarks.ClusterBenchmark [--seconds 20]
- *     [--pier ./pier] [--nats /usr/sbin/nats-server]</pre>
+ *     [--pier ./pier] [--nats /usr/sbin/nats-server] [--only latency,unpaced,failover,catch-up]
+ *     [--java-opts "flags for every node"]</pre>
  */
 public final class ClusterBenchmark {
 
@@ -34,6 +35,7 @@ public final class ClusterBenchmark {
     private static final String PASSWORD = "bench";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static String javaOptions = "";
 
     private ClusterBenchmark() {
     }
@@ -42,6 +44,9 @@ public final class ClusterBenchmark {
         int seconds = Integer.parseInt(MqttLoadBenchmark.option(args, "--seconds", "20"));
         Path work = Files.createTempDirectory("pier-cluster-bench");
         String pier = MqttLoadBenchmark.option(args, "--pier", "./pier");
+        List<String> only = List.of(MqttLoadBenchmark.option(args, "--only", "latency,unpaced,failover,catch-up")
+                .split(","));
+        javaOptions = MqttLoadBenchmark.option(args, "--java-opts", "");
         List<String> report = new ArrayList<>();
         try (Nats nats = Nats.start(Path.of(MqttLoadBenchmark.option(args, "--nats", "/usr/sbin/nats-server")),
                 work, 3)) {
@@ -53,12 +58,20 @@ public final class ClusterBenchmark {
                 PierServer a = nodes.get(0);
                 PierServer b = nodes.get(1);
                 new MqttLoad(target(a), target(b), scenario("warm-up", 2_000, 10)).run();
-                MqttLoad.Result latency = new MqttLoad(target(a), target(b), scenario("latency", 1_000, seconds)).run();
-                report.add(row("cross-node delivery at 1,000 writes/s (a → b)", latency.summary()));
-                MqttLoad.Result throughput = new MqttLoad(target(a), target(b), scenario("unpaced", 0, seconds)).run();
-                report.add(row("replicated writes, unpaced (a → b)", throughput.summary()));
-                report.add(row("stream leader killed during 1,000 writes/s", failover(nats, a, b, seconds)));
-                report.add(row("catch-up of a node that was down", catchUp(work, pier, nats, nodes, seconds)));
+                if (only.contains("latency")) {
+                    report.add(row("cross-node delivery at 1,000 writes/s (a → b)", new MqttLoad(target(a), target(b),
+                            scenario("latency", 1_000, seconds)).run().summary()));
+                }
+                if (only.contains("unpaced")) {
+                    report.add(row("replicated writes, unpaced (a → b)", new MqttLoad(target(a), target(b),
+                            scenario("unpaced", 0, seconds)).run().summary()));
+                }
+                if (only.contains("failover")) {
+                    report.add(row("stream leader killed during 1,000 writes/s", failover(nats, a, b, seconds)));
+                }
+                if (only.contains("catch-up")) {
+                    report.add(row("catch-up of a node that was down", catchUp(work, pier, nats, nodes, seconds)));
+                }
             } finally {
                 for (PierServer node : nodes) {
                     node.close();
@@ -74,7 +87,7 @@ public final class ClusterBenchmark {
         Files.writeString(folder.resolve("schema.graphql"), SCHEMA);
         PierServer node = new PierServer(folder, pier, List.of("--cluster", nats.urls(), "--node-id", id,
                 "--cluster-replicas", "3"), Map.of("PIER_ADMIN_PASSWORD", PASSWORD,
-                "PIER_JAVA_OPTS", "-Xmx512m"));
+                "PIER_JAVA_OPTS", ("-Xmx512m " + javaOptions.replace("%n", id)).strip()));
         node.start();
         return node;
     }
