@@ -1,9 +1,5 @@
 package pier.server;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,9 +86,9 @@ class ClusterIT {
     @Test
     @Order(1)
     void writesOnEveryNodeAtOnceConvergeAndEverySubscriberSeesEveryChangeInOrder() throws Exception {
-        List<Subscriber> subscribers = new ArrayList<>();
+        List<ClusterMqtt.Subscriber> subscribers = new ArrayList<>();
         for (ClusterNode node : nodes) {
-            subscribers.add(new Subscriber(node, "Dog/+", "plain/#"));
+            subscribers.add(new ClusterMqtt.Subscriber(node, "Dog/+", "plain/#"));
         }
         try {
             List<Thread> writers = new ArrayList<>();
@@ -109,12 +105,12 @@ class ClusterIT {
                 writer.join();
             }
             // a message no table keeps, QoS 0 and 1, from a to the subscribers of every node
-            MqttClient publisher = client(nodes.getFirst(), "plain-publisher");
+            MqttClient publisher = ClusterMqtt.client(nodes.getFirst(), "plain-publisher");
             publisher.publish("plain/one", "at most once".getBytes(StandardCharsets.UTF_8), 0, false);
             publisher.publish("plain/two", "at least once".getBytes(StandardCharsets.UTF_8), 1, false);
-            close(publisher);
+            ClusterMqtt.close(publisher);
             awaitSameDumps(60);
-            for (Subscriber subscriber : subscribers) {
+            for (ClusterMqtt.Subscriber subscriber : subscribers) {
                 await().atMost(CONVERGE).untilAsserted(() -> {
                     for (ClusterNode writer : nodes) {
                         for (String kind : List.of("r", "m")) {
@@ -129,7 +125,7 @@ class ClusterIT {
                 });
             }
         } finally {
-            for (Subscriber subscriber : subscribers) {
+            for (ClusterMqtt.Subscriber subscriber : subscribers) {
                 subscriber.close();
             }
         }
@@ -209,7 +205,7 @@ class ClusterIT {
         }
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicLong stall = new AtomicLong();
-        try (Subscriber watcher = new Subscriber(nodes.get(1), "Dog/+")) {
+        try (ClusterMqtt.Subscriber watcher = new ClusterMqtt.Subscriber(nodes.get(1), "Dog/+")) {
             Thread writer = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < 400; i++) {
                     String id = "leader-" + i;
@@ -269,39 +265,39 @@ class ClusterIT {
         options.setPassword(ClusterNode.PASSWORD.toCharArray());
         options.setCleanSession(false);
         List<String> received = new CopyOnWriteArrayList<>();
-        durable.setCallback(collecting(received));
+        durable.setCallback(ClusterMqtt.collecting(received));
         durable.connect(options);
         durable.subscribe("alerts/#", 1);
-        MqttClient publisher = client(nodes.getFirst(), "alert-publisher");
+        MqttClient publisher = ClusterMqtt.client(nodes.getFirst(), "alert-publisher");
         publisher.publish("alerts/before", "seen".getBytes(StandardCharsets.UTF_8), 1, false);
         await().atMost(CONVERGE).until(() -> received.contains("alerts/before=seen"));
         durable.disconnect();
         b.stop();
         publisher.publish("alerts/while-down", "kept".getBytes(StandardCharsets.UTF_8), 1, false);
-        close(publisher);
+        ClusterMqtt.close(publisher);
         b.start();
         durable = new MqttClient("tcp://127.0.0.1:" + b.mqttPort(), "durable-on-b", new MemoryPersistence());
-        durable.setCallback(collecting(received));
+        durable.setCallback(ClusterMqtt.collecting(received));
         durable.connect(options);
         await().atMost(CONVERGE).until(() -> received.contains("alerts/while-down=kept"));
-        close(durable);
+        ClusterMqtt.close(durable);
     }
 
     @Test
     @Order(7)
     void aRetainedPlainTopicAndAMessageToARecordReachTheOtherNodes() throws Exception {
-        try (Subscriber onB = new Subscriber(nodes.get(1), "Dog/+")) {
-            MqttClient publisher = client(nodes.getFirst(), "status-publisher");
+        try (ClusterMqtt.Subscriber onB = new ClusterMqtt.Subscriber(nodes.get(1), "Dog/+")) {
+            MqttClient publisher = ClusterMqtt.client(nodes.getFirst(), "status-publisher");
             publisher.publish("status/a", "online".getBytes(StandardCharsets.UTF_8), 1, true);
             // not retained to a record: a message to its subscribers, the record unchanged
             publisher.publish("Dog/same-1", "{\"note\":\"hello\",\"age\":-1}".getBytes(StandardCharsets.UTF_8), 1,
                     false);
-            close(publisher);
+            ClusterMqtt.close(publisher);
             await().atMost(CONVERGE).until(() -> onB.seen("same-1").contains(-1));
         }
         // a subscriber that comes later to c gets the retained message of a
         await().atMost(CONVERGE).untilAsserted(() -> {
-            try (Subscriber onC = new Subscriber(nodes.get(2), "status/#")) {
+            try (ClusterMqtt.Subscriber onC = new ClusterMqtt.Subscriber(nodes.get(2), "status/#")) {
                 await().atMost(Duration.ofSeconds(2)).until(() -> onC.plain.contains("status/a=online"));
             }
         });
@@ -381,49 +377,15 @@ class ClusterIT {
 
     private static void publishRecords(ClusterNode node) {
         try {
-            MqttClient publisher = client(node, "records-" + node.id);
+            MqttClient publisher = ClusterMqtt.client(node, "records-" + node.id);
             for (int i = 1; i <= 50; i++) {
                 publisher.publish("Dog/" + node.id + "-m" + i % 10, dog(node.id, i).getBytes(StandardCharsets.UTF_8),
                         1, true);
             }
-            close(publisher);
+            ClusterMqtt.close(publisher);
         } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
             throw new AssertionError(e);
         }
-    }
-
-    // what a durable session receives, also what its session kept while it was away
-    private static org.eclipse.paho.client.mqttv3.MqttCallback collecting(List<String> received) {
-        return new org.eclipse.paho.client.mqttv3.MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
-                received.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-            }
-        };
-    }
-
-    // Paho closes only a disconnected client
-    static void close(MqttClient client) throws org.eclipse.paho.client.mqttv3.MqttException {
-        client.disconnect();
-        client.close();
-    }
-
-    static MqttClient client(ClusterNode node, String id) throws org.eclipse.paho.client.mqttv3.MqttException {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + node.mqttPort(), id, new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setUserName("admin");
-        options.setPassword(ClusterNode.PASSWORD.toCharArray());
-        options.setCleanSession(true);
-        client.connect(options);
-        return client;
     }
 
     private static void sleepQuietly(long millis) {
@@ -431,54 +393,6 @@ class ClusterIT {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** An MQTT subscriber on one node: the ages each record was seen with, in order; plain messages. */
-    static final class Subscriber implements AutoCloseable {
-        private final ClusterNode node;
-        private final MqttClient client;
-        private final Map<String, List<Integer>> ages = new ConcurrentHashMap<>();
-        private final Map<String, Long> delays = new ConcurrentHashMap<>();
-        final List<String> plain = new CopyOnWriteArrayList<>();
-
-        Subscriber(ClusterNode node, String... filters) throws Exception {
-            this.node = node;
-            this.client = client(node, "subscriber-" + node.id + "-" + System.nanoTime());
-            for (String filter : filters) {
-                client.subscribe(filter, 1, (topic, message) -> {
-                    if (!topic.startsWith("Dog/")) {
-                        plain.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
-                        return;
-                    }
-                    JsonNode record = RestClient.JSON.readTree(message.getPayload());
-                    String id = topic.substring("Dog/".length());
-                    ages.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(record.get("age").asInt());
-                    // a message to a record has what its publisher sent: no name, perhaps
-                    if (record.path("name").asText().matches("\\d+")) {
-                        delays.merge(id, System.currentTimeMillis() - record.get("name").asLong(), Math::max);
-                    }
-                });
-            }
-        }
-
-        List<Integer> seen(String id) {
-            return ages.getOrDefault(id, List.of());
-        }
-
-        long longestDelayMillis(String prefix) {
-            return delays.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                    .mapToLong(Map.Entry::getValue).max().orElse(-1);
-        }
-
-        @Override
-        public void close() throws Exception {
-            ClusterIT.close(client);
-        }
-
-        @Override
-        public String toString() {
-            return "the subscriber on " + node;
         }
     }
 }
