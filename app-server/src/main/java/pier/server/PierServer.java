@@ -112,10 +112,11 @@ final class PierServer {
             }
         }
 
+        // the broker says goodbye to every client while the listeners' event loops can still write it
         void stop() {
+            broker.close();
             listener.ifPresent(MqttListener::close);
             tls.ifPresent(MqttListener::close);
-            broker.close();
         }
     }
 

@@ -179,9 +179,10 @@ class ClusterIT {
         }
         await().atMost(CONVERGE).until(() -> acknowledged.stream().filter(id -> id.startsWith("kill-c")).count() > 200);
         victim.kill();
-        Thread.sleep(500);
+        long beforeRestart = acknowledged.size();
         victim.start();
-        Thread.sleep(1000);
+        // the other node's writer goes on while the victim comes back and catches up
+        await().atMost(CONVERGE).until(() -> acknowledged.size() > beforeRestart + 100);
         writing.set(false);
         for (Thread writer : writers) {
             writer.join();
@@ -213,10 +214,11 @@ class ClusterIT {
                             + "\",\"age\":" + i + "}").statusCode() / 100 == 2) {
                         acknowledged.add(id);
                     }
+                    // paced, about 100 writes a second
                     sleepQuietly(10);
                 }
             });
-            Thread.sleep(1000);
+            await().atMost(CONVERGE).until(() -> acknowledged.size() > 80);
             nats.kill(nats.named(leader));
             writer.join();
             await().atMost(CONVERGE).untilAsserted(() -> {

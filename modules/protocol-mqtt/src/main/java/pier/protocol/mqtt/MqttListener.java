@@ -192,6 +192,9 @@ public final class MqttListener implements AutoCloseable {
 
         @Override
         public void close() {
+            if (channel.eventLoop().isShuttingDown()) {
+                return; // the listener is closing: its event loops close every channel
+            }
             // after what is queued has been written
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         }
