@@ -330,6 +330,32 @@ class ClusterIT {
 
     @Test
     @Order(9)
+    void aRequestWithMqttFivePropertiesKeepsThemAcrossNodes() throws Exception {
+        // Debian's mosquitto clients: the subscriber on b prints what arrives, properties included
+        Process subscriber = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p",
+                Integer.toString(nodes.get(1).mqttPort()), "-u", "admin", "-P", ClusterNode.PASSWORD, "-t", "req/#",
+                "-C", "1", "-W", "60", "-F", "%t|%p|%R|%D|%C|%P").redirectErrorStream(true).start();
+        try {
+            // published until the subscriber, whose subscription takes effect at some moment, has one
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                Process publisher = new ProcessBuilder("mosquitto_pub", "-V", "mqttv5", "-h", "127.0.0.1", "-p",
+                        Integer.toString(nodes.getFirst().mqttPort()), "-u", "admin", "-P", ClusterNode.PASSWORD,
+                        "-t", "req/lights", "-m", "status?", "-q", "1", "-D", "publish", "response-topic",
+                        "reply/lights", "-D", "publish", "correlation-data", "42", "-D", "publish", "user-property",
+                        "from", "a", "-D", "publish", "user-property", "trace", "t-1", "-D", "publish",
+                        "content-type", "text/plain").redirectErrorStream(true).start();
+                publisher.waitFor();
+                return !subscriber.isAlive();
+            });
+            String received = new String(subscriber.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(received, is("req/lights|status?|reply/lights|42|text/plain|from:a trace:t-1"));
+        } finally {
+            subscriber.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(10)
     void aNodeWhoseSchemaIsNotTheClustersRefusesToJoinNamingTheDifference() throws Exception {
         Path schema = folder.resolve("other.graphql");
         Files.writeString(schema, """

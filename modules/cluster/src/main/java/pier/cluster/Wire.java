@@ -33,6 +33,7 @@ final class Wire {
             out.writeByte(message.qos());
             out.writeBoolean(message.retain());
             out.writeUTF(message.contentType().orElse(""));
+            writeBytes(out, message.extra());
             out.write(message.payload());
         });
     }
@@ -43,8 +44,10 @@ final class Wire {
             int qos = in.readByte();
             boolean retain = in.readBoolean();
             String type = in.readUTF();
+            byte[] extra = readBytes(in);
             return new MessageRelay.Relayed(channel, topic, qos, retain,
-                    type.isEmpty() ? Optional.empty() : Optional.of(type), in.readAllBytes());
+                    type.isEmpty() ? Optional.empty() : Optional.of(type), in.readAllBytes(),
+                    extra == null ? new byte[0] : extra);
         });
     }
 

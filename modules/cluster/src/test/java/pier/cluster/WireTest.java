@@ -32,11 +32,12 @@ class WireTest {
     @Test
     void aMessageKeepsItsTopicQosRetainFormatAndBytes() {
         MessageRelay.Relayed sent = new MessageRelay.Relayed("mqtt", "sensors/α/1", 1, true, Optional.of("text/plain"),
-                "21.5".getBytes(StandardCharsets.UTF_8));
+                "21.5".getBytes(StandardCharsets.UTF_8), new byte[] {9, 8});
         MessageRelay.Relayed read = Wire.relayed("mqtt", Wire.relayed(sent));
         assertThat(List.of(read.topic(), read.qos(), read.retain(), read.contentType()),
                 is(List.of("sensors/α/1", 1, true, Optional.of("text/plain"))));
         assertArrayEquals(sent.payload(), read.payload());
+        assertArrayEquals(sent.extra(), read.extra());
         MessageRelay.Relayed untyped = new MessageRelay.Relayed("table", "Dog/7", 0, false, Optional.empty(),
                 new byte[0]);
         assertThat(Wire.relayed("table", Wire.relayed(untyped)).contentType(), is(Optional.empty()));

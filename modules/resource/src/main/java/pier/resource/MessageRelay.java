@@ -46,8 +46,16 @@ public interface MessageRelay {
      * @param retain      whether it was published as the topic's retained message
      * @param contentType the payload's format, when known
      * @param payload     the bytes
+     * @param extra       what else the channel's owner needs, in its own encoding (MQTT: the message's
+     *                    other properties); empty for none
      */
     record Relayed(String channel, String topic, int qos, boolean retain, Optional<String> contentType,
-                   byte[] payload) {
+                   byte[] payload, byte[] extra) {
+
+        /** A message with nothing besides its payload and format. */
+        public Relayed(String channel, String topic, int qos, boolean retain, Optional<String> contentType,
+                       byte[] payload) {
+            this(channel, topic, qos, retain, contentType, payload, new byte[0]);
+        }
     }
 }

@@ -41,7 +41,6 @@ public final class MqttBroker implements AutoCloseable {
     private final RetainedStore store;
     private final Map<String, Message> retained = new ConcurrentHashMap<>();
     private final long started = System.currentTimeMillis();
-    private static final String RELAY_CHANNEL = "mqtt";
     private volatile pier.resource.MessageRelay relay = pier.resource.MessageRelay.NONE;
 
     private MqttBroker(MqttSettings settings, Authenticator authenticator, RetainedStore store,
@@ -113,12 +112,11 @@ public final class MqttBroker implements AutoCloseable {
      */
     public void relay(pier.resource.MessageRelay messages) {
         relay = messages;
-        messages.receive(RELAY_CHANNEL, this::routeRelayed);
+        messages.receive(RelayedMessages.CHANNEL, this::routeRelayed);
     }
 
     private void routeRelayed(pier.resource.MessageRelay.Relayed relayed) {
-        Message message = Message.of(relayed.topic(), relayed.payload(), relayed.qos(), relayed.retain())
-                .withContentType(relayed.contentType());
+        Message message = RelayedMessages.message(relayed);
         if (message.retain()) {
             if (message.payload().length == 0) {
                 retained.remove(message.topic());
@@ -339,8 +337,7 @@ public final class MqttBroker implements AutoCloseable {
             int reached = route(message, congested);
             boolean clustered = relay != pier.resource.MessageRelay.NONE;
             if (clustered) {
-                relay.send(new pier.resource.MessageRelay.Relayed(RELAY_CHANNEL, topic, message.qos(),
-                        message.retain(), message.contentType(), message.payload()));
+                relay.send(RelayedMessages.of(message));
             }
             // in a cluster, another node may have subscribers: "no matching subscribers" cannot be said here
             byte reason = reached == 0 && !clustered ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.NORMAL;
