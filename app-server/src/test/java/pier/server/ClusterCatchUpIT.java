@@ -18,8 +18,9 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 /**
- * A node away for longer than the cluster's log keeps changes (three seconds here), and unable to reach NATS
- * for part of it, comes back: it merges a peer's snapshot — the rows only it holds stay, the writes it made while it could not reach NATS ship,
+ * Writes go on while NATS is down and ship when it is back. A node away for longer than the cluster's log
+ * keeps changes (three seconds here), and unable to reach NATS for part of it, comes back: it merges a
+ * peer's snapshot — the rows only it holds stay, the writes it made while it could not reach NATS ship,
  * and what the cluster deleted meanwhile is gone — and a new empty node starts from a snapshot too.
  */
 class ClusterCatchUpIT {
@@ -40,6 +41,16 @@ class ClusterCatchUpIT {
                 a.rest().putJson("/Dog/shared-" + i, "{\"name\":\"first\",\"age\":" + i + "}");
             }
             await().atMost(CONVERGE).until(() -> c.dump("Dog").size() == 10);
+
+            // NATS goes away (kill -9): writes go on, and ship when it is back
+            NatsServers.Server only = nats.servers().getFirst();
+            nats.kill(only);
+            for (int i = 1; i <= 5; i++) {
+                assertThat(a.rest().putJson("/Dog/outage-" + i, "{\"name\":\"a\",\"age\":" + i + "}")
+                        .statusCode() / 100, is(2));
+            }
+            nats.restart(only);
+            await().atMost(CONVERGE).until(() -> c.dump("Dog").keySet().containsAll(List.of("outage-1", "outage-5")));
             c.kill();
             long lastSeen = lastInLog(nats);
 
