@@ -218,7 +218,10 @@ final class Sequencer {
         if (mutation.stamp() == null) {
             // a write here beats what it replaces, even one made on a node whose clock runs ahead
             before.ifPresent(old -> observe(Stamp.of(old)));
-            view().deleted(mutation.table(), mutation.id(), mutation.key()).ifPresent(this::observe);
+            if (before.isEmpty() && !origin.isEmpty()) {
+                // tombstones exist in a cluster only: a single server does not look for one
+                view().deleted(mutation.table(), mutation.id(), mutation.key()).ifPresent(this::observe);
+            }
         }
         Stamp stamp = mutation.stamp() != null ? observe(mutation.stamp()) : new Stamp(nextVersion(), origin);
         long ver = stamp.version();
@@ -234,7 +237,7 @@ final class Sequencer {
         } else {
             batch.delete(map, mutation.key());
         }
-        tombstone(mutation, stamp, stored.isEmpty(), batch);
+        tombstone(mutation, stamp, stored.isEmpty(), existed, batch);
         if (!Indexes.indexed(mutation.table()).isEmpty()) {
             Indexes.update(batch, mutation.table(), mutation.key(), before.map(r -> cbor.decode(r.body())).orElse(null),
                     mutation.body().orElse(null));
@@ -250,12 +253,14 @@ final class Sequencer {
 
     // in a cluster a deletion is remembered with its stamp, so that an older write arriving later from
     // another node cannot bring the record back; a write over it makes it moot
-    private void tombstone(Mutation mutation, Stamp stamp, boolean deleted, WriteBatch.Builder batch) {
+    private void tombstone(Mutation mutation, Stamp stamp, boolean deleted, boolean existed,
+                           WriteBatch.Builder batch) {
         String map = Database.tombstoneMap(mutation.table());
         if (deleted && !stamp.origin().isEmpty()) {
             batch.put(map, mutation.key(), stamp.encode());
             deletedOverlay.put(mutation.pendingKey(), stamp);
-        } else if (!deleted && !origin.isEmpty()) {
+        } else if (!deleted && !existed && !origin.isEmpty()) {
+            // only a record that did not exist can have a tombstone
             batch.delete(map, mutation.key());
             deletedOverlay.remove(mutation.pendingKey());
         }
