@@ -29,8 +29,8 @@ public final class Database implements SystemTables, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
 
     private static final Principal SERVER = new Principal("pier", true);
-    static final String RELAY_CHANNEL = "table";
-    static final String CBOR = "application/cbor";
+    private static final String RELAY_CHANNEL = "table";
+    private static final String CBOR = "application/cbor";
     // before system tables were tables, a module kept its records in the store map "system/<name>"
     private static final String LEGACY_MAP_PREFIX = "system/";
 
@@ -208,8 +208,17 @@ public final class Database implements SystemTables, AutoCloseable {
         messages.receive(RELAY_CHANNEL, this::deliverRelayed);
     }
 
-    pier.resource.MessageRelay relay() {
-        return relay;
+    // a table's message to the other nodes: "<table>/<id>", or the table's name alone; CBOR when structured
+    void relay(TableDefinition table, String id, pier.resource.Content message) {
+        if (relay == pier.resource.MessageRelay.NONE) {
+            return;
+        }
+        boolean opaque = message instanceof pier.resource.Content.Opaque;
+        relay.send(new pier.resource.MessageRelay.Relayed(RELAY_CHANNEL, id.isEmpty() ? table.name()
+                : table.name() + '/' + id, 1, false,
+                Optional.of(opaque ? ((pier.resource.Content.Opaque) message).contentType() : CBOR),
+                opaque ? ((pier.resource.Content.Opaque) message).data()
+                        : cbor.encode(((pier.resource.Content.Structured) message).value())));
     }
 
     // a table's message from another node: "<table>/<id>", or the table's name alone

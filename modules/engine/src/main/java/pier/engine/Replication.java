@@ -32,13 +32,15 @@ public final class Replication {
 
     private final Database database;
     private final String node;
-    private final Set<String> localTables;
+    // the tables whose changes travel, by name: looked up per change when shipping and applying
+    private final Map<String, Table> replicated;
     private volatile long appliedUnstored;
 
     Replication(Database database, String node, Set<String> localTables) {
         this.database = database;
         this.node = node;
-        this.localTables = Set.copyOf(localTables);
+        this.replicated = database.tables().stream().filter(t -> !localTables.contains(t.definition().name()))
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(t -> t.definition().name(), t -> t));
     }
 
     /**
@@ -96,8 +98,7 @@ public final class Replication {
 
     /** @return the tables whose changes travel (every table but the node's own, such as MQTT's sessions) */
     public List<String> tables() {
-        return database.tables().stream().map(t -> t.definition().name()).filter(n -> !localTables.contains(n))
-                .toList();
+        return database.tables().stream().map(t -> t.definition().name()).filter(replicated::containsKey).toList();
     }
 
     /**
@@ -108,9 +109,8 @@ public final class Replication {
      * @return the changes; close the stream when done
      */
     public Stream<Change> changesAfter(long position) {
-        Set<String> replicated = Set.copyOf(tables());
         return database.feed().after(position)
-                .filter(e -> e.kind() != FeedEntry.Kind.MESSAGE && replicated.contains(e.table())
+                .filter(e -> e.kind() != FeedEntry.Kind.MESSAGE && replicated.containsKey(e.table())
                         && (e.origin().isEmpty() || e.origin().equals(node)))
                 .map(e -> new Change(e.sequence(), e.table(), e.id(), e.version(), node,
                         e.record().map(StoredRecord::opaque).orElse(false),
@@ -216,7 +216,8 @@ public final class Replication {
      * @return the page
      */
     public Page snapshot(String table, boolean tombstones, Optional<byte[]> after, int limit) {
-        Table source = database.table(table).orElseThrow(() -> new IllegalArgumentException("no table " + table));
+        Table source = Optional.ofNullable(replicated.get(table))
+                .orElseThrow(() -> new IllegalArgumentException("no replicated table " + table));
         TableDefinition definition = source.definition();
         String map = tombstones ? Database.tombstoneMap(definition) : Database.tableMap(definition);
         KeyRange range = after.map(k -> KeyRange.atLeast(successor(k))).orElse(KeyRange.all());
@@ -224,7 +225,7 @@ public final class Replication {
         try (Stream<StoreEntry> scan = database.store().scan(map, range).limit(limit)) {
             entries = scan.toList();
         }
-        Keys keys = new Keys(definition);
+        Keys keys = source.keys();
         List<Change> changes = entries.stream().map(entry -> {
             String id = keys.decode(entry.key());
             if (tombstones) {
@@ -247,12 +248,12 @@ public final class Replication {
         Map<String, Stamp> decided = new HashMap<>();
         List<Mutation> mutations = new ArrayList<>();
         for (Change change : changes) {
-            Optional<Table> table = database.table(change.table());
-            if (table.isEmpty() || localTables.contains(change.table())) {
+            Table table = replicated.get(change.table());
+            if (table == null) {
                 continue;
             }
-            TableDefinition definition = table.get().definition();
-            byte[] key = new Keys(definition).encode(change.id());
+            TableDefinition definition = table.definition();
+            byte[] key = table.keys().encode(change.id());
             String pendingKey = definition.name() + '\u0000' + change.id();
             Stamp incoming = new Stamp(change.version(), change.origin());
             Stamp held = decided.computeIfAbsent(pendingKey, k -> view.current(definition, change.id(), key)

@@ -53,6 +53,10 @@ final class Table implements Resource {
         return definition;
     }
 
+    Keys keys() {
+        return keys;
+    }
+
     /** The record as stored, without decoding its body. */
     Optional<StoredRecord> stored(String id) {
         return database.store().get(Database.tableMap(definition), keys.encode(id)).map(StoredRecord::decode);
@@ -221,14 +225,7 @@ final class Table implements Resource {
             keys.encode(id);
         }
         deliver(id, message);
-        if (database.relay() == pier.resource.MessageRelay.NONE) {
-            return;
-        }
-        database.relay().send(new pier.resource.MessageRelay.Relayed(Database.RELAY_CHANNEL,
-                id.isEmpty() ? definition.name() : definition.name() + '/' + id, 1, false,
-                Optional.of(message instanceof Content.Opaque opaque ? opaque.contentType() : Database.CBOR),
-                message instanceof Content.Opaque opaque ? opaque.data()
-                        : database.cbor().encode(((Content.Structured) message).value())));
+        database.relay(definition, id, message);
     }
 
     /** A message to the record's (or, with an empty id, the table's) subscribers on this node. */
