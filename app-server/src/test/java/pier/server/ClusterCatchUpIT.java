@@ -50,7 +50,14 @@ class ClusterCatchUpIT {
                         .statusCode() / 100, is(2));
             }
             nats.restart(only);
-            await().atMost(CONVERGE).until(() -> c.dump("Dog").keySet().containsAll(List.of("outage-1", "outage-5")));
+            try {
+                await().atMost(CONVERGE).until(() -> c.dump("Dog").keySet().containsAll(List.of("outage-1", "outage-5")));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // what the two nodes said about NATS going and coming back is what tells why
+                throw new AssertionError("writes made during the outage did not reach c\n--- a:\n"
+                        + String.join("\n", a.process().problems()) + "\n--- c:\n"
+                        + String.join("\n", c.process().problems()), e);
+            }
             c.kill();
             long lastSeen = lastInLog(nats);
 

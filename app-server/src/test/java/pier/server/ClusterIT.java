@@ -9,15 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,8 +35,9 @@ import static org.hamcrest.Matchers.not;
 /**
  * Three nats-server processes (routed, JetStream streams with three replicas) and three Pier processes:
  * writes over REST and MQTT on every node at once, concurrent writes to the same records, a node killed
- * with SIGKILL during writes, the stream's NATS leader killed during writes, and a node whose schema is
- * not the cluster's.
+ * with SIGKILL during writes, the stream's NATS leader killed during writes, a message in the log that no
+ * node wrote and a record too large for NATS, and a node whose schema is not the cluster's
+ * ({@link ClusterMessagingIT} has what crosses nodes besides records).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -59,18 +57,7 @@ class ClusterIT {
         for (String id : List.of("a", "b", "c")) {
             nodes.add(new ClusterNode(id, folder.resolve("pier-" + id), nats.urls(), 3));
         }
-        // started together: the first to come makes the streams, the others find them
-        List<Thread> starting = nodes.stream().map(node -> Thread.ofVirtual().start(() -> {
-            try {
-                node.start();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        })).toList();
-        for (Thread thread : starting) {
-            thread.join();
-        }
-        nodes.forEach(node -> assertThat(node + " started", node.rest() != null, is(true)));
+        ClusterNode.startTogether(nodes);
     }
 
     @AfterAll
@@ -207,20 +194,25 @@ class ClusterIT {
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicLong stall = new AtomicLong();
         try (ClusterMqtt.Subscriber watcher = new ClusterMqtt.Subscriber(nodes.get(1), "Dog/+")) {
-            Thread writer = Thread.ofPlatform().start(() -> {
-                for (int i = 0; i < 400; i++) {
-                    String id = "leader-" + i;
-                    if (nodes.getFirst().rest().putJson("/Dog/" + id, "{\"name\":\"" + System.currentTimeMillis()
-                            + "\",\"age\":" + i + "}").statusCode() / 100 == 2) {
-                        acknowledged.add(id);
-                    }
-                    // paced, about 100 writes a second
-                    sleepQuietly(10);
+            // paced: 100 writes a second, 400 in all
+            java.util.concurrent.ScheduledExecutorService writer = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor();
+            AtomicLong next = new AtomicLong();
+            writer.scheduleAtFixedRate(() -> {
+                long i = next.getAndIncrement();
+                if (i >= 400) {
+                    writer.shutdown();
+                    return;
                 }
-            });
+                String id = "leader-" + i;
+                if (nodes.getFirst().rest().putJson("/Dog/" + id, "{\"name\":\"" + System.currentTimeMillis()
+                        + "\",\"age\":" + i + "}").statusCode() / 100 == 2) {
+                    acknowledged.add(id);
+                }
+            }, 0, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
             await().atMost(CONVERGE).until(() -> acknowledged.size() > 80);
             nats.kill(nats.named(leader));
-            writer.join();
+            assertThat(writer.awaitTermination(CONVERGE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), is(true));
             await().atMost(CONVERGE).untilAsserted(() -> {
                 for (ClusterNode node : nodes) {
                     Set<String> held = node.dump("Dog").keySet();
@@ -239,75 +231,6 @@ class ClusterIT {
 
     @Test
     @Order(5)
-    void usersAndRolesMadeOnOneNodeHoldOnTheOthersAtOnce() throws Exception {
-        RestClient admin = nodes.getFirst().rest();
-        assertThat(admin.putJson("/$roles/reader", "{\"tables\": {\"Dog\": [\"read\"]}}").statusCode() / 100, is(2));
-        assertThat(admin.putJson("/$users/ann", "{\"password\": \"first\", \"roles\": [\"reader\"]}")
-                .statusCode() / 100, is(2));
-        RestClient annOnB = nodes.get(1).rest("ann", "first");
-        await().atMost(CONVERGE).until(() -> annOnB.get("/Dog/same-1", "application/json").statusCode() == 200);
-        // the role loses its right on a: refused on b
-        assertThat(admin.putJson("/$roles/reader", "{\"tables\": {\"Dog\": []}}").statusCode() / 100, is(2));
-        await().atMost(CONVERGE).until(() -> annOnB.get("/Dog/same-1", "application/json").statusCode() == 403);
-        // a new password on a: the old one no longer opens b, though b checked it a moment ago
-        assertThat(admin.putJson("/$users/ann", "{\"password\": \"second\", \"roles\": [\"reader\"]}")
-                .statusCode() / 100, is(2));
-        await().atMost(CONVERGE).until(() -> annOnB.get("/Dog/same-1", "application/json").statusCode() == 401);
-        assertThat(nodes.get(1).rest("ann", "second").get("/Dog/same-1",
-                "application/json").statusCode(), is(403));
-    }
-
-    @Test
-    @Order(6)
-    void aQosOneMessageSentWhileANodeIsDownReachesItsDurableSessionWhenItIsBack() throws Exception {
-        ClusterNode b = nodes.get(1);
-        MqttClient durable = new MqttClient("tcp://127.0.0.1:" + b.mqttPort(), "durable-on-b", new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setUserName("admin");
-        options.setPassword(ClusterNode.PASSWORD.toCharArray());
-        options.setCleanSession(false);
-        List<String> received = new CopyOnWriteArrayList<>();
-        durable.setCallback(ClusterMqtt.collecting(received));
-        durable.connect(options);
-        durable.subscribe("alerts/#", 1);
-        MqttClient publisher = ClusterMqtt.client(nodes.getFirst(), "alert-publisher");
-        publisher.publish("alerts/before", "seen".getBytes(StandardCharsets.UTF_8), 1, false);
-        await().atMost(CONVERGE).until(() -> received.contains("alerts/before=seen"));
-        durable.disconnect();
-        b.stop();
-        publisher.publish("alerts/while-down", "kept".getBytes(StandardCharsets.UTF_8), 1, false);
-        ClusterMqtt.close(publisher);
-        b.start();
-        durable = new MqttClient("tcp://127.0.0.1:" + b.mqttPort(), "durable-on-b", new MemoryPersistence());
-        durable.setCallback(ClusterMqtt.collecting(received));
-        durable.connect(options);
-        await().atMost(CONVERGE).until(() -> received.contains("alerts/while-down=kept"));
-        ClusterMqtt.close(durable);
-    }
-
-    @Test
-    @Order(7)
-    void aRetainedPlainTopicAndAMessageToARecordReachTheOtherNodes() throws Exception {
-        try (ClusterMqtt.Subscriber onB = new ClusterMqtt.Subscriber(nodes.get(1), "Dog/+")) {
-            MqttClient publisher = ClusterMqtt.client(nodes.getFirst(), "status-publisher");
-            publisher.publish("status/a", "online".getBytes(StandardCharsets.UTF_8), 1, true);
-            // not retained to a record: a message to its subscribers, the record unchanged
-            publisher.publish("Dog/same-1", "{\"note\":\"hello\",\"age\":-1}".getBytes(StandardCharsets.UTF_8), 1,
-                    false);
-            ClusterMqtt.close(publisher);
-            await().atMost(CONVERGE).until(() -> onB.seen("same-1").contains(-1));
-        }
-        // a subscriber that comes later to c gets the retained message of a
-        await().atMost(CONVERGE).untilAsserted(() -> {
-            try (ClusterMqtt.Subscriber onC = new ClusterMqtt.Subscriber(nodes.get(2), "status/#")) {
-                await().atMost(Duration.ofSeconds(2)).until(() -> onC.plain.contains("status/a=online"));
-            }
-        });
-        assertThat(nodes.get(2).dump("Dog").get("same-1").get("age").asInt(), not(is(-1)));
-    }
-
-    @Test
-    @Order(8)
     void aMessageInTheLogThatNoNodeWroteOrARecordTooLargeForNatsStopsNothing() throws Exception {
         try (Connection intruder = nats.connect()) {
             intruder.jetStream().publish("pier.changes.intruder", "not a change".getBytes(StandardCharsets.UTF_8));
@@ -329,33 +252,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(9)
-    void aRequestWithMqttFivePropertiesKeepsThemAcrossNodes() throws Exception {
-        // Debian's mosquitto clients: the subscriber on b prints what arrives, properties included
-        Process subscriber = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", "127.0.0.1", "-p",
-                Integer.toString(nodes.get(1).mqttPort()), "-u", "admin", "-P", ClusterNode.PASSWORD, "-t", "req/#",
-                "-C", "1", "-W", "60", "-F", "%t|%p|%R|%D|%C|%P").redirectErrorStream(true).start();
-        try {
-            // published until the subscriber, whose subscription takes effect at some moment, has one
-            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> {
-                Process publisher = new ProcessBuilder("mosquitto_pub", "-V", "mqttv5", "-h", "127.0.0.1", "-p",
-                        Integer.toString(nodes.getFirst().mqttPort()), "-u", "admin", "-P", ClusterNode.PASSWORD,
-                        "-t", "req/lights", "-m", "status?", "-q", "1", "-D", "publish", "response-topic",
-                        "reply/lights", "-D", "publish", "correlation-data", "42", "-D", "publish", "user-property",
-                        "from", "a", "-D", "publish", "user-property", "trace", "t-1", "-D", "publish",
-                        "content-type", "text/plain").redirectErrorStream(true).start();
-                publisher.waitFor();
-                return !subscriber.isAlive();
-            });
-            String received = new String(subscriber.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertThat(received, is("req/lights|status?|reply/lights|42|text/plain|from:a trace:t-1"));
-        } finally {
-            subscriber.destroyForcibly();
-        }
-    }
-
-    @Test
-    @Order(10)
+    @Order(6)
     void aNodeWhoseSchemaIsNotTheClustersRefusesToJoinNamingTheDifference() throws Exception {
         Path schema = folder.resolve("other.graphql");
         Files.writeString(schema, """
@@ -413,14 +310,6 @@ class ClusterIT {
             ClusterMqtt.close(publisher);
         } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
             throw new AssertionError(e);
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -45,6 +45,25 @@ final class ClusterNode implements AutoCloseable {
         return this;
     }
 
+    /** Starts nodes at once, as an operator would: the first to come makes the streams, the others find them. */
+    static void startTogether(List<ClusterNode> nodes) throws InterruptedException {
+        List<Thread> starting = nodes.stream().map(node -> Thread.ofVirtual().start(() -> {
+            try {
+                node.start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })).toList();
+        for (Thread thread : starting) {
+            thread.join();
+        }
+        for (ClusterNode node : nodes) {
+            if (node.rest == null) {
+                throw new AssertionError(node + " did not start");
+            }
+        }
+    }
+
     RestClient rest() {
         return rest;
     }
