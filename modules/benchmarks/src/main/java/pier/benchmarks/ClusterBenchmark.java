@@ -104,16 +104,15 @@ public final class ClusterBenchmark {
     private static String failover(Nats nats, PierServer a, PierServer b, int seconds) throws Exception {
         int length = Math.max(12, seconds);
         String leader = nats.leader();
-        Thread killer = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(length / 3));
-                nats.kill(leader);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        java.util.concurrent.ScheduledExecutorService killer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        var killed = killer.schedule(() -> {
+            nats.kill(leader);
+            return null;
+        }, length / 3, TimeUnit.SECONDS);
         MqttLoad.Result result = new MqttLoad(target(a), target(b), scenario("failover", 1_000, length)).run();
-        killer.join();
+        killed.get();
+        killer.shutdown();
         nats.restart(leader);
         return String.format(Locale.ROOT, "leader %s; longest delivery (the stall) %.0f ms; %s", leader,
                 result.percentileMillis(1.0), result.summary());
