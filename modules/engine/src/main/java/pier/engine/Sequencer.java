@@ -175,10 +175,6 @@ final class Sequencer {
         origin = node;
     }
 
-    String origin() {
-        return origin;
-    }
-
     /** Runs a short action (on the committer's thread) after each durable write of records. */
     void onDurable(Runnable action) {
         onDurable = action;
