@@ -16,6 +16,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.util.WaitForAsyncUtils;
 
 import pier.client.Format;
 import pier.client.PierClient;
@@ -53,6 +55,7 @@ abstract class StudioTestBase {
     static ServerAddress address;
     static PierClient rest;
 
+    static Stage window;
     Session session;
 
     @BeforeAll
@@ -77,8 +80,10 @@ abstract class StudioTestBase {
     /** A fresh window on TestFX's stage; TestFX looks for {@code @Start} on the test class only, not its parents. */
     @BeforeEach
     void openStudio() throws Exception {
-        FxToolkit.setupStage(stage -> session = Studio.open(stage, new StudioOptions(address.http().toString(),
-                "admin", "s3cret")));
+        FxToolkit.setupStage(stage -> {
+            window = stage;
+            session = Studio.open(stage, new StudioOptions(address.http().toString(), "admin", "s3cret"));
+        });
     }
 
     @AfterEach
@@ -143,8 +148,13 @@ abstract class StudioTestBase {
         robot.interact(() -> choice.setValue(value));
     }
 
+    /**
+     * A label of the studio's window, read on the FX thread: a lookup across all windows from the test's
+     * thread can meet a popup (a tooltip, a dialog) that is being made and has no root yet.
+     */
     static String text(FxRobot robot, String query) {
-        return robot.lookup(query).queryAs(Label.class).getText();
+        return WaitForAsyncUtils.waitForAsyncFx(PATIENCE.toMillis(),
+                () -> robot.from(window.getScene().getRoot()).lookup(query).queryAs(Label.class).getText());
     }
 
     static String text(SubscriptionPane pane, String query) {
