@@ -47,6 +47,7 @@ import pier.protocol.mqtt.MqttListener;
 import pier.protocol.mqtt.MqttTables;
 import pier.protocol.mqtt.MqttWebSocket;
 import pier.protocol.mqtt.TableTopics;
+import pier.resource.Exposure;
 import pier.resource.ResourceRegistry;
 import pier.security.AccessControl;
 import pier.security.AccountResources;
@@ -177,7 +178,7 @@ final class PierServer {
                 config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
         Optional<KeyManagerFactory> tlsKeys = tlsKeys(config);
         Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
-                : Optional.of(Mqtt.start(config, database, guards.passwords(), new TableTopics(resources, codecs,
+                : Optional.of(Mqtt.start(config, database, guards.passwords(), new TableTopics(resources.on(Exposure.MQTT), codecs,
                 guards.access(), guards.quota()), tlsKeys, observability));
         cluster.ifPresent(c -> {
             mqtt.ifPresent(m -> m.broker().relay(c.relay()));
@@ -252,9 +253,9 @@ final class PierServer {
                 new MqttWebSocket(m.broker()))).orElse(List.of());
         Logins logins = new Logins(Tokens.create(served.guards().passwords(), config.sessionLifetime()));
         UserQuota quota = served.guards().quota();
-        WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, served.resources(), served.codecs(), logins,
-                quota);
-        RestService rest = new RestService(served.resources(), served.codecs(), logins, quota,
+        ResourceRegistry overHttp = served.resources().on(Exposure.REST);
+        WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, overHttp, served.codecs(), logins, quota);
+        RestService rest = new RestService(overHttp, served.codecs(), logins, quota,
                 CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive());
         LoginService login = new LoginService(logins);
         Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())

@@ -12,6 +12,6 @@ record Attribute(String name, AttributeType type, Role role, boolean indexed) {
 
     /** Attributes the engine fills or treats specially. */
     enum Role {
-        PLAIN, PRIMARY_KEY, CREATED_TIME, UPDATED_TIME
+        PLAIN, PRIMARY_KEY, CREATED_TIME, UPDATED_TIME, EXPIRES_AT
     }
 }

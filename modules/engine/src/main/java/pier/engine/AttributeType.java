@@ -27,7 +27,7 @@ sealed interface AttributeType {
 
     /** The scalars. */
     enum Kind {
-        ID, STRING, INT, LONG, FLOAT, BOOLEAN, ANY, BYTES;
+        ID, STRING, INT, LONG, FLOAT, BOOLEAN, ANY, BYTES, DATE, BIG_INT;
 
         static Optional<Kind> named(String name) {
             return switch (name) {
@@ -38,13 +38,15 @@ sealed interface AttributeType {
                 case "Float" -> Optional.of(FLOAT);
                 case "Boolean" -> Optional.of(BOOLEAN);
                 case "Any" -> Optional.of(ANY);
-                case "Bytes" -> Optional.of(BYTES);
+                case "Bytes", "Blob" -> Optional.of(BYTES);
+                case "Date" -> Optional.of(DATE);
+                case "BigInt" -> Optional.of(BIG_INT);
                 default -> Optional.empty();
             };
         }
 
         String schemaName() {
-            return List.of("ID", "String", "Int", "Long", "Float", "Boolean", "Any", "Bytes").get(ordinal());
+            return List.of("ID", "String", "Int", "Long", "Float", "Boolean", "Any", "Bytes", "Date", "BigInt").get(ordinal());
         }
     }
 }

@@ -33,6 +33,7 @@ public final class Database implements SystemTables, AutoCloseable {
     private static final String CBOR = "application/cbor";
     // before system tables were tables, a module kept its records in the store map "system/<name>"
     private static final String LEGACY_MAP_PREFIX = "system/";
+    private static final long SWEEP_EVERY = 1_000;
 
     private final Store store;
     private final Codec cbor;
@@ -41,6 +42,7 @@ public final class Database implements SystemTables, AutoCloseable {
     private final ChangeFeed feed;
     private final List<Table> tables;
     private final ScheduledExecutorService pruner;
+    private final LongSupplier clock;
     private final QueryStats.Counters queryCounters = new QueryStats.Counters();
     private final Readers readers = new Readers();
     private volatile pier.resource.MessageRelay relay = pier.resource.MessageRelay.NONE;
@@ -49,17 +51,22 @@ public final class Database implements SystemTables, AutoCloseable {
                      LongSupplier clock) {
         this.store = store;
         this.cbor = cbor;
+        this.clock = clock;
         this.fanout = new Fanout(cbor);
         this.sequencer = new Sequencer(store, cbor, fanout, clock);
         this.feed = new ChangeFeed(store, sequencer, retention, clock, this::stored);
         this.tables = java.util.stream.Stream.concat(schema.tables().stream(),
                 system.stream().flatMap(s -> s.tables().stream())).map(definition -> new Table(definition, this)).toList();
         Indexes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor, sequencer::count);
+        Expiry.reconcile(store, tables.stream().map(Table::definition).toList(), cbor);
         system.stream().flatMap(s -> s.tables().stream()).forEach(this::adoptLegacyMap);
-        this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-feed-pruner")
+        this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-housekeeping")
                 .daemon().factory());
         long every = retention.pruneInterval().toMillis();
         pruner.scheduleWithFixedDelay(this::prune, every, every, TimeUnit.MILLISECONDS);
+        if (tables.stream().anyMatch(t -> t.definition().expires())) {
+            pruner.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY, SWEEP_EVERY, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -124,7 +131,7 @@ public final class Database implements SystemTables, AutoCloseable {
         // subscriptions of readers who lose their right
         readers.enforce(registry.access());
         for (Table table : tables) {
-            table.definition().exportName().ifPresent(name -> registry.register(name, table));
+            table.definition().export().ifPresent(export -> registry.register(export.name(), table, export.on()));
         }
     }
 
@@ -287,6 +294,29 @@ public final class Database implements SystemTables, AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "moved {0} records of {1} into the system table {2}", entries.size(),
                     legacy, table.name());
         }
+    }
+
+    // expired records are gone from reads at once; the sweep deletes them durably soon after
+    private void sweep() {
+        for (Table table : tables) {
+            if (table.definition().expires()) {
+                try {
+                    long deleted = Expiry.sweep(store, sequencer, table.definition(), table.keys(), clock.getAsLong());
+                    if (deleted > 0) {
+                        LOG.log(System.Logger.Level.DEBUG, "{0}: {1} records expired", table.definition().name(), deleted);
+                    }
+                } catch (RuntimeException e) {
+                    // the next round tries again; a closed store ends with the database
+                    LOG.log(System.Logger.Level.WARNING, "expiring records of " + table.definition().name()
+                            + " failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The wall clock, in milliseconds: what expiry is measured against. */
+    long now() {
+        return clock.getAsLong();
     }
 
     private void prune() {

@@ -37,7 +37,9 @@ public record FeedEntry(long sequence, long version, String table, String id, Ki
         /** A record was deleted. */
         DELETE,
         /** A message no table holds (e.g. for durable MQTT sessions). */
-        MESSAGE
+        MESSAGE,
+        /** A record was deleted because its time ran out. */
+        EXPIRE
     }
 
     static byte[] key(long sequence) {
@@ -104,6 +106,7 @@ public record FeedEntry(long sequence, long version, String table, String id, Ki
         return switch (kind) {
             case PUT -> new Event.Put(record.orElseThrow().toRecord(id, cbor));
             case DELETE -> new Event.Delete(id, version, sequence, Event.Reason.DELETED);
+            case EXPIRE -> new Event.Delete(id, version, sequence, Event.Reason.EXPIRED);
             case MESSAGE -> new Event.Message(record.orElseThrow().toRecord(id, cbor), sequence);
         };
     }

@@ -142,7 +142,7 @@ final class Indexes {
         LOG.log(level, "built index {0}: {1} records", name, done);
     }
 
-    private static void clear(Store store, String map) {
+    static void clear(Store store, String map) {
         while (true) {
             List<byte[]> chunk;
             try (var entries = store.scan(map, KeyRange.all()).limit(CHUNK)) {

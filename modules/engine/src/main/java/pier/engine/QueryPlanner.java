@@ -12,6 +12,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -59,9 +60,12 @@ final class QueryPlanner {
     private final Map<String, Attribute> indexed;
     private final String tableMap;
     private final ScanRanges scanRanges;
+    private final LongSupplier clock;
 
-    QueryPlanner(TableDefinition table, Keys keys, Store store, Codec cbor, QueryStats.Counters counters) {
+    QueryPlanner(TableDefinition table, Keys keys, Store store, Codec cbor, QueryStats.Counters counters,
+                 LongSupplier clock) {
         this.table = table;
+        this.clock = clock;
         this.keys = keys;
         this.store = store;
         this.cbor = cbor;
@@ -281,15 +285,20 @@ final class QueryPlanner {
     }
 
     private Optional<Row> fetch(byte[] key) {
-        return store.get(tableMap, key).map(value -> row(key, value));
+        return store.get(tableMap, key).flatMap(value -> row(key, value));
     }
 
     private Stream<Row> rows(Stream<StoreEntry> entries) {
-        return entries.map(e -> row(e.key(), e.value()));
+        return entries.flatMap(e -> row(e.key(), e.value()).stream());
     }
 
-    private Row row(byte[] key, byte[] value) {
+    // a record whose time ran out is not found, though the sweep may not have deleted it yet
+    private Optional<Row> row(byte[] key, byte[] value) {
         counters.records.increment();
-        return new Row(key, StoredRecord.decode(value).toRecord(keys.decode(key), cbor));
+        StoredRecord stored = StoredRecord.decode(value);
+        if (stored.expired(clock.getAsLong())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Row(key, stored.toRecord(keys.decode(key), cbor)));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import pier.codec.DateNode;
 import pier.resource.Content;
 import pier.resource.ResourceException;
 
@@ -59,13 +60,18 @@ final class RecordBodies {
         return body;
     }
 
-    // the attributes the server sets: the primary key and the creation and update times
+    // the attributes the server sets, whatever the client sent: the primary key and the creation and update times
     private void stamp(String id, ObjectNode body, JsonNode previous, long now) {
         body.set(table.primaryKey().name(), keys.value(id));
         table.withRole(Attribute.Role.CREATED_TIME).ifPresent(created -> body.set(created.name(),
-                previous != null && previous.has(created.name()) ? previous.get(created.name())
-                        : JsonNodeFactory.instance.numberNode(now)));
-        table.withRole(Attribute.Role.UPDATED_TIME).ifPresent(updated -> body.put(updated.name(), now));
+                previous != null && previous.has(created.name()) ? previous.get(created.name()) : time(created, now)));
+        table.withRole(Attribute.Role.UPDATED_TIME).ifPresent(updated -> body.set(updated.name(), time(updated, now)));
+    }
+
+    // a time in the attribute's type: a date, or milliseconds since 1970
+    private static JsonNode time(Attribute attribute, long now) {
+        return attribute.type() instanceof AttributeType.Scalar(AttributeType.Kind kind, boolean ignored)
+                && kind == AttributeType.Kind.DATE ? DateNode.ofEpochMilli(now) : JsonNodeFactory.instance.numberNode(now);
     }
 
     static ObjectNode structured(Content content) {

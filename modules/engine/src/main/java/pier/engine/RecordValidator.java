@@ -4,12 +4,15 @@ import java.util.Iterator;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import pier.resource.ResourceException;
 
 /**
  * Checks a record body against its table's declared attributes; undeclared attributes are allowed
- * unless the table (or nested type) is {@code @sealed}. Failures name the attribute's path.
+ * unless the table (or nested type) is {@code @sealed}. Failures name the attribute's path. The one
+ * change it makes: a {@code Date} given as text or milliseconds becomes a {@link DateNode}.
  */
 final class RecordValidator {
 
@@ -33,7 +36,10 @@ final class RecordValidator {
                     throw ResourceException.badRequest("attribute " + at + " is required", at);
                 }
             } else {
-                value(at, attribute.type(), value);
+                JsonNode checked = value(at, attribute.type(), value);
+                if (checked != value) {
+                    ((ObjectNode) body).set(attribute.name(), checked);
+                }
             }
         }
         if (sealed) {
@@ -47,31 +53,41 @@ final class RecordValidator {
         }
     }
 
-    private static void value(String at, AttributeType type, JsonNode value) {
+    private static JsonNode value(String at, AttributeType type, JsonNode value) {
         switch (type) {
-            case AttributeType.Scalar scalar -> scalar(at, scalar.kind(), value);
+            case AttributeType.Scalar scalar -> {
+                return scalar(at, scalar.kind(), value);
+            }
             case AttributeType.ListOf list -> {
                 if (!value.isArray()) {
                     throw mismatch(at, "a list", value);
                 }
-                int i = 0;
-                for (JsonNode element : value) {
+                for (int i = 0; i < value.size(); i++) {
+                    JsonNode element = value.get(i);
                     if (!element.isNull()) {
-                        value(at + "[" + i + "]", list.element(), element);
+                        JsonNode checked = value(at + "[" + i + "]", list.element(), element);
+                        if (checked != element) {
+                            ((ArrayNode) value).set(i, checked);
+                        }
                     }
-                    i++;
                 }
+                return value;
             }
             case AttributeType.ObjectOf object -> {
                 if (!value.isObject()) {
                     throw mismatch(at, "an object of type " + object.name(), value);
                 }
                 object(at + ".", object.attributes(), object.sealed(), value);
+                return value;
             }
         }
     }
 
-    private static void scalar(String at, AttributeType.Kind kind, JsonNode value) {
+    private static JsonNode scalar(String at, AttributeType.Kind kind, JsonNode value) {
+        if (kind == AttributeType.Kind.DATE) {
+            return Dates.of(value).orElseThrow(() -> mismatch(at, "a date (ISO-8601 text, milliseconds since 1970, "
+                    + "CBOR tag 0 or 1, or a MessagePack timestamp)", value));
+        }
         boolean ok = switch (kind) {
             case ID -> value.isTextual() || value.isIntegralNumber();
             case STRING -> value.isTextual();
@@ -81,15 +97,19 @@ final class RecordValidator {
             case BOOLEAN -> value.isBoolean();
             case ANY -> true;
             case BYTES -> value.isBinary();
+            case BIG_INT -> value.isIntegralNumber();
+            case DATE -> throw new IllegalStateException("dates are read above");
         };
         if (!ok) {
             throw mismatch(at, switch (kind) {
                 case INT -> "an integer (from -2147483648 to 2147483647)";
                 case LONG -> "an integer (from -2^63 to 2^63-1)";
                 case BYTES -> "a byte string (CBOR or MessagePack binary)";
+                case BIG_INT -> "an integer";
                 default -> "a " + kind.schemaName();
             }, value);
         }
+        return value;
     }
 
     private static ResourceException mismatch(String at, String expected, JsonNode value) {

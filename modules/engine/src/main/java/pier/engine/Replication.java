@@ -110,7 +110,9 @@ public final class Replication {
      */
     public Stream<Change> changesAfter(long position) {
         return database.feed().after(position)
-                .filter(e -> e.kind() != FeedEntry.Kind.MESSAGE && replicated.containsKey(e.table())
+                // each node expires its copies itself: the time is in the record
+                .filter(e -> (e.kind() == FeedEntry.Kind.PUT || e.kind() == FeedEntry.Kind.DELETE)
+                        && replicated.containsKey(e.table())
                         && (e.origin().isEmpty() || e.origin().equals(node)))
                 .map(e -> new Change(e.sequence(), e.table(), e.id(), e.version(), node,
                         e.record().map(StoredRecord::opaque).orElse(false),

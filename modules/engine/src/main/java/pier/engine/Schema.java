@@ -1,6 +1,8 @@
 package pier.engine;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,9 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 
 import graphql.language.Argument;
+import graphql.language.BooleanValue;
 import graphql.language.Directive;
 import graphql.language.DirectivesContainer;
 import graphql.language.FieldDefinition;
+import graphql.language.IntValue;
 import graphql.language.ListType;
 import graphql.language.Node;
 import graphql.language.NonNullType;
@@ -22,6 +26,8 @@ import graphql.language.TypeName;
 import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.TypeDefinitionRegistry;
 import graphql.schema.idl.errors.SchemaProblem;
+
+import pier.resource.Exposure;
 
 /**
  * The tables a schema file defines, in the reference system's subset of GraphQL SDL: object types
@@ -73,10 +79,12 @@ public final class Schema {
     /** Interprets one parsed schema, collecting problems. */
     private static final class Reader {
         // what Pier implements, with the arguments each directive takes; anything else is refused, never ignored
-        private static final Map<String, Set<String>> TYPE_DIRECTIVES = Map.of("table", Set.of("table"),
-                "export", Set.of("name"), "sealed", Set.of());
+        private static final Map<String, Set<String>> TYPE_DIRECTIVES = Map.of("table", Set.of("table",
+                "expiration"), "export", Set.of("name", "rest", "mqtt"), "sealed", Set.of());
         private static final Map<String, Set<String>> ATTRIBUTE_DIRECTIVES = Map.of("primaryKey", Set.of(),
-                "indexed", Set.of(), "createdTime", Set.of(), "updatedTime", Set.of());
+                "indexed", Set.of(), "createdTime", Set.of(), "updatedTime", Set.of(), "expiresAt", Set.of());
+        private static final Map<Attribute.Role, String> TIME_DIRECTIVES = Map.of(Attribute.Role.CREATED_TIME,
+                "createdTime", Attribute.Role.UPDATED_TIME, "updatedTime", Attribute.Role.EXPIRES_AT, "expiresAt");
 
         private final String source;
         private final TypeDefinitionRegistry registry;
@@ -132,8 +140,9 @@ public final class Schema {
 
         private Optional<TableDefinition> table(ObjectTypeDefinition type) {
             String name = stringArgument(type, "table", "table").orElse(type.getName());
-            Optional<String> export = type.hasDirective("export")
-                    ? Optional.of(stringArgument(type, "export", "name").orElse(name)) : Optional.empty();
+            Optional<TableDefinition.Export> export = type.hasDirective("export")
+                    ? Optional.of(export(type, name)) : Optional.empty();
+            Optional<Duration> expiration = intArgument(type, "table", "expiration").map(Duration::ofSeconds);
             Map<String, Attribute> attributes = attributes(type, 0);
             List<Attribute> keys = attributes.values().stream()
                     .filter(a -> a.role() == Attribute.Role.PRIMARY_KEY).toList();
@@ -147,7 +156,18 @@ public final class Schema {
                 return Optional.empty();
             }
             return Optional.of(new TableDefinition(name, export, attributes, keys.getFirst(),
-                    type.hasDirective("sealed")));
+                    type.hasDirective("sealed"), expiration));
+        }
+
+        private TableDefinition.Export export(ObjectTypeDefinition type, String table) {
+            Set<Exposure> on = EnumSet.noneOf(Exposure.class);
+            if (booleanArgument(type, "export", "rest").orElse(true)) {
+                on.add(Exposure.REST);
+            }
+            if (booleanArgument(type, "export", "mqtt").orElse(true)) {
+                on.add(Exposure.MQTT);
+            }
+            return new TableDefinition.Export(stringArgument(type, "export", "name").orElse(table), on);
         }
 
         private Map<String, Attribute> attributes(ObjectTypeDefinition type, int depth) {
@@ -155,9 +175,14 @@ public final class Schema {
             for (FieldDefinition field : type.getFieldDefinitions()) {
                 Attribute.Role role = field.hasDirective("primaryKey") ? Attribute.Role.PRIMARY_KEY
                         : field.hasDirective("createdTime") ? Attribute.Role.CREATED_TIME
-                        : field.hasDirective("updatedTime") ? Attribute.Role.UPDATED_TIME : Attribute.Role.PLAIN;
+                        : field.hasDirective("updatedTime") ? Attribute.Role.UPDATED_TIME
+                        : field.hasDirective("expiresAt") ? Attribute.Role.EXPIRES_AT : Attribute.Role.PLAIN;
                 boolean indexed = field.hasDirective("indexed");
                 attributeType(field, field.getType(), depth).ifPresent(attributeType -> {
+                    if (TIME_DIRECTIVES.containsKey(role) && (depth > 0 || !time(attributeType))) {
+                        problem(field, "@" + TIME_DIRECTIVES.get(role) + " on " + field.getName()
+                                + ": a time is a table's own attribute of type Date, Long or Float");
+                    }
                     if (indexed && (depth > 0 || objects(attributeType))) {
                         problem(field, "@indexed on " + field.getName() + ": only a table's own attributes of scalar "
                                 + "or list-of-scalar type can be indexed");
@@ -199,6 +224,38 @@ public final class Schema {
                 }
             }
             return Optional.empty();
+        }
+
+        private Optional<Long> intArgument(DirectivesContainer<?> node, String directive, String argument) {
+            for (Directive d : node.getDirectives(directive)) {
+                Argument value = d.getArgument(argument);
+                if (value != null) {
+                    if (value.getValue() instanceof IntValue number && number.getValue().signum() > 0
+                            && number.getValue().bitLength() < 40) {
+                        return Optional.of(number.getValue().longValue());
+                    }
+                    problem(value, "@" + directive + "(" + argument + ":) must be a positive whole number");
+                }
+            }
+            return Optional.empty();
+        }
+
+        private Optional<Boolean> booleanArgument(DirectivesContainer<?> node, String directive, String argument) {
+            for (Directive d : node.getDirectives(directive)) {
+                Argument value = d.getArgument(argument);
+                if (value != null) {
+                    if (value.getValue() instanceof BooleanValue flag) {
+                        return Optional.of(flag.isValue());
+                    }
+                    problem(value, "@" + directive + "(" + argument + ":) must be true or false");
+                }
+            }
+            return Optional.empty();
+        }
+
+        private static boolean time(AttributeType type) {
+            return type instanceof AttributeType.Scalar scalar && Set.of(AttributeType.Kind.DATE,
+                    AttributeType.Kind.LONG, AttributeType.Kind.FLOAT).contains(scalar.kind());
         }
 
         private static boolean objects(AttributeType type) {

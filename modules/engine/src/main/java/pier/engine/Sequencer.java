@@ -58,6 +58,9 @@ final class Sequencer {
         /** The ids of a table's records written but not yet durable. */
         List<String> pendingIds(TableDefinition table);
 
+        /** Whether the record is there but its time ran out (it is not {@link #current} any more). */
+        boolean expired(TableDefinition table, String id, byte[] key);
+
         /** The stamp of the record's deletion, when it was deleted in a cluster and not written since. */
         Optional<Stamp> deleted(TableDefinition table, String id, byte[] key);
 
@@ -208,7 +211,7 @@ final class Sequencer {
     }
 
     private FeedEntry apply(Mutation mutation, WriteBatch.Builder batch) {
-        Optional<StoredRecord> before = view().current(mutation.table(), mutation.id(), mutation.key());
+        Optional<StoredRecord> before = latest(mutation.table(), mutation.id(), mutation.key());
         boolean existed = before.isPresent();
         long seq = ++sequence;
         if (mutation.stamp() == null) {
@@ -227,13 +230,15 @@ final class Sequencer {
                 FeedEntry.key(old.sequence()), new FeedEntry(old.sequence(), old.version(), mutation.table().name(),
                         mutation.id(), FeedEntry.Kind.PUT, old.origin(), Optional.of(old)).encode()));
         Optional<StoredRecord> stored = mutation.body().map(body -> new StoredRecord(ver, seq, mutation.opaque(),
-                stamp.origin(), cbor.encode(body)));
+                stamp.origin(), cbor.encode(body), mutation.table().expires() ? Expiry.at(mutation.table(), ver, body)
+                : 0));
         if (stored.isPresent()) {
             batch.put(map, mutation.key(), stored.get().encode());
         } else {
             batch.delete(map, mutation.key());
         }
         tombstone(mutation, stamp, stored.isEmpty(), existed, batch);
+        Expiry.update(batch, mutation.table(), mutation.key(), before, stored);
         if (!Indexes.indexed(mutation.table()).isEmpty()) {
             Indexes.update(batch, mutation.table(), mutation.key(), before.map(r -> cbor.decode(r.body())).orElse(null),
                     mutation.body().orElse(null));
@@ -242,7 +247,8 @@ final class Sequencer {
         counts.put(mutation.table().name(), count(mutation.table()) + delta);
         overlay.put(mutation.pendingKey(), stored);
         FeedEntry entry = new FeedEntry(seq, ver, mutation.table().name(), mutation.id(),
-                stored.isPresent() ? FeedEntry.Kind.PUT : FeedEntry.Kind.DELETE, stamp.origin(), stored);
+                stored.isPresent() ? FeedEntry.Kind.PUT : mutation.expiry() ? FeedEntry.Kind.EXPIRE
+                : FeedEntry.Kind.DELETE, stamp.origin(), stored);
         batch.put(ChangeFeed.MAP, FeedEntry.key(seq), entry.encodeCurrent());
         return entry;
     }
@@ -262,15 +268,25 @@ final class Sequencer {
         }
     }
 
+    // what is stored or pending, expired or not
+    private Optional<StoredRecord> latest(TableDefinition table, String id, byte[] key) {
+        Optional<StoredRecord> pending = overlay.get(table.name() + '\u0000' + id);
+        if (pending != null) {
+            return pending;
+        }
+        return store.get(Database.tableMap(table), key).map(StoredRecord::decode);
+    }
+
     private View view() {
         return new View() {
             @Override
             public Optional<StoredRecord> current(TableDefinition table, String id, byte[] key) {
-                Optional<StoredRecord> pending = overlay.get(table.name() + '\u0000' + id);
-                if (pending != null) {
-                    return pending;
-                }
-                return store.get(Database.tableMap(table), key).map(StoredRecord::decode);
+                return latest(table, id, key).filter(record -> !record.expired(now()));
+            }
+
+            @Override
+            public boolean expired(TableDefinition table, String id, byte[] key) {
+                return latest(table, id, key).filter(record -> record.expired(now())).isPresent();
             }
 
             @Override

@@ -45,7 +45,8 @@ final class Table implements Resource {
         this.database = database;
         this.keys = new Keys(definition);
         this.bodies = new RecordBodies(definition, keys);
-        this.planner = new QueryPlanner(definition, keys, database.store(), database.cbor(), database.queryCounters());
+        this.planner = new QueryPlanner(definition, keys, database.store(), database.cbor(), database.queryCounters(),
+                database::now);
         this.check = new QueryCheck(definition);
     }
 
@@ -81,8 +82,9 @@ final class Table implements Resource {
         }
         String id = request.requiredId();
         check.selectOnly(request.query(), "a record");
-        return stored(id).map(record -> record.toRecord(id, database.cbor()))
-                .orElseThrow(() -> ResourceException.notFound("no record " + id + " in " + definition.name()));
+        return stored(id).filter(record -> !record.expired(database.now())).map(record -> record.toRecord(id,
+                database.cbor())).orElseThrow(() -> ResourceException.notFound("no record " + id + " in "
+                + definition.name()));
     }
 
     @Override
@@ -331,10 +333,11 @@ final class Table implements Resource {
     }
 
     private Iterator<Event> snapshot() {
-        return database.store().scan(Database.tableMap(definition), KeyRange.all()).map(entry -> {
+        return database.store().scan(Database.tableMap(definition), KeyRange.all()).flatMap(entry -> {
             StoredRecord stored = StoredRecord.decode(entry.value());
-            String id = keys.decode(entry.key());
-            return (Event) new Event.Put(stored.toRecord(id, database.cbor()));
+            return stored.expired(database.now()) ? java.util.stream.Stream.<Event>empty()
+                    : java.util.stream.Stream.<Event>of(new Event.Put(stored.toRecord(keys.decode(entry.key()),
+                    database.cbor())));
         }).iterator();
     }
 

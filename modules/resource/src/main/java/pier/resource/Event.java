@@ -66,7 +66,18 @@ public sealed interface Event {
         /** It was deleted. */
         DELETED,
         /** It stopped matching a live query (sent as a delete with reason {@code left}). */
-        LEFT
+        LEFT,
+        /** Its time ran out ({@code @expiresAt}, {@code @table(expiration:)}; sent with reason {@code expired}). */
+        EXPIRED;
+
+        /**
+         * The reason as the protocols send it.
+         *
+         * @return {@code deleted}, {@code left} or {@code expired}
+         */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**

@@ -12,6 +12,6 @@ public final class CborCodecProvider implements CodecProvider {
 
     @Override
     public Codec create(CodecLimits limits) {
-        return new JacksonCodec(new CBORMapper(), limits, 3, "application/cbor");
+        return new JacksonCodec(new CBORMapper(), new CborDates(), limits, 3, "application/cbor");
     }
 }

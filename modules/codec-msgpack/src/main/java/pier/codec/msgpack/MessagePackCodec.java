@@ -27,7 +27,8 @@ import pier.codec.spi.JacksonCodec;
 /**
  * MessagePack through Jackson, with two additions the format needs: input is walked once with
  * msgpack-core before decoding, so a header announcing gigabytes in a short message fails fast instead
- * of allocating, an invalid UTF-8 string or an extension type is refused as JSON and CBOR refuse theirs;
+ * of allocating, an invalid UTF-8 string or an extension type other than the timestamp is refused as JSON
+ * and CBOR refuse theirs;
  * and collections are arrays with their length up front, as the format requires.
  */
 final class MessagePackCodec implements Codec {
@@ -35,7 +36,7 @@ final class MessagePackCodec implements Codec {
     private final JacksonCodec jackson;
 
     MessagePackCodec(CodecLimits limits) {
-        this.jackson = new JacksonCodec(new MessagePackMapper(), limits, 2,
+        this.jackson = new JacksonCodec(new MessagePackMapper(), new MessagePackDates(), limits, 2,
                 "application/x-msgpack", "application/msgpack", "application/vnd.msgpack");
     }
 
@@ -103,8 +104,7 @@ final class MessagePackCodec implements Codec {
             long offset = unpacker.getTotalReadBytes();
             MessageFormat format = unpacker.getNextFormat();
             switch (format.getValueType()) {
-                case EXTENSION -> throw CodecException.malformed("MessagePack extension type "
-                        + unpacker.unpackExtensionTypeHeader().getType() + " is not supported", offset, null);
+                case EXTENSION -> timestamp(unpacker, offset);
                 case STRING -> {
                     int length = unpacker.unpackRawStringHeader();
                     if (length > size - unpacker.getTotalReadBytes()) {
@@ -118,6 +118,20 @@ final class MessagePackCodec implements Codec {
                 default -> unpacker.skipValue();
             }
         }
+    }
+
+    // the timestamp is the one extension with a value to store (a date); its payload is 4, 8 or 12 bytes
+    private static void timestamp(MessageUnpacker unpacker, long offset) throws IOException {
+        var header = unpacker.unpackExtensionTypeHeader();
+        if (header.getType() != MessagePackDates.TIMESTAMP) {
+            throw CodecException.malformed("MessagePack extension type " + header.getType() + " is not supported; "
+                    + "the timestamp (-1) is", offset, null);
+        }
+        if (header.getLength() != 4 && header.getLength() != 8 && header.getLength() != 12) {
+            throw CodecException.malformed("a MessagePack timestamp has 4, 8 or 12 bytes, not " + header.getLength(),
+                    offset, null);
+        }
+        unpacker.readPayload(header.getLength());
     }
 
     private static void strictUtf8(byte[] bytes, long offset) {

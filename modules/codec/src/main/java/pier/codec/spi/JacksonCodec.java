@@ -17,11 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.cfg.ContextAttributes;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import pier.codec.Codec;
 import pier.codec.CodecException;
 import pier.codec.CodecLimits;
 import pier.codec.CollectionWriter;
+import pier.codec.DateEncoding;
 
 /**
  * A {@link Codec} for any format Jackson has a mapper for. Provider modules create one around their
@@ -45,6 +48,24 @@ public final class JacksonCodec implements Codec {
      * @param mediaTypes the media types, canonical first
      */
     public JacksonCodec(ObjectMapper mapper, CodecLimits limits, int preference, String... mediaTypes) {
+        this(mapper, null, limits, preference, mediaTypes);
+    }
+
+    /**
+     * Creates a codec for a format with a time of its own.
+     *
+     * @param mapper     a fresh mapper of the format
+     * @param dates      how the format writes and marks a time
+     * @param limits     the input limits to enforce
+     * @param preference the server's preference at equal client quality (higher wins)
+     * @param mediaTypes the media types, canonical first
+     */
+    public JacksonCodec(ObjectMapper mapper, DateEncoding dates, CodecLimits limits, int preference,
+                        String... mediaTypes) {
+        if (dates != null) {
+            mapper.registerModule(new SimpleModule("pier-dates").addDeserializer(JsonNode.class, new TreeReader(dates)));
+            mapper.setDefaultAttributes(ContextAttributes.getEmpty().withSharedAttribute(DateEncoding.class, dates));
+        }
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxDepth())
                 .maxStringLength(limits.maxStringLength())

@@ -43,8 +43,8 @@ final class Events {
         if (!event.id().isEmpty()) {
             data.put("id", event.id());
         }
-        if (event instanceof Event.Delete delete && delete.reason() == Event.Reason.LEFT) {
-            data.put("reason", "left");
+        if (event instanceof Event.Delete delete && delete.reason() != Event.Reason.DELETED) {
+            data.put("reason", delete.reason().wireName());
         }
         event.record().ifPresent(record -> data.set("value", record.opaqueContent()
                 .<JsonNode>map(opaque -> JsonNodeFactory.instance.objectNode()

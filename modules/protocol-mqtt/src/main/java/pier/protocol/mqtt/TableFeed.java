@@ -138,8 +138,8 @@ final class TableFeed implements AutoCloseable {
     // a deletion is an empty payload, the MQTT way of clearing a retained value (v5 adds type=delete)
     private static Message message(String topic, Event event, Codec codec) {
         if (event instanceof Event.Delete delete) {
-            List<Map.Entry<String, String>> properties = delete.reason() == Event.Reason.LEFT
-                    ? List.of(Map.entry("type", "delete"), Map.entry("reason", "left"))
+            List<Map.Entry<String, String>> properties = delete.reason() != Event.Reason.DELETED
+                    ? List.of(Map.entry("type", "delete"), Map.entry("reason", delete.reason().wireName()))
                     : List.of(Map.entry("type", "delete"));
             return new Message(topic, new byte[0], 2, true, Optional.empty(), false, Optional.empty(),
                     Optional.empty(), properties, 0, "");
