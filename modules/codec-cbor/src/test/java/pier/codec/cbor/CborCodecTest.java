@@ -1,11 +1,16 @@
 package pier.codec.cbor;
 
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import org.junit.jupiter.api.Test;
 
 import pier.codec.Codec;
 import pier.codec.CodecLimits;
+import pier.codec.DateNode;
 import pier.codec.testing.CodecContract;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -44,5 +49,30 @@ class CborCodecTest extends CodecContract {
         Codec codec = codec(CodecLimits.DEFAULT);
         assertThat(codec.mediaType(), is("application/cbor"));
         assertThat(codec.preference(), is(3));
+    }
+
+    @Test
+    void aDateIsTagOneSecondsAndComesBackADate() {
+        Codec cbor = codec(CodecLimits.DEFAULT);
+        DateNode whole = DateNode.of(Instant.parse("2026-01-01T00:00:00Z"));
+        byte[] encoded = cbor.encode(JsonNodeFactory.instance.objectNode().set("at", whole));
+        // {"at": 1(1767225600)}: tag 1 (0xc1), then an unsigned integer of 4 bytes (0x1a)
+        assertThat(HexFormat.of().formatHex(encoded), is("a1626174c11a6955b900"));
+        assertThat(cbor.decode(encoded).get("at"), is(whole));
+        DateNode fraction = DateNode.of(Instant.parse("2026-01-01T00:00:00.250Z"));
+        assertThat(cbor.decode(cbor.encode(fraction)), is(fraction));
+    }
+
+    @Test
+    void tagZeroTextIsADateTooAndAnyOtherTagKeepsItsValue() {
+        Codec cbor = codec(CodecLimits.DEFAULT);
+        byte[] text = "2026-01-01T00:00:00Z".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tagged = new byte[2 + text.length];
+        tagged[0] = (byte) 0xc0;
+        tagged[1] = (byte) (0x60 + text.length);
+        System.arraycopy(text, 0, tagged, 2, text.length);
+        assertThat(cbor.decode(tagged), is(DateNode.of(Instant.parse("2026-01-01T00:00:00Z"))));
+        // tag 32 (a URI) on text: the text, untagged
+        assertThat(cbor.decode(bytes(0xd8, 0x20, 0x61, 0x61)).asText(), is("a"));
     }
 }
