@@ -39,6 +39,7 @@ final class Table implements Resource {
     private final RecordBodies bodies;
     private final QueryPlanner planner;
     private final QueryCheck check;
+    private final AttributeGuard attributes;
 
     Table(TableDefinition definition, Database database) {
         this.definition = definition;
@@ -48,6 +49,7 @@ final class Table implements Resource {
         this.planner = new QueryPlanner(definition, keys, database.store(), database.cbor(), database.queryCounters(),
                 database::now);
         this.check = new QueryCheck(definition);
+        this.attributes = new AttributeGuard(database::access, exportName());
     }
 
     TableDefinition definition() {
@@ -81,17 +83,18 @@ final class Table implements Resource {
             return Record.message(definition.name(), new pier.resource.Content.Structured(describe(request)));
         }
         String id = request.requiredId();
-        check.selectOnly(request.query(), "a record");
-        return stored(id).filter(record -> !record.expired(database.now())).map(record -> record.toRecord(id,
-                database.cbor())).orElseThrow(() -> ResourceException.notFound("no record " + id + " in "
-                + definition.name()));
+        attributes.checked(request.principal(), check.selectOnly(request.query(), "a record"));
+        return stored(id).filter(record -> !record.expired(database.now())).map(record -> attributes.shown(
+                request.principal(), record.toRecord(id, database.cbor()))).orElseThrow(() -> ResourceException
+                .notFound("no record " + id + " in " + definition.name()));
     }
 
     @Override
     public Listing list(Request request) {
-        Query query = check.attributes(request.query());
+        Query query = attributes.checked(request.principal(), check.attributes(request.query()));
         long position = database.sequencer().position();
-        return new Listing(position, planner.execute(query).map(QueryPlanner.Row::record));
+        return new Listing(position, planner.execute(query).map(row -> attributes.shown(request.principal(),
+                row.record())));
     }
 
     @Override
@@ -105,12 +108,12 @@ final class Table implements Resource {
         Content content = request.content().orElseThrow(() -> ResourceException.badRequest("PUT needs a body", null));
         return writeAsync(view -> {
             Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
-            requireWrite(request, current);
+            Permission permission = requireWrite(request, current, given(content));
             return List.of(content instanceof Content.Opaque opaque
                     ? Mutation.put(definition, id, keys.encode(id), bodies.opaque(id, opaque,
                     current.map(this::body).orElse(null), view.now()), true)
-                    : Mutation.put(definition, id, keys.encode(id), bodies.replace(id, content,
-                    current.map(this::body).orElse(null), view.now()), false));
+                    : Mutation.put(definition, id, keys.encode(id), kept(request, permission, bodies.replace(id,
+                    content, current.map(this::body).orElse(null), view.now()), current), false));
         }).thenApply(entries -> single(records(entries)));
     }
 
@@ -133,9 +136,10 @@ final class Table implements Resource {
                 mutations.add(atIndex(at, () -> {
                     String id = keys.idOf(key);
                     Optional<StoredRecord> current = view.current(definition, id, keys.encode(id));
-                    requireWrite(request, current);
-                    return Mutation.put(definition, id, keys.encode(id), bodies.replace(id,
-                            new Content.Structured(element), current.map(this::body).orElse(null), view.now()), false);
+                    Permission permission = requireWrite(request, current, element);
+                    return Mutation.put(definition, id, keys.encode(id), kept(request, permission, bodies.replace(id,
+                            new Content.Structured(element), current.map(this::body).orElse(null), view.now()),
+                            current), false);
                 }));
             }
             return mutations;
@@ -159,7 +163,7 @@ final class Table implements Resource {
                 null));
         return single(records(write(view -> {
             Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
-            requireWrite(request, current);
+            requireWrite(request, current, given(content));
             JsonNode previous = current.filter(r -> !r.opaque()).map(this::body).orElse(null);
             return List.of(Mutation.put(definition, id, keys.encode(id), bodies.merge(id, content, previous,
                     view.now()), false));
@@ -170,6 +174,7 @@ final class Table implements Resource {
     public Record post(Request request) {
         Content content = request.content().orElseThrow(() -> ResourceException.badRequest("POST needs a body", null));
         ObjectNode given = RecordBodies.structured(content);
+        attributes.checkWrite(request.principal(), Permission.INSERT, given);
         JsonNode key = given.get(definition.primaryKey().name());
         return single(records(write(view -> {
             String id = key != null && !key.isNull() ? keys.idOf(key) : newId(view);
@@ -246,12 +251,15 @@ final class Table implements Resource {
         return outgoing;
     }
 
-    /** A subscription, closed with a reason when its subscriber loses the right to read this table. */
+    /**
+     * A subscription, closed with a reason when its subscriber loses the right to read this table, without
+     * the attributes the subscriber may not read.
+     */
     @Override
     public Subscription subscribe(Request request, SubscribeOptions options) {
         QueueSubscription subscription = open(request, options);
         database.readers().watch(subscription, request.principal(), exportName());
-        return subscription;
+        return attributes.shown(request.principal(), subscription);
     }
 
     @Override
@@ -271,7 +279,7 @@ final class Table implements Resource {
         checkConnect(request);
         String id = request.id().orElse(null);
         if (id == null && !request.query().isEmpty()) {
-            return liveQuery(check.liveQuery(request.query()), options);
+            return liveQuery(attributes.checked(request.principal(), check.liveQuery(request.query())), options);
         }
         if (options.resumeAfter() >= 0) {
             Optional<QueueSubscription> resumed = resume(id, options);
@@ -375,9 +383,27 @@ final class Table implements Resource {
      * A PUT or PATCH creates or changes: the registry's guard let it through with either right, and here,
      * where the write knows whether the record exists, the right one is required.
      */
-    private void requireWrite(Request request, Optional<StoredRecord> current) {
-        database.access().require(request.principal(), exportName(), current.isPresent() ? Permission.UPDATE
-                : Permission.INSERT);
+    private Permission requireWrite(Request request, Optional<StoredRecord> current, JsonNode given) {
+        Permission permission = current.isPresent() ? Permission.UPDATE : Permission.INSERT;
+        database.access().require(request.principal(), exportName(), permission);
+        attributes.checkWrite(request.principal(), permission, given);
+        return permission;
+    }
+
+    // a replacement keeps what the writer may not write: it was not the writer's to remove
+    private ObjectNode kept(Request request, Permission permission, ObjectNode body, Optional<StoredRecord> current) {
+        if (current.isPresent() && !current.get().opaque()) {
+            java.util.Set<String> locked = database.access().withheld(request.principal(), exportName(), permission);
+            if (!locked.isEmpty()) {
+                JsonNode previous = body(current.get());
+                locked.stream().filter(previous::has).forEach(name -> body.set(name, previous.get(name)));
+            }
+        }
+        return body;
+    }
+
+    private static JsonNode given(Content content) {
+        return content instanceof Content.Structured(JsonNode value) ? value : null;
     }
 
     /** The name roles know the table by. */

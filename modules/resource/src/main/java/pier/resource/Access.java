@@ -23,6 +23,19 @@ public interface Access {
     boolean allows(Principal principal, String resource, Permission permission);
 
     /**
+     * The attributes of a resource's records a caller may not have: without the given permission on them
+     * (though it holds it on the resource), a read leaves them out and a write that carries them is refused.
+     *
+     * @param principal  the caller
+     * @param resource   the resource's name
+     * @param permission {@code READ}, {@code INSERT} or {@code UPDATE}
+     * @return the attribute names; empty when every attribute is allowed
+     */
+    default java.util.Set<String> withheld(Principal principal, String resource, Permission permission) {
+        return java.util.Set.of();
+    }
+
+    /**
      * Registers a listener run after any change of users or roles; rights that never change need none.
      *
      * @param listener run on the thread that made the change

@@ -75,6 +75,29 @@ public final class AccessControl implements Policy {
         return false;
     }
 
+    /** An attribute is withheld when every role that grants the permission on the table withholds it. */
+    @Override
+    public java.util.Set<String> withheld(Principal principal, String resource, Permission permission) {
+        if (principal.superUser()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> withheld = null;
+        for (Role role : rolesOf(principal)) {
+            if (role.allows(resource, permission)) {
+                java.util.Set<String> own = role.superUser() ? java.util.Set.of() : role.withheld(resource, permission);
+                if (own.isEmpty()) {
+                    return own;
+                }
+                if (withheld == null) {
+                    withheld = new java.util.HashSet<>(own);
+                } else {
+                    withheld.retainAll(own);
+                }
+            }
+        }
+        return withheld == null ? java.util.Set.of() : withheld;
+    }
+
     @Override
     public boolean mayPublish(Principal principal, String clientId, String topic) {
         return principal.superUser() || rolesOf(principal).stream().anyMatch(role -> role.superUser()

@@ -23,7 +23,7 @@ final class Roles {
     /** Creates the {@code admin} super-user role when it is missing. */
     void createAdminIfNone() {
         if (Security.find(table, Role.ADMIN).isEmpty()) {
-            put(new Role(Role.ADMIN, true, Map.of(), List.of()));
+            put(new Role(Role.ADMIN, true, Map.of(), Map.of(), List.of()));
         }
     }
 

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import pier.resource.Content;
 import pier.resource.Principal;
+import pier.resource.RedactedSubscription;
 import pier.resource.Request;
 import pier.resource.Resource;
 import pier.resource.ResourceException;

@@ -1,0 +1,314 @@
+package pier.server;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+/**
+ * The data model over real sockets: dates in each format's own form, records that expire and say so on
+ * every protocol, tables exported on some protocols only, and attributes a role withholds.
+ */
+class DataModelIT {
+
+    private static final String SCHEMA = """
+            type Dog @table @export { id: ID @primaryKey  name: String  chip: String  born: Date  created: Date @createdTime }
+            type Session @table(expiration: 1) @export { id: ID @primaryKey  user: String }
+            type Secret @table @export(mqtt: false) { id: ID @primaryKey  code: String }
+            type Internal @table @export(name: "internal", rest: false) { id: ID @primaryKey  note: String }
+            """;
+
+    @TempDir
+    static Path folder;
+    static InProcessServer server;
+    static int port;
+    static String mqtt;
+    static RestClient admin;
+    static RestClient vet;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path schema = Files.writeString(folder.resolve("schema.graphql"), SCHEMA);
+        server = InProcessServer.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), "--http-port", "0",
+                "--mqtt-port", String.valueOf(ServerProcess.freePort()), "--schema", schema.toString(),
+                "--data", folder.resolve("data").toString());
+        port = server.awaitReady();
+        mqtt = "tcp://127.0.0.1:" + server.mqttPort();
+        admin = new RestClient(port, "admin", "s3cret");
+        ok(admin.putJson("/$roles/vet", """
+                {"tables": {"Dog": {"read": true, "insert": true, "update": true,
+                                    "attributes": {"chip": {"read": false, "write": false}}}}}"""));
+        ok(admin.putJson("/$users/vet", "{\"password\": \"pw-vet\", \"roles\": [\"vet\"]}"));
+        vet = new RestClient(port, "vet", "pw-vet");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void aDateIsIsoTextInJsonTagOneInCborAndATimestampInMessagePack() throws Exception {
+        ok(admin.putJson("/Dog/date1", "{\"name\": \"Rex\", \"born\": \"2020-02-29T12:30:00+01:00\"}"));
+        JsonNode json = RestClient.json(admin.get("/Dog/date1", "application/json"));
+        assertThat(json.get("born").asText(), is("2020-02-29T11:30:00Z"));
+        Instant created = Instant.parse(json.get("created").asText());
+        assertThat(Duration.between(created, Instant.now()).abs().toMinutes() < 5, is(true));
+
+        byte[] cbor = admin.get("/Dog/date1", "application/cbor").body();
+        try (var parser = RestClient.CBOR.getFactory().createParser(cbor)) {
+            while (parser.nextToken() != null) {
+                if ("born".equals(parser.currentName()) && parser.currentToken().isScalarValue()) {
+                    assertThat(((com.fasterxml.jackson.dataformat.cbor.CBORParser) parser).getCurrentTag(), is(1));
+                    assertThat(parser.getLongValue(), is(Instant.parse("2020-02-29T11:30:00Z").getEpochSecond()));
+                }
+            }
+        }
+        try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(admin.get("/Dog/date1", "application/x-msgpack")
+                .body())) {
+            int fields = unpacker.unpackMapHeader();
+            Instant born = null;
+            for (int i = 0; i < fields; i++) {
+                String name = unpacker.unpackString();
+                if (name.equals("born")) {
+                    born = unpacker.unpackTimestamp(unpacker.unpackExtensionTypeHeader());
+                } else {
+                    unpacker.skipValue();
+                }
+            }
+            assertThat(born, is(Instant.parse("2020-02-29T11:30:00Z")));
+        }
+        HttpResponse<byte[]> refused = admin.putJson("/Dog/date2", "{\"born\": \"last tuesday\"}");
+        assertThat(refused.statusCode(), is(400));
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8), containsString("born must be a date"));
+    }
+
+    @Test
+    void anExpiredRecordIsGoneAndItsSubscribersHearWhyOnEveryProtocol() throws Exception {
+        BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+        MqttClient client = subscriber("expiry-watch", "Session/s1", received);
+        try (EventLines events = EventLines.open(port, "admin", "s3cret", "/Session/s1")) {
+            events.until("event: synced");
+            ok(admin.putJson("/Session/s1", "{\"user\": \"ann\"}"));
+            events.until("event: put");
+            assertThat(RestClient.json(admin.get("/Session/s1", "application/json")).get("user").asText(), is("ann"));
+            String deleted = events.until("event: delete");
+            assertThat(events.data(), containsString("\"reason\":\"expired\""));
+            assertThat(deleted, is("event: delete"));
+            assertThat(admin.get("/Session/s1", "application/json").statusCode(), is(404));
+            MqttMessage put = received.poll(5, TimeUnit.SECONDS);
+            assertThat(put, notNullValue());
+            MqttMessage expired = received.poll(5, TimeUnit.SECONDS);
+            assertThat(expired.getPayload().length, is(0));
+            assertThat(expired.getProperties().getUserProperties(), hasItem(new UserProperty("reason", "expired")));
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    @Test
+    void aTableNotExportedOnAProtocolIsNotThereOnIt() throws Exception {
+        ok(admin.putJson("/Secret/s1", "{\"code\": \"rest only\"}"));
+        assertThat(admin.get("/internal/n1", "application/json").statusCode(), is(404));
+
+        BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+        MqttClient client = subscriber("export-watch", "Secret/s1", received);
+        try {
+            // Secret/s1 is a plain MQTT topic: the record is not its retained value, a publish does not write it
+            assertThat(received.poll(300, TimeUnit.MILLISECONDS), is((MqttMessage) null));
+            MqttMessage retained = new MqttMessage("{\"code\": \"from mqtt\"}".getBytes(StandardCharsets.UTF_8));
+            retained.setRetained(true);
+            client.publish("Secret/s1", retained);
+            assertThat(new String(received.poll(5, TimeUnit.SECONDS).getPayload(), StandardCharsets.UTF_8),
+                    containsString("from mqtt"));
+            assertThat(RestClient.json(admin.get("/Secret/s1", "application/json")).get("code").asText(),
+                    is("rest only"));
+            MqttMessage note = new MqttMessage("{\"note\": \"mqtt only\"}".getBytes(StandardCharsets.UTF_8));
+            note.setRetained(true);
+            client.publish("internal/n1", note);
+            client.subscribe("internal/n1", 1);
+            JsonNode stored = RestClient.read(RestClient.JSON, received.poll(5, TimeUnit.SECONDS).getPayload());
+            // the table's record: the server added the primary key
+            assertThat(stored.get("id").asText(), is("n1"));
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    @Test
+    void anAttributeARoleWithholdsIsNeitherShownNorWritableAndSurvivesItsWrites() throws Exception {
+        ok(admin.putJson("/Dog/chipped", "{\"name\": \"Bo\", \"chip\": \"985-1\"}"));
+        for (String type : List.of("application/json", "application/cbor", "application/x-msgpack")) {
+            HttpResponse<byte[]> got = vet.get("/Dog/chipped", type);
+            JsonNode dog = RestClient.read(type.equals("application/json") ? RestClient.JSON
+                    : type.equals("application/cbor") ? RestClient.CBOR : RestClient.MSGPACK, got.body());
+            assertThat(type, dog.get("name").asText(), is("Bo"));
+            assertThat(type, dog.has("chip"), is(false));
+        }
+        assertThat(new String(vet.get("/Dog/?name==Bo", "application/json").body(), StandardCharsets.UTF_8),
+                not(containsString("985-1")));
+        assertThat(vet.get("/Dog/?chip==985-1", "application/json").statusCode(), is(403));
+        HttpResponse<byte[]> refused = vet.putJson("/Dog/chipped", "{\"name\": \"Bo\", \"chip\": \"000\"}");
+        assertThat(refused.statusCode(), is(403));
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8), containsString("attribute chip of Dog"));
+        ok(vet.putJson("/Dog/chipped", "{\"name\": \"Bo the second\"}"));
+        JsonNode seen = RestClient.json(admin.get("/Dog/chipped", "application/json"));
+        assertThat(seen.get("name").asText(), is("Bo the second"));
+        assertThat(seen.get("chip").asText(), is("985-1"));
+
+        try (EventLines events = EventLines.open(port, "vet", "pw-vet", "/Dog/chipped")) {
+            String current = events.until("event: put");
+            assertThat(current, is("event: put"));
+            String data = events.data();
+            assertThat(data, containsString("Bo the second"));
+            assertThat(data, not(containsString("985-1")));
+        }
+        BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+        MqttClient client = new MqttClient(mqtt, "vet-watch", new MemoryPersistence());
+        client.setCallback(collect(received));
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName("vet");
+        options.setPassword("pw-vet".getBytes(StandardCharsets.UTF_8));
+        client.connect(options);
+        try {
+            client.subscribe("Dog/chipped", 1);
+            String payload = new String(received.poll(5, TimeUnit.SECONDS).getPayload(), StandardCharsets.UTF_8);
+            assertThat(payload, containsString("Bo the second"));
+            assertThat(payload, not(containsString("985-1")));
+        } finally {
+            client.disconnect();
+            client.close();
+        }
+    }
+
+    private static MqttClient subscriber(String id, String topic, BlockingQueue<MqttMessage> received)
+            throws MqttException {
+        MqttClient client = new MqttClient(mqtt, id, new MemoryPersistence());
+        client.setCallback(collect(received));
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setUserName("admin");
+        options.setPassword("s3cret".getBytes(StandardCharsets.UTF_8));
+        client.connect(options);
+        client.subscribe(topic, 1);
+        return client;
+    }
+
+    private static MqttCallback collect(BlockingQueue<MqttMessage> received) {
+        return new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(message);
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        };
+    }
+
+    private static void ok(HttpResponse<byte[]> response) {
+        assertThat(new String(response.body(), StandardCharsets.UTF_8), response.statusCode() / 100, is(2));
+    }
+
+    /** The lines of an event stream, read as they come. */
+    record EventLines(Stream<String> body, BlockingQueue<String> lines) implements AutoCloseable {
+
+        static EventLines open(int port, String user, String password, String path) throws Exception {
+            Stream<String> body = LiveSockets.eventStream(port, user, password, path).body();
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    for (Iterator<String> it = body.iterator(); it.hasNext(); ) {
+                        lines.add(it.next());
+                    }
+                } catch (RuntimeException e) {
+                    // closed
+                }
+            });
+            return new EventLines(body, lines);
+        }
+
+        String next() throws InterruptedException {
+            String line = lines.poll(10, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new AssertionError("no line within 10 s");
+            }
+            return line;
+        }
+
+        /** The data line of the event begun. */
+        String data() throws InterruptedException {
+            for (String line = next(); ; line = next()) {
+                if (line.startsWith("data: ")) {
+                    return line;
+                }
+            }
+        }
+
+        /** Skips to the line given (an event's first line) and returns it. */
+        String until(String wanted) throws InterruptedException {
+            for (String line = next(); ; line = next()) {
+                if (line.equals(wanted)) {
+                    return line;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            body.close();
+        }
+    }
+}
