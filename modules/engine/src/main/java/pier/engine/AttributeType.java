@@ -8,7 +8,8 @@ import java.util.Optional;
  * The type of an attribute: a scalar, a list of a type, or a nested object with its own attributes.
  * {@code required} comes from GraphQL's {@code !}.
  */
-sealed interface AttributeType {
+sealed interface AttributeType permits AttributeType.Scalar, AttributeType.ListOf, AttributeType.ObjectOf,
+        AttributeType.Joined {
 
     boolean required();
 
@@ -23,6 +24,25 @@ sealed interface AttributeType {
     /** A non-table type used as a nested object. */
     record ObjectOf(String name, Map<String, Attribute> attributes, boolean sealed, boolean required)
             implements AttributeType {
+    }
+
+    /**
+     * A relationship ({@code @relationship}): records of another table, joined when a query names it,
+     * never stored.
+     *
+     * @param table the related table's name
+     * @param from  many-to-one: this table's attribute that holds the related record's primary key
+     * @param to    one-to-many: the related table's attribute that holds this record's primary key
+     */
+    record Joined(String table, Optional<String> from, Optional<String> to) implements AttributeType {
+        @Override
+        public boolean required() {
+            return false;
+        }
+
+        boolean many() {
+            return to.isPresent();
+        }
     }
 
     /** The scalars. */

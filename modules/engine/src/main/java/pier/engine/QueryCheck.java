@@ -106,6 +106,7 @@ final class QueryCheck {
             case AttributeType.Scalar s -> s.kind();
             case AttributeType.ListOf list -> scalar(list.element());
             case AttributeType.ObjectOf ignored -> AttributeType.Kind.ANY;
+            case AttributeType.Joined ignored -> AttributeType.Kind.ANY;
         };
     }
 

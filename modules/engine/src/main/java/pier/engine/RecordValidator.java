@@ -73,6 +73,9 @@ final class RecordValidator {
                 }
                 return value;
             }
+            case AttributeType.Joined joined -> throw ResourceException.badRequest("attribute " + at + " is a "
+                    + "relationship, joined when read; write " + joined.from().map(from -> "attribute " + from)
+                    .orElseGet(() -> joined.table() + "." + joined.to().orElseThrow() + " instead"), at);
             case AttributeType.ObjectOf object -> {
                 if (!value.isObject()) {
                     throw mismatch(at, "an object of type " + object.name(), value);

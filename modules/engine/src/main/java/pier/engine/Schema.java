@@ -82,7 +82,8 @@ public final class Schema {
         private static final Map<String, Set<String>> TYPE_DIRECTIVES = Map.of("table", Set.of("table",
                 "expiration"), "export", Set.of("name", "rest", "mqtt"), "sealed", Set.of());
         private static final Map<String, Set<String>> ATTRIBUTE_DIRECTIVES = Map.of("primaryKey", Set.of(),
-                "indexed", Set.of(), "createdTime", Set.of(), "updatedTime", Set.of(), "expiresAt", Set.of());
+                "indexed", Set.of(), "createdTime", Set.of(), "updatedTime", Set.of(), "expiresAt", Set.of(),
+                "relationship", Set.of("from", "to"));
         private static final Map<Attribute.Role, String> TIME_DIRECTIVES = Map.of(Attribute.Role.CREATED_TIME,
                 "createdTime", Attribute.Role.UPDATED_TIME, "updatedTime", Attribute.Role.EXPIRES_AT, "expiresAt");
 
@@ -107,6 +108,7 @@ public final class Schema {
                     table(type).ifPresent(tables::add);
                 }
             }
+            tables.forEach(table -> related(table, tables));
             if (!problems.isEmpty()) {
                 throw new SchemaException(source, List.copyOf(problems));
             }
@@ -159,6 +161,24 @@ public final class Schema {
                     type.hasDirective("sealed"), expiration));
         }
 
+        private void related(TableDefinition table, List<TableDefinition> tables) {
+            table.attributes().values().forEach(attribute -> {
+                if (attribute.type() instanceof AttributeType.Joined joined) {
+                    TableDefinition target = tables.stream().filter(t -> t.name().equals(joined.table())).findFirst()
+                            .orElse(null);
+                    if (target == null) {
+                        return; // the related type has problems of its own, said already
+                    }
+                    joined.from().filter(from -> !table.attributes().containsKey(from)).ifPresent(from -> problems.add(
+                            table.name() + "." + attribute.name() + ": @relationship(from: \"" + from + "\") names no "
+                                    + "attribute of " + table.name()));
+                    joined.to().filter(to -> !target.attributes().containsKey(to)).ifPresent(to -> problems.add(
+                            table.name() + "." + attribute.name() + ": @relationship(to: \"" + to + "\") names no "
+                                    + "attribute of " + target.name()));
+                }
+            });
+        }
+
         private TableDefinition.Export export(ObjectTypeDefinition type, String table) {
             Set<Exposure> on = EnumSet.noneOf(Exposure.class);
             if (booleanArgument(type, "export", "rest").orElse(true)) {
@@ -178,6 +198,11 @@ public final class Schema {
                         : field.hasDirective("updatedTime") ? Attribute.Role.UPDATED_TIME
                         : field.hasDirective("expiresAt") ? Attribute.Role.EXPIRES_AT : Attribute.Role.PLAIN;
                 boolean indexed = field.hasDirective("indexed");
+                if (field.hasDirective("relationship")) {
+                    relationship(field, depth).ifPresent(joined -> attributes.put(field.getName(),
+                            new Attribute(field.getName(), joined, Attribute.Role.PLAIN, false)));
+                    continue;
+                }
                 attributeType(field, field.getType(), depth).ifPresent(attributeType -> {
                     if (TIME_DIRECTIVES.containsKey(role) && (depth > 0 || !time(attributeType))) {
                         problem(field, "@" + TIME_DIRECTIVES.get(role) + " on " + field.getName()
@@ -191,6 +216,31 @@ public final class Schema {
                 });
             }
             return attributes;
+        }
+
+        // owner: Owner @relationship(from: "ownerId"), dogs: [Dog] @relationship(to: "ownerId")
+        private Optional<AttributeType.Joined> relationship(FieldDefinition field, int depth) {
+            Type<?> type = field.getType() instanceof NonNullType required ? required.getType() : field.getType();
+            boolean many = type instanceof ListType;
+            Type<?> element = many ? ((ListType) type).getType() : type;
+            element = element instanceof NonNullType required ? required.getType() : element;
+            Optional<ObjectTypeDefinition> target = element instanceof TypeName name
+                    ? registry.getType(name.getName(), ObjectTypeDefinition.class).filter(t -> t.hasDirective("table"))
+                    : Optional.empty();
+            Optional<String> from = stringArgument(field, "relationship", "from");
+            Optional<String> to = stringArgument(field, "relationship", "to");
+            if (depth > 0 || target.isEmpty()) {
+                problem(field, "@relationship on " + field.getName() + ": a table's own attribute whose type is "
+                        + "another table (or a list of one)");
+                return Optional.empty();
+            }
+            if (from.isPresent() == to.isPresent() || from.isPresent() == many) {
+                problem(field, "@relationship on " + field.getName() + " takes from: (one record, type "
+                        + target.get().getName() + ") or to: (many, type [" + target.get().getName() + "])");
+                return Optional.empty();
+            }
+            return Optional.of(new AttributeType.Joined(stringArgument(target.get(), "table", "table")
+                    .orElse(target.get().getName()), from, to));
         }
 
         private Optional<AttributeType> attributeType(FieldDefinition field, Type<?> type, int depth) {

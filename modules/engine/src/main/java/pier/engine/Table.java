@@ -40,6 +40,7 @@ final class Table implements Resource {
     private final QueryPlanner planner;
     private final QueryCheck check;
     private final AttributeGuard attributes;
+    private final Joins joins;
 
     Table(TableDefinition definition, Database database) {
         this.definition = definition;
@@ -50,6 +51,7 @@ final class Table implements Resource {
                 database::now);
         this.check = new QueryCheck(definition);
         this.attributes = new AttributeGuard(database::access, exportName());
+        this.joins = new Joins(definition, database);
     }
 
     TableDefinition definition() {
@@ -83,18 +85,26 @@ final class Table implements Resource {
             return Record.message(definition.name(), new pier.resource.Content.Structured(describe(request)));
         }
         String id = request.requiredId();
-        attributes.checked(request.principal(), check.selectOnly(request.query(), "a record"));
-        return stored(id).filter(record -> !record.expired(database.now())).map(record -> attributes.shown(
-                request.principal(), record.toRecord(id, database.cbor()))).orElseThrow(() -> ResourceException
-                .notFound("no record " + id + " in " + definition.name()));
+        Query query = attributes.checked(request.principal(), check.selectOnly(request.query(), "a record"));
+        Set<String> joined = joins.selected(query);
+        return visible(request.principal(), id).map(record -> joins.joined(request.principal(), record, joined))
+                .orElseThrow(() -> ResourceException.notFound("no record " + id + " in " + definition.name()));
+    }
+
+    /** A record as the caller sees it: not expired, without the attributes it may not read. */
+    Optional<Record> visible(pier.resource.Principal principal, String id) {
+        return stored(id).filter(record -> !record.expired(database.now())).map(record -> attributes.shown(principal,
+                record.toRecord(id, database.cbor())));
     }
 
     @Override
     public Listing list(Request request) {
         Query query = attributes.checked(request.principal(), check.attributes(request.query()));
+        Set<String> joined = joins.selected(query);
+        Query planned = joins.planned(request.principal(), query);
         long position = database.sequencer().position();
-        return new Listing(position, planner.execute(query).map(row -> attributes.shown(request.principal(),
-                row.record())));
+        return new Listing(position, planner.execute(planned).map(row -> joins.joined(request.principal(),
+                attributes.shown(request.principal(), row.record()), joined)));
     }
 
     @Override
@@ -279,7 +289,8 @@ final class Table implements Resource {
         checkConnect(request);
         String id = request.id().orElse(null);
         if (id == null && !request.query().isEmpty()) {
-            return liveQuery(attributes.checked(request.principal(), check.liveQuery(request.query())), options);
+            return liveQuery(joins.local(attributes.checked(request.principal(), check.liveQuery(request.query()))),
+                    options);
         }
         if (options.resumeAfter() >= 0) {
             Optional<QueueSubscription> resumed = resume(id, options);
@@ -407,7 +418,7 @@ final class Table implements Resource {
     }
 
     /** The name roles know the table by. */
-    private String exportName() {
+    String exportName() {
         return definition.exportName().orElse(definition.name());
     }
 

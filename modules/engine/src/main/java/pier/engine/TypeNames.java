@@ -11,6 +11,7 @@ final class TypeNames {
             case AttributeType.Scalar scalar -> scalar.kind().schemaName();
             case AttributeType.ListOf list -> "[" + of(list.element()) + "]";
             case AttributeType.ObjectOf object -> object.name();
+            case AttributeType.Joined joined -> joined.many() ? "[" + joined.table() + "]" : joined.table();
         };
         return type.required() ? name + "!" : name;
     }

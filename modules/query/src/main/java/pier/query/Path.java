@@ -36,6 +36,18 @@ public record Path(List<String> names, int position) {
      *
      * @return true for a single name
      */
+    /**
+     * This path followed by another.
+     *
+     * @param inner the path inside this one's value
+     * @return the joined path, at the inner path's position
+     */
+    public Path then(Path inner) {
+        List<String> joined = new java.util.ArrayList<>(names);
+        joined.addAll(inner.names());
+        return new Path(joined, inner.position());
+    }
+
     public boolean isTopLevel() {
         return names.size() == 1;
     }

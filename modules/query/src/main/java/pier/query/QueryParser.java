@@ -20,7 +20,7 @@ final class QueryParser {
     // longest first: === before !==, !== before !=
     private static final List<Map.Entry<String, Operator>> SPELT = List.of(Map.entry("===", Operator.STRICT_EQUAL),
             Map.entry("!==", Operator.STRICT_NOT_EQUAL), Map.entry("!=", Operator.NOT_EQUAL));
-    private static final String NAME_STOPS = "=!<>()&|,[]*";
+    private static final String NAME_STOPS = "=!<>()&|,[]*{}";
     // a raw operator character where a value starts (or a raw < > anywhere in it) is a misspelt operator
     // (age=>3, age=<=3, age=gt==3), never data: data spells them %3D %21 %3C %3E
     private static final String VALUE_STARTS_REFUSED = "=!<>";
@@ -263,8 +263,33 @@ final class QueryParser {
             expect(']');
             return new Selection.Tuple(paths);
         }
-        List<Path> paths = paths();
-        return paths.size() == 1 ? new Selection.Single(paths.getFirst()) : new Selection.Fields(paths);
+        Selection.Fields fields = fields();
+        return fields.attributes().size() == 1 && fields.nested().isEmpty()
+                ? new Selection.Single(fields.attributes().getFirst()) : fields;
+    }
+
+    // a, b, owner{name, age}: braces select inside an attribute's object (or each object of its list)
+    private Selection.Fields fields() {
+        List<Path> paths = new ArrayList<>();
+        Map<Path, Selection.Fields> nested = new java.util.HashMap<>();
+        do {
+            if (!paths.isEmpty()) {
+                pos++; // ','
+            }
+            int start = pos;
+            String raw = until(NAME_STOPS);
+            if (raw.isEmpty()) {
+                throw error("expected an attribute name");
+            }
+            Path path = path(raw, start);
+            paths.add(path);
+            if (at('{')) {
+                pos++;
+                nested.put(path, fields());
+                expect('}');
+            }
+        } while (at(','));
+        return new Selection.Fields(paths, nested);
     }
 
     private List<Path> paths() {

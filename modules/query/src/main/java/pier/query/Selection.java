@@ -1,6 +1,7 @@
 package pier.query;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,14 +28,27 @@ public sealed interface Selection {
     List<Path> attributes();
 
     /**
-     * {@code select(a,b)}: an object of those attributes, named as written; missing ones are left out.
+     * {@code select(a,b,owner{name})}: an object of those attributes, named as written; missing ones are
+     * left out. An attribute followed by braces keeps only those attributes of its object, or of each
+     * object of its list (a relationship's joined records, a nested type).
      *
      * @param attributes the paths
+     * @param nested     the selections inside attributes written with braces
      */
-    record Fields(List<Path> attributes) implements Selection {
+    record Fields(List<Path> attributes, Map<Path, Fields> nested) implements Selection {
         /** Copies the paths. */
         public Fields {
             attributes = List.copyOf(attributes);
+            nested = Map.copyOf(nested);
+        }
+
+        /**
+         * {@code select(a,b)}.
+         *
+         * @param attributes the paths
+         */
+        public Fields(List<Path> attributes) {
+            this(attributes, Map.of());
         }
 
         @Override
@@ -42,11 +56,42 @@ public sealed interface Selection {
             ObjectNode object = JsonNodeFactory.instance.objectNode();
             for (Path path : attributes) {
                 JsonNode value = path.resolve(record);
+                Fields inner = nested.get(path);
                 if (!value.isMissingNode()) {
-                    object.set(path.text(), value);
+                    object.set(path.text(), inner == null ? value : inner.within(value));
                 }
             }
             return object;
+        }
+
+        private JsonNode within(JsonNode value) {
+            if (value.isObject()) {
+                return project(value);
+            }
+            if (value.isArray()) {
+                ArrayNode projected = JsonNodeFactory.instance.arrayNode(value.size());
+                value.forEach(element -> projected.add(within(element)));
+                return projected;
+            }
+            return value;
+        }
+
+        /** The paths, those inside braces prefixed with theirs ({@code owner.name}). */
+        @Override
+        public List<Path> attributes() {
+            if (nested.isEmpty()) {
+                return attributes;
+            }
+            List<Path> all = new java.util.ArrayList<>();
+            for (Path path : attributes) {
+                Fields inner = nested.get(path);
+                if (inner == null) {
+                    all.add(path);
+                } else {
+                    inner.attributes().forEach(p -> all.add(path.then(p)));
+                }
+            }
+            return all;
         }
     }
 
