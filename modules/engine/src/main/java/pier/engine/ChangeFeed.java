@@ -27,16 +27,22 @@ public final class ChangeFeed {
     private final FeedRetention retention;
     private final LongSupplier clock;
     private final BiFunction<String, String, Optional<StoredRecord>> records;
+    private final java.util.function.BiConsumer<WriteBatch.Builder, FeedEntry> pruned;
     private volatile LongSupplier holdFrom = () -> Long.MAX_VALUE;
 
-    /** @param records a table's current record by table name and id */
+    /**
+     * @param records a table's current record by table name and id
+     * @param pruned  adds to the pruning's batch what goes with a change (its history entry)
+     */
     ChangeFeed(Store store, Sequencer sequencer, FeedRetention retention, LongSupplier clock,
-               BiFunction<String, String, Optional<StoredRecord>> records) {
+               BiFunction<String, String, Optional<StoredRecord>> records,
+               java.util.function.BiConsumer<WriteBatch.Builder, FeedEntry> pruned) {
         this.store = store;
         this.sequencer = sequencer;
         this.retention = retention;
         this.clock = clock;
         this.records = records;
+        this.pruned = pruned;
         sequencer.retainedFrom(firstRetained());
     }
 
@@ -48,6 +54,53 @@ public final class ChangeFeed {
      */
     public Stream<FeedEntry> after(long position) {
         return stored(position).flatMap(entry -> withRecord(entry).stream());
+    }
+
+    /**
+     * The changes up to a position, newest first.
+     *
+     * @param position a feed position
+     * @return the retained changes with that sequence or a smaller one; close the stream when done
+     */
+    Stream<FeedEntry> upTo(long position) {
+        return store.scanDescending(MAP, KeyRange.between(FeedEntry.key(0), FeedEntry.key(position + 1)))
+                .map(entry -> FeedEntry.decode(entry.key(), entry.value())).flatMap(entry -> withRecord(entry).stream());
+    }
+
+    /**
+     * The first retained change made at or after a time: versions grow with positions (a node's clock
+     * never goes back), so a binary search finds it.
+     *
+     * @param millis   the time, in milliseconds since 1970
+     * @param position the latest position to consider
+     * @return its position, or {@code position + 1} when every change is older
+     */
+    long firstAtOrAfter(long millis, long position) {
+        long low = firstRetained();
+        long high = position + 1;
+        while (low < high) {
+            long middle = low + (high - low) / 2;
+            byte[] key = FeedEntry.key(middle);
+            boolean older = store.get(MAP, key).map(value -> Sequencer.millisOf(FeedEntry.decode(key, value).version())
+                    < millis).orElse(true);
+            if (older) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    /**
+     * One change, if the feed still holds it.
+     *
+     * @param sequence its position
+     * @return the change
+     */
+    Optional<FeedEntry> at(long sequence) {
+        byte[] key = FeedEntry.key(sequence);
+        return store.get(MAP, key).map(value -> FeedEntry.decode(key, value)).flatMap(this::withRecord);
     }
 
     private Stream<FeedEntry> stored(long position) {
@@ -119,7 +172,10 @@ public final class ChangeFeed {
                 return deleted;
             }
             WriteBatch.Builder batch = WriteBatch.builder();
-            expired.forEach(e -> batch.delete(MAP, FeedEntry.key(e.sequence())));
+            expired.forEach(e -> {
+                batch.delete(MAP, FeedEntry.key(e.sequence()));
+                pruned.accept(batch, e);
+            });
             store.commit(batch.build()).join();
             deleted += expired.size();
             sequencer.retainedFrom(expired.getLast().sequence() + 1);

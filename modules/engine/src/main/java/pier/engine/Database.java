@@ -54,7 +54,7 @@ public final class Database implements SystemTables, AutoCloseable {
         this.clock = clock;
         this.fanout = new Fanout(cbor);
         this.sequencer = new Sequencer(store, cbor, fanout, clock);
-        this.feed = new ChangeFeed(store, sequencer, retention, clock, this::stored);
+        this.feed = new ChangeFeed(store, sequencer, retention, clock, this::stored, this::forget);
         this.tables = java.util.stream.Stream.concat(schema.tables().stream(),
                 system.stream().flatMap(s -> s.tables().stream())).map(definition -> new Table(definition, this)).toList();
         Indexes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor, sequencer::count);
@@ -111,6 +111,12 @@ public final class Database implements SystemTables, AutoCloseable {
                             + ": a system table's name starts with $"));
                 });
         return new Database(store, schema, system, cbor, retention, clock);
+    }
+
+    // a pruned change of an audited table leaves its record's history
+    private void forget(pier.store.WriteBatch.Builder batch, FeedEntry change) {
+        table(change.table()).filter(t -> t.definition().audit()).ifPresent(t -> History.forget(batch, t.definition(),
+                t.keys().encode(change.id()), change.sequence()));
     }
 
     private Optional<StoredRecord> stored(String table, String id) {

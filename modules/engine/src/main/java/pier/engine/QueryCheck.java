@@ -59,8 +59,8 @@ final class QueryCheck {
         for (Path path : query.attributes()) {
             if (path.names().size() == 1 && HISTORY_PARAMETERS.contains(path.text())
                     && !table.attributes().containsKey(path.text())) {
-                throw ResourceException.badRequest(path.text() + " (a replay of history) is not supported; resume "
-                        + "an event stream with Last-Event-ID", "query");
+                throw ResourceException.badRequest(path.text() + " asks for a replay, not a condition: give it as a "
+                        + "parameter of a WebSocket or event-stream URL, or as an MQTT 5 SUBSCRIBE user property", "query");
             }
         }
         return conditionOnly(query, "a live query");

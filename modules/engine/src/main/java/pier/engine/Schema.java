@@ -80,7 +80,7 @@ public final class Schema {
     private static final class Reader {
         // what Pier implements, with the arguments each directive takes; anything else is refused, never ignored
         private static final Map<String, Set<String>> TYPE_DIRECTIVES = Map.of("table", Set.of("table",
-                "expiration"), "export", Set.of("name", "rest", "mqtt"), "sealed", Set.of());
+                "expiration", "audit"), "export", Set.of("name", "rest", "mqtt"), "sealed", Set.of());
         private static final Map<String, Set<String>> ATTRIBUTE_DIRECTIVES = Map.of("primaryKey", Set.of(),
                 "indexed", Set.of(), "createdTime", Set.of(), "updatedTime", Set.of(), "expiresAt", Set.of(),
                 "relationship", Set.of("from", "to"));
@@ -158,7 +158,7 @@ public final class Schema {
                 return Optional.empty();
             }
             return Optional.of(new TableDefinition(name, export, attributes, keys.getFirst(),
-                    type.hasDirective("sealed"), expiration));
+                    type.hasDirective("sealed"), expiration, booleanArgument(type, "table", "audit").orElse(false)));
         }
 
         private void related(TableDefinition table, List<TableDefinition> tables) {

@@ -239,6 +239,9 @@ final class Sequencer {
         }
         tombstone(mutation, stamp, stored.isEmpty(), existed, batch);
         Expiry.update(batch, mutation.table(), mutation.key(), before, stored);
+        if (mutation.table().audit()) {
+            History.record(batch, mutation.table(), mutation.key(), seq);
+        }
         if (!Indexes.indexed(mutation.table()).isEmpty()) {
             Indexes.update(batch, mutation.table(), mutation.key(), before.map(r -> cbor.decode(r.body())).orElse(null),
                     mutation.body().orElse(null));

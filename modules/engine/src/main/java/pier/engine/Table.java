@@ -41,6 +41,7 @@ final class Table implements Resource {
     private final QueryCheck check;
     private final AttributeGuard attributes;
     private final Joins joins;
+    private final Replays replays;
 
     Table(TableDefinition definition, Database database) {
         this.definition = definition;
@@ -52,6 +53,7 @@ final class Table implements Resource {
         this.check = new QueryCheck(definition);
         this.attributes = new AttributeGuard(database::access, exportName());
         this.joins = new Joins(definition, database);
+        this.replays = new Replays(this, database);
     }
 
     TableDefinition definition() {
@@ -93,8 +95,18 @@ final class Table implements Resource {
 
     /** A record as the caller sees it: not expired, without the attributes it may not read. */
     Optional<Record> visible(pier.resource.Principal principal, String id) {
-        return stored(id).filter(record -> !record.expired(database.now())).map(record -> attributes.shown(principal,
+        return stored(id).filter(record -> !record.expired(database.now())).map(record -> shown(principal,
                 record.toRecord(id, database.cbor())));
+    }
+
+    /** A record without the attributes the caller may not read. */
+    Record shown(pier.resource.Principal principal, Record record) {
+        return attributes.shown(principal, record);
+    }
+
+    @Override
+    public Listing history(Request request) {
+        return replays.history(request);
     }
 
     @Override
@@ -289,25 +301,26 @@ final class Table implements Resource {
         checkConnect(request);
         String id = request.id().orElse(null);
         if (id == null && !request.query().isEmpty()) {
+            if (request.replay().isPresent()) {
+                throw ResourceException.badRequest("previousCount and startTime replay a record or a whole table, "
+                        + "not a live query", "previousCount");
+            }
             return liveQuery(joins.local(attributes.checked(request.principal(), check.liveQuery(request.query()))),
                     options);
         }
-        if (options.resumeAfter() >= 0) {
-            Optional<QueueSubscription> resumed = resume(id, options);
-            if (resumed.isPresent()) {
-                return resumed.get();
-            }
-        }
-        boolean reset = options.resumeAfter() >= 0;
         return database.sequencer().atPosition((position, view) -> {
-            Iterator<Event> current = id == null ? snapshot() : view.current(definition, id, keys.encode(id))
-                    .map(r -> List.<Event>of(new Event.Put(r.toRecord(id, database.cbor()))).iterator())
-                    .orElse(java.util.Collections.emptyIterator());
-            // a resume position the feed no longer holds: say so, then the current state
-            Iterator<Event> state = !reset ? current : java.util.stream.Stream.concat(
-                    java.util.stream.Stream.<Event>of(new Event.Reset(position)),
-                    java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(current,
-                            java.util.Spliterator.ORDERED), false)).iterator();
+            Iterator<Event> state;
+            if (request.replay().isPresent()) {
+                state = replays.replayed(request.replay().get(), id, position).iterator();
+            } else if (options.resumeAfter() >= 0) {
+                // a resume position the feed no longer holds: say so, then the current state
+                state = replays.missed(id, options.resumeAfter(), position).map(List::iterator).orElseGet(() ->
+                        java.util.stream.Stream.concat(java.util.stream.Stream.<Event>of(new Event.Reset(position)),
+                                java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(
+                                        current(view, id), java.util.Spliterator.ORDERED), false)).iterator());
+            } else {
+                state = current(view, id);
+            }
             QueueSubscription subscription = new QueueSubscription(options, position, state,
                     s -> database.fanout().remove(definition.name(), id, s));
             database.fanout().add(definition.name(), id, subscription);
@@ -315,24 +328,10 @@ final class Table implements Resource {
         });
     }
 
-    // the changes after the resume position replace the state, when the feed still holds them all
-    private Optional<QueueSubscription> resume(String id, SubscribeOptions options) {
-        long after = options.resumeAfter();
-        return database.sequencer().atPosition((position, view) -> {
-            if (after > position || database.feed().firstRetained() > after + 1 && after < position) {
-                return Optional.empty();
-            }
-            List<Event> missed;
-            try (var entries = database.feed().after(after)) {
-                missed = entries.takeWhile(e -> e.sequence() <= position)
-                        .filter(e -> e.table().equals(definition.name()) && (id == null || e.id().equals(id)))
-                        .map(e -> e.toEvent(database.cbor())).toList();
-            }
-            QueueSubscription subscription = new QueueSubscription(options, position, missed.iterator(),
-                    s -> database.fanout().remove(definition.name(), id, s));
-            database.fanout().add(definition.name(), id, subscription);
-            return Optional.of(subscription);
-        });
+    private Iterator<Event> current(Sequencer.View view, String id) {
+        return id == null ? snapshot() : view.current(definition, id, keys.encode(id))
+                .map(r -> List.<Event>of(new Event.Put(r.toRecord(id, database.cbor()))).iterator())
+                .orElse(java.util.Collections.emptyIterator());
     }
 
     // the matching records are read under the write lock, so that the query knows what is inside it

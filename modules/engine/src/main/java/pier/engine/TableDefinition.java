@@ -16,9 +16,10 @@ import pier.resource.Exposure;
  * @param primaryKey the primary key attribute
  * @param sealed     whether undeclared attributes are refused
  * @param expiration how long a record lives after its last write ({@code @table(expiration:)})
+ * @param audit      whether each record's changes are indexed, for its history ({@code @table(audit: true)})
  */
 record TableDefinition(String name, Optional<Export> export, Map<String, Attribute> attributes,
-                       Attribute primaryKey, boolean sealed, Optional<Duration> expiration) {
+                       Attribute primaryKey, boolean sealed, Optional<Duration> expiration, boolean audit) {
 
     /**
      * {@code @export(name:, rest:, mqtt:)}.

@@ -59,7 +59,7 @@ class SchemaTest {
     @Test
     void directivesAndArgumentsPierDoesNotImplementAreRefusedWithTheirPosition() {
         SchemaException e = assertThrows(SchemaException.class, () -> Schema.parse("reference.graphql", """
-                type Dog @table(expiration: 3600, audit: true) @export(mqtt: false) {
+                type Dog @table(expiration: 3600, database: "dev") @export(mqtt: false) {
                   id: ID @primaryKey
                   expires: Float @expiresAt
                   owner: Owner @relationship(from: "ownerId")
@@ -71,7 +71,7 @@ class SchemaTest {
                 }
                 """));
         assertThat(e.getMessage(), containsString("5 problems"));
-        assertThat(e.getMessage(), containsString("1:35: @table(audit:) is not supported; it takes [expiration:, table:]"));
+        assertThat(e.getMessage(), containsString("1:35: @table(database:) is not supported; it takes [audit:, expiration:, table:]"));
         assertThat(e.getMessage(), containsString("4:3: @relationship on owner: a table's own attribute whose type is "
                 + "another table"));
         assertThat(e.getMessage(), containsString("5:18: @allow is not supported on attributes; Pier implements "

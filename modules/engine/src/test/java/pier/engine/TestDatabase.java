@@ -48,7 +48,7 @@ final class TestDatabase implements AutoCloseable {
         this(folder, ChangeFeed.FeedRetention.DEFAULT, schema);
     }
 
-    private TestDatabase(Path folder, ChangeFeed.FeedRetention retention, String schema) {
+    TestDatabase(Path folder, ChangeFeed.FeedRetention retention, String schema) {
         store = Stores.open("mapdb", folder, pier.store.StoreOptions.DEFAULT);
         database = Database.open(store, Schema.parse("test.graphql", schema), java.util.List.of(), codecs, retention, clock::get);
         database.exportTo(resources);

@@ -42,6 +42,12 @@ final class GuardedResource implements Resource {
     }
 
     @Override
+    public Listing history(Request request) {
+        require(request, Permission.READ);
+        return resource.history(request);
+    }
+
+    @Override
     public Record put(Request request) {
         requireInsertOrUpdate(request);
         return resource.put(request);

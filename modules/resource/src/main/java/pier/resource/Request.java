@@ -12,9 +12,24 @@ import pier.query.Query;
  * @param query     the parsed query ({@code ?…}), {@link Query#ALL} when none
  * @param content   what was sent, for writes
  * @param condition a precondition on the current record, for writes
+ * @param replay    for a subscription: the changes to replay instead of the current state
  */
 public record Request(Principal principal, Optional<String> id, Query query, Optional<Content> content,
-                      Optional<Condition> condition) {
+                      Optional<Condition> condition, Optional<Replay> replay) {
+
+    /**
+     * A call without a replay.
+     *
+     * @param principal who is asking
+     * @param id        the record's id, or empty
+     * @param query     the parsed query
+     * @param content   what was sent
+     * @param condition a precondition on the current record
+     */
+    public Request(Principal principal, Optional<String> id, Query query, Optional<Content> content,
+                   Optional<Condition> condition) {
+        this(principal, id, query, content, condition, Optional.empty());
+    }
 
     /**
      * A request without query, content or condition.
@@ -34,7 +49,17 @@ public record Request(Principal principal, Optional<String> id, Query query, Opt
      * @return a copy carrying the content
      */
     public Request withContent(Content content) {
-        return new Request(principal, id, query, Optional.of(content), condition);
+        return new Request(principal, id, query, Optional.of(content), condition, replay);
+    }
+
+    /**
+     * The same call, replaying changes first when subscribing.
+     *
+     * @param replay what to replay, or empty
+     * @return the request
+     */
+    public Request withReplay(Optional<Replay> replay) {
+        return new Request(principal, id, query, content, condition, replay);
     }
 
     /**
@@ -44,7 +69,7 @@ public record Request(Principal principal, Optional<String> id, Query query, Opt
      * @return a copy carrying the query
      */
     public Request withQuery(Query query) {
-        return new Request(principal, id, query, content, condition);
+        return new Request(principal, id, query, content, condition, replay);
     }
 
     /**

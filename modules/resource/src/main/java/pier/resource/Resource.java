@@ -100,6 +100,19 @@ public interface Resource {
     }
 
     /**
+     * A record's history: its changes that the change feed still holds, newest first, each as
+     * {@code {"sequence", "version", "time", "type": "put"|"delete"|"expire", "value"}}; {@code limit()} in
+     * the request's query pages through them.
+     *
+     * @param request the record and the query
+     * @return the changes
+     * @throws ResourceException {@code METHOD_NOT_ALLOWED} when the resource keeps no history
+     */
+    default Listing history(Request request) {
+        throw ResourceException.methodNotAllowed("history");
+    }
+
+    /**
      * Opens a connection: a WebSocket with the client's {@code incoming} messages, a Server-Sent Events
      * stream with {@link Incoming#NONE}. The default returns an {@link Outgoing} that carries the
      * resource's subscription (when it has one) and whatever the caller {@code send}s on it, so an

@@ -42,7 +42,8 @@ final class Exchange {
     private final BodyBudget budget;
     private long reserved;
     private Query query;
-    private DeliveryMode delivery = DeliveryMode.EVERY;
+    private StreamParameters stream = new StreamParameters("", DeliveryMode.EVERY, Optional.empty());
+    private boolean history;
 
     Exchange(ServerRequest request, ServerResponse response, Target target, CodecRegistry codecs, int maxBodyBytes,
              BodyBudget budget) {
@@ -74,20 +75,22 @@ final class Exchange {
 
     /** The resource call this request makes. */
     Request resourceRequest(Principal principal) {
-        return new Request(principal, target.id(), query(), content(), condition());
+        return new Request(principal, target.id(), query(), content(), condition(), stream.replay());
     }
 
     /**
      * The parsed query; checked before the body is read, so a bad query costs no upload. An event stream's
-     * {@code delivery} parameter is not part of it (see {@link #delivery}).
+     * parameters (see {@link StreamParameters}) and a record's {@code history} are not part of it.
      */
     Query query() {
         if (query == null) {
             String raw = request.query().rawValue();
             if (EventStream.wanted(request)) {
-                DeliveryMode.Parsed parameters = DeliveryMode.parse(raw);
-                delivery = parameters.mode();
-                raw = parameters.query();
+                stream = StreamParameters.parse(raw);
+                raw = stream.query();
+            } else if (target.kind() == Target.Kind.RECORD && (raw.equals("history") || raw.startsWith("history&"))) {
+                history = true;
+                raw = raw.substring("history".length()).replaceFirst("^&", "");
             }
             query = Query.parse(raw);
         }
@@ -97,7 +100,13 @@ final class Exchange {
     /** An event stream's delivery mode. */
     DeliveryMode delivery() {
         query();
-        return delivery;
+        return stream.delivery();
+    }
+
+    /** Whether a record's history is asked for ({@code ?history}, with {@code limit()} to page). */
+    boolean history() {
+        query();
+        return history;
     }
 
     /** The codec for the response: a suffix wins over {@code Accept}. */

@@ -219,6 +219,9 @@ public final class RestService implements HttpService {
     private void record(Exchange exchange, Resource resource, Request request, Method method) {
         if (method == Method.GET && EventStream.wanted(exchange.request())) {
             stream(resource, exchange, request);
+        } else if ((method == Method.GET || method == Method.HEAD) && exchange.history()) {
+            var changes = resource.history(request);
+            exchange.sendCollection(changes.position(), changes.records());
         } else if (method == Method.GET || method == Method.HEAD) {
             exchange.sendRecord(resource.get(request));
         } else if (method == Method.PUT) {

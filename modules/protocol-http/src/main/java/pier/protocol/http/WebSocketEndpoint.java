@@ -154,15 +154,15 @@ public final class WebSocketEndpoint {
         resources.access().require(principal, target.resource(), Permission.READ);
         // and one holding the most connections allowed is refused before it too (429)
         quota.checkConnection(principal);
-        DeliveryMode.Parsed parameters = DeliveryMode.parse(prologue.query().rawValue());
+        StreamParameters parameters = StreamParameters.parse(prologue.query().rawValue());
         Request request = new Request(principal, target.id(), Query.parse(parameters.query()), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), parameters.replay());
         // what connect would refuse (a query on a record, a live query with sort()) is refused before the upgrade
         resource.checkConnect(request);
         Codec out = codecs.negotiate(headers.first(HeaderNames.ACCEPT).orElse(""));
         Codec in = headers.first(HeaderNames.CONTENT_TYPE).flatMap(codecs::forContentType)
                 .filter(Codec::decodes).orElse(codecs.json());
-        return new RecordSocket(resource, request, parameters.mode(), out, in, quota);
+        return new RecordSocket(resource, request, parameters.delivery(), out, in, quota);
     }
 
     /**

@@ -17,6 +17,9 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 
+import pier.resource.Replay;
+import pier.resource.ResourceException;
+
 import static pier.protocol.mqtt.ReasonCodes.*;
 
 /**
@@ -47,7 +50,8 @@ final class SubscribeHandler {
         int identifier = Messages.intProperty(header.properties(), MqttProperties.SUBSCRIPTION_IDENTIFIER, 0);
         Optional<String> delivery = Messages.userProperty(header.properties(), "delivery");
         boolean latest = delivery.filter("latest"::equals).isPresent();
-        boolean known = delivery.isEmpty() || latest || delivery.get().equals("every");
+        Optional<Optional<Replay>> replay = replay(header.properties());
+        boolean known = (delivery.isEmpty() || latest || delivery.get().equals("every")) && replay.isPresent();
         List<Integer> codes = new ArrayList<>();
         List<Granted> granted = new ArrayList<>();
         for (MqttTopicSubscription wanted : subscribe.payload().topicSubscriptions()) {
@@ -66,8 +70,20 @@ final class SubscribeHandler {
         broker.sessions.save(connection.session);
         sendRetained(granted);
         // record topics: current records (as retain handling allows), then every change
-        granted.forEach(g -> startFeeds(g.subscription(), g.subscription().retainHandling() == 0
-                || g.subscription().retainHandling() == 1 && g.isNew()));
+        granted.forEach(g -> broker.tables.follow(g.subscription(), connection.session, connection.principal,
+                broker.settings, g.subscription().retainHandling() == 0 || g.subscription().retainHandling() == 1
+                        && g.isNew(), replay.orElseThrow()));
+    }
+
+    // the user properties previousCount and startTime ask for a replay; empty when they are not valid
+    private static Optional<Optional<Replay>> replay(MqttProperties properties) {
+        try {
+            return Optional.of(Replay.parse(Messages.userProperty(properties, "previousCount").orElse(null),
+                    Messages.userProperty(properties, "startTime").orElse(null)));
+        } catch (ResourceException e) {
+            LOG.log(System.Logger.Level.DEBUG, "refused a replay: {0}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     // one filter's SUBACK code, or empty when it ended the connection
@@ -154,7 +170,8 @@ final class SubscribeHandler {
     }
 
     void startFeeds(Subscription subscription, boolean currentState) {
-        broker.tables.follow(subscription, connection.session, connection.principal, broker.settings, currentState);
+        broker.tables.follow(subscription, connection.session, connection.principal, broker.settings, currentState,
+                Optional.empty());
     }
 
     private TopicAccess.Reach reach(String filter) {

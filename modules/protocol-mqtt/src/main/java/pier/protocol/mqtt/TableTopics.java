@@ -10,6 +10,7 @@ import pier.codec.CodecRegistry;
 import pier.codec.CodecException;
 import pier.resource.Content;
 import pier.resource.Principal;
+import pier.resource.Replay;
 import pier.resource.Request;
 import pier.resource.Resource;
 import pier.resource.ResourceException;
@@ -231,17 +232,21 @@ public final class TableTopics {
         } : ReasonCodes.PAYLOAD_FORMAT_INVALID;
     }
 
-    /** Subscribes a session's subscription to the records its filter covers, each through a feed. */
+    /**
+     * Subscribes a session's subscription to the records its filter covers, each through a feed; a replay
+     * (asked with SUBSCRIBE) takes the place of the current state.
+     */
     void follow(Subscription subscription, Session session, Principal principal, MqttSettings settings,
-                boolean currentState) {
+                boolean currentState, Optional<Replay> replay) {
         int capacity = settings.sessionBacklog();
         for (Scope scope : scopes(subscription.filter())) {
-            Request request = Request.of(principal, scope.id()).withQuery(scope.query());
+            Request request = Request.of(principal, scope.id()).withQuery(scope.query()).withReplay(replay);
             var options = new SubscribeOptions(capacity, subscription.latest() ? SubscribeOptions.Overflow.LATEST
                     : SubscribeOptions.Overflow.DROP, currentState);
             try {
                 session.addFeed(subscription.filter(), new TableFeed(session, subscription, scope.name(),
-                        scope.resource().subscribe(request, options), currentState, settings.stallLimit()));
+                        scope.resource().subscribe(request, options), currentState || replay.isPresent(),
+                        settings.stallLimit()));
             } catch (ResourceException e) {
                 LOG.log(System.Logger.Level.DEBUG, "no feed of {0} for {1}: {2}", scope.name(),
                         subscription.filter(), e.getMessage());
