@@ -35,13 +35,14 @@ final class QueryParser {
         this.in = structural(in);
     }
 
-    // '|', '[' and ']' may not appear raw in an RFC 3986 query, so conforming clients (java.net.URI among
-    // them) encode them: their encoded forms are the operators, not data
+    // '|', '[', ']', '{' and '}' may not appear raw in an RFC 3986 query, so conforming clients (java.net.URI
+    // among them) encode them: their encoded forms are the operators, not data
     private static String structural(String raw) {
         if (raw.indexOf('%') < 0) {
             return raw;
         }
-        return raw.replaceAll("(?i)%7C", "|").replaceAll("(?i)%5B", "[").replaceAll("(?i)%5D", "]");
+        return raw.replaceAll("(?i)%7C", "|").replaceAll("(?i)%5B", "[").replaceAll("(?i)%5D", "]")
+                .replaceAll("(?i)%7B", "{").replaceAll("(?i)%7D", "}");
     }
 
     Query parse() {
