@@ -34,6 +34,7 @@ import pier.plugins.Plugins;
 import pier.protocol.WebSocketSubProtocol;
 import pier.protocol.http.ClientEnds;
 import pier.protocol.http.ConnectionClose;
+import pier.protocol.http.GraphQlService;
 import pier.protocol.http.LoginService;
 import pier.protocol.http.Logins;
 import pier.protocol.http.DirectProblems;
@@ -258,10 +259,11 @@ final class PierServer {
         RestService rest = new RestService(overHttp, served.codecs(), logins, quota,
                 CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive());
         LoginService login = new LoginService(logins);
+        GraphQlService graphQl = new GraphQlService(overHttp, logins, CodecLimits.DEFAULT.maxBytes());
         Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())
                 .addFilter(SafeResponses.filter())
                 .addFilter(webSockets.upgradeGate())
-                .register("/", login).register("/", rest);
+                .register("/", login).register("/", graphQl).register("/", rest);
         builder.routing(routes).addRouting(webSockets.routing());
         if (config.httpsPort() > 0) {
             Tls tls = Tls.builder().sslContext(TlsKeys.context(tlsKeys.orElseThrow()))

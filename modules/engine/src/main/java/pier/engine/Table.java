@@ -75,8 +75,15 @@ final class Table implements Resource {
         description.put("primaryKey", definition.primaryKey().name());
         description.put("sealed", definition.sealed());
         ArrayNode attributes = description.putArray("attributes");
-        definition.attributes().values().forEach(a -> attributes.addObject().put("name", a.name())
-                .put("type", TypeNames.of(a.type())).put("indexed", a.indexed()).put("required", a.type().required()));
+        definition.attributes().values().forEach(a -> {
+            ObjectNode attribute = attributes.addObject().put("name", a.name()).put("type", TypeNames.of(a.type()))
+                    .put("indexed", a.indexed()).put("required", a.type().required());
+            if (a.type() instanceof AttributeType.Joined joined) {
+                ObjectNode relationship = attribute.putObject("relationship").put("table", joined.table());
+                joined.from().ifPresent(from -> relationship.put("from", from));
+                joined.to().ifPresent(to -> relationship.put("to", to));
+            }
+        });
         description.put("records", database.sequencer().count(definition));
         return description;
     }
