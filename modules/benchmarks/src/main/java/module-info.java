@@ -9,6 +9,7 @@ module pier.benchmarks {
     requires pier.store;
     requires jmh.core;
     requires java.net.http;
+    requires jdk.management;
     requires com.hivemq.client.mqtt;
 
     exports pier.benchmarks;
