@@ -50,7 +50,8 @@ public final class ExpiryBenchmark {
             Resource offers = db.table("Offer");
             long loading = System.nanoTime();
             load(offers, 0, size - expiring, null);
-            double perRecord = (System.nanoTime() - loading) / 1e6 / Math.max(1, size - expiring);
+            // at least 50 µs a record, when there were too few to tell
+            double perRecord = Math.max(0.05, (System.nanoTime() - loading) / 1e6 / Math.max(1, size - expiring));
             // due once they are all written: twice the time they should take, and a little more
             long due = System.currentTimeMillis() + LEAD_MILLIS + (long) (2 * perRecord * expiring);
             load(offers, size - expiring, size, Instant.ofEpochMilli(due).toString());

@@ -6,9 +6,14 @@ package pier.engine;
  * @param name    its name
  * @param type    its type
  * @param role    what the engine does with it beyond validation
- * @param indexed whether {@code @indexed} is declared
+ * @param indexed  whether {@code @indexed} is declared
+ * @param computed its expression, for {@code @computed(from:)}
  */
-record Attribute(String name, AttributeType type, Role role, boolean indexed) {
+record Attribute(String name, AttributeType type, Role role, boolean indexed, java.util.Optional<Expression> computed) {
+
+    Attribute(String name, AttributeType type, Role role, boolean indexed) {
+        this(name, type, role, indexed, java.util.Optional.empty());
+    }
 
     /** Attributes the engine fills or treats specially. */
     enum Role {

@@ -58,6 +58,7 @@ public final class Database implements SystemTables, AutoCloseable {
         this.tables = java.util.stream.Stream.concat(schema.tables().stream(),
                 system.stream().flatMap(s -> s.tables().stream())).map(definition -> new Table(definition, this)).toList();
         Indexes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor, sequencer::count);
+        ComputedAttributes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor);
         Expiry.reconcile(store, tables.stream().map(Table::definition).toList(), cbor);
         system.stream().flatMap(s -> s.tables().stream()).forEach(this::adoptLegacyMap);
         this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-housekeeping")

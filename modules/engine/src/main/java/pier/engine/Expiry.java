@@ -1,7 +1,6 @@
 package pier.engine;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import pier.codec.Codec;
 import pier.store.KeyRange;
 import pier.store.Store;
-import pier.store.StoreEntry;
 import pier.store.WriteBatch;
 
 /**
@@ -22,9 +20,7 @@ import pier.store.WriteBatch;
  */
 final class Expiry {
 
-    private static final System.Logger LOG = System.getLogger(Expiry.class.getName());
     private static final byte[] NOTHING = {};
-    private static final int CHUNK = 10_000;
     private static final int SWEEP_BATCH = 1_000;
 
     private Expiry() {
@@ -106,57 +102,24 @@ final class Expiry {
 
     /**
      * Brings the stored expiry times and the index in line with the schema when its expiry settings
-     * changed (or the table is new to them): every record's header is written again. The settings are
-     * remembered in the meta map, so this runs once per change.
+     * changed (or the table is new to them): every record's header is written again.
      */
     static void reconcile(Store store, List<TableDefinition> tables, Codec cbor) {
         for (TableDefinition table : tables) {
-            byte[] mark = ("expiry/" + table.name()).getBytes(StandardCharsets.UTF_8);
-            byte[] settings = settings(table).getBytes(StandardCharsets.UTF_8);
-            byte[] stored = store.get(Sequencer.META, mark).orElse(NOTHING);
-            if (java.util.Arrays.equals(stored, settings)) {
-                continue;
-            }
-            long rewritten = rewrite(store, table, cbor);
-            store.commit(WriteBatch.builder().put(Sequencer.META, mark, settings).build()).join();
-            LOG.log(rewritten > 0 ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
-                    "expiry of {0} set to {1}: {2} records", table.name(), settings(table), rewritten);
+            TableRewrite.ifChanged(store, table, "expiry", settings(table), () -> Indexes.clear(store, map(table)),
+                    (batch, entry) -> {
+                        StoredRecord record = StoredRecord.decode(entry.value());
+                        long expiresAt = at(table, record.version(), cbor.decode(record.body()));
+                        batch.put(Database.tableMap(table), entry.key(), record.expiringAt(expiresAt).encode());
+                        if (expiresAt != 0) {
+                            batch.put(map(table), entry(expiresAt, entry.key()), NOTHING);
+                        }
+                    });
         }
     }
 
     private static String settings(TableDefinition table) {
         return table.expiration().map(d -> "expiration=" + d.toSeconds()).orElse("")
                 + table.withRole(Attribute.Role.EXPIRES_AT).map(a -> ";expiresAt=" + a.name()).orElse("");
-    }
-
-    private static long rewrite(Store store, TableDefinition table, Codec cbor) {
-        Indexes.clear(store, map(table));
-        long done = 0;
-        byte[] after = null;
-        while (true) {
-            List<StoreEntry> chunk;
-            try (var records = store.scan(Database.tableMap(table), after == null ? KeyRange.all()
-                    : KeyRange.atLeast(after)).limit(CHUNK + 1)) {
-                chunk = new ArrayList<>(records.toList());
-            }
-            if (after != null && !chunk.isEmpty()) {
-                chunk.removeFirst();
-            }
-            if (chunk.isEmpty()) {
-                return done;
-            }
-            WriteBatch.Builder batch = WriteBatch.builder();
-            for (StoreEntry entry : chunk) {
-                StoredRecord record = StoredRecord.decode(entry.value());
-                long expiresAt = at(table, record.version(), cbor.decode(record.body()));
-                batch.put(Database.tableMap(table), entry.key(), record.expiringAt(expiresAt).encode());
-                if (expiresAt != 0) {
-                    batch.put(map(table), entry(expiresAt, entry.key()), NOTHING);
-                }
-            }
-            store.commit(batch.build()).join();
-            done += chunk.size();
-            after = chunk.getLast().key();
-        }
     }
 }

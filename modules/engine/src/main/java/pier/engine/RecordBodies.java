@@ -56,8 +56,23 @@ final class RecordBodies {
 
     private ObjectNode finish(String id, ObjectNode body, JsonNode previous, long now) {
         stamp(id, body, previous, now);
+        compute(table, body);
         RecordValidator.validate(table, body);
         return body;
+    }
+
+    /** Sets the computed attributes, in declaration order (one may read those before it); null leaves one out. */
+    static void compute(TableDefinition table, ObjectNode body) {
+        for (Attribute attribute : table.attributes().values()) {
+            attribute.computed().ifPresent(expression -> {
+                JsonNode value = expression.evaluate(body);
+                if (value.isNull()) {
+                    body.remove(attribute.name());
+                } else {
+                    body.set(attribute.name(), value);
+                }
+            });
+        }
     }
 
     // the attributes the server sets, whatever the client sent: the primary key and the creation and update times

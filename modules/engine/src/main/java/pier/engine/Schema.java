@@ -83,7 +83,7 @@ public final class Schema {
                 "expiration", "audit"), "export", Set.of("name", "rest", "mqtt"), "sealed", Set.of());
         private static final Map<String, Set<String>> ATTRIBUTE_DIRECTIVES = Map.of("primaryKey", Set.of(),
                 "indexed", Set.of(), "createdTime", Set.of(), "updatedTime", Set.of(), "expiresAt", Set.of(),
-                "relationship", Set.of("from", "to"));
+                "relationship", Set.of("from", "to"), "computed", Set.of("from"));
         private static final Map<Attribute.Role, String> TIME_DIRECTIVES = Map.of(Attribute.Role.CREATED_TIME,
                 "createdTime", Attribute.Role.UPDATED_TIME, "updatedTime", Attribute.Role.EXPIRES_AT, "expiresAt");
 
@@ -212,10 +212,31 @@ public final class Schema {
                         problem(field, "@indexed on " + field.getName() + ": only a table's own attributes of scalar "
                                 + "or list-of-scalar type can be indexed");
                     }
-                    attributes.put(field.getName(), new Attribute(field.getName(), attributeType, role, indexed));
+                    attributes.put(field.getName(), new Attribute(field.getName(), attributeType, role, indexed,
+                            computed(field, depth)));
                 });
             }
             return attributes;
+        }
+
+        // total: Float @computed(from: "price * (1 + tax)")
+        private Optional<Expression> computed(FieldDefinition field, int depth) {
+            if (!field.hasDirective("computed")) {
+                return Optional.empty();
+            }
+            Optional<String> from = stringArgument(field, "computed", "from");
+            if (from.isEmpty() || depth > 0) {
+                problem(field, "@computed on " + field.getName() + ": a table's own attribute, with from: an "
+                        + "expression such as \"price * (1 + tax)\"");
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Expression.parse(from.get()));
+            } catch (IllegalArgumentException e) {
+                problem(field.getDirectives("computed").getFirst(), "@computed(from:) of " + field.getName() + ": "
+                        + e.getMessage());
+                return Optional.empty();
+            }
         }
 
         // owner: Owner @relationship(from: "ownerId"), dogs: [Dog] @relationship(to: "ownerId")
