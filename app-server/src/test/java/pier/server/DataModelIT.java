@@ -289,6 +289,23 @@ class DataModelIT {
         }
     }
 
+    @Test
+    void aChangeCarriesTheValueItReplacedWhenTheSubscriberAsks() throws Exception {
+        ok(admin.putJson("/Dog/prev", "{\"name\": \"before\", \"chip\": \"c-9\"}"));
+        try (EventLines events = EventLines.open(port, "vet", "pw-vet", "/Dog/prev?previous=true")) {
+            events.until("event: synced");
+            ok(admin.putJson("/Dog/prev", "{\"name\": \"after\", \"chip\": \"c-9\"}"));
+            events.until("event: put");
+            JsonNode change = RestClient.read(RestClient.JSON, events.data().substring("data: ".length())
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(change.get("value").get("name").asText(), is("after"));
+            assertThat(change.get("previous").get("name").asText(), is("before"));
+            // what the vet may not read stays hidden in the previous value too
+            assertThat(change.toString(), not(containsString("c-9")));
+        }
+        assertThat(LiveSockets.eventStream(port, "admin", "s3cret", "/Dog/prev?previous=maybe").statusCode(), is(400));
+    }
+
     private static MqttClient subscriber(String id, String topic, BlockingQueue<MqttMessage> received)
             throws MqttException {
         MqttClient client = new MqttClient(mqtt, id, new MemoryPersistence());

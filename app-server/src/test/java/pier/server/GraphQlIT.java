@@ -69,6 +69,8 @@ class GraphQlIT {
         JsonNode sorted = post(admin, "query Ages($n: Int) { dogs(sort: [\"-age\"], limit: $n) { name } }",
                 "{\"n\": 1}").get("data");
         assertThat(sorted.toString(), is("{\"dogs\":[{\"name\":\"Fido\"}]}"));
+        assertThat(post(admin, "{ dogs(born: \"2021-04-01T00:00:00Z\") { name } }").get("data").toString(),
+                is("{\"dogs\":[{\"name\":\"Rex\"}]}"));
         String get = "/graphql?query=" + URLEncoder.encode("{ Owner { name } }", StandardCharsets.UTF_8);
         assertThat(RestClient.json(admin.get(get, "application/json")).get("data").toString(),
                 is("{\"Owner\":[{\"name\":\"Ann\"}]}"));

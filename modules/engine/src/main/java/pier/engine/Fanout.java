@@ -2,6 +2,7 @@ package pier.engine;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +31,23 @@ final class Fanout implements AutoCloseable {
         this.cbor = cbor;
     }
 
-    /** Queues committed changes for delivery; returns at once. */
-    void publish(List<FeedEntry> entries) {
-        queue(() -> entries.forEach(entry -> offer(entry.table(), entry.id(), entry.toEvent(cbor))));
+    /**
+     * Queues committed changes for delivery; returns at once.
+     *
+     * @param entries  the changes
+     * @param previous for each, the record it replaced, if any
+     */
+    void publish(List<FeedEntry> entries, List<Optional<StoredRecord>> previous) {
+        queue(() -> {
+            for (int i = 0; i < entries.size(); i++) {
+                FeedEntry entry = entries.get(i);
+                Event event = entry.toEvent(cbor);
+                if (event instanceof Event.Put put && previous.get(i).isPresent()) {
+                    event = new Event.Put(put.value(), previous.get(i).map(r -> r.toRecord(entry.id(), cbor)));
+                }
+                offer(entry.table(), entry.id(), event);
+            }
+        });
     }
 
     /** Queues a message for delivery, after every change and message handed over before it. */

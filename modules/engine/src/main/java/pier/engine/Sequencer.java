@@ -100,9 +100,10 @@ final class Sequencer {
                 return store.commit(batch.build()).thenApply(ignored -> List.of());
             }
             List<FeedEntry> entries = new ArrayList<>(mutations.size());
+            List<Optional<StoredRecord>> replaced = new ArrayList<>(mutations.size());
             Map<String, Optional<StoredRecord>> pending = new java.util.HashMap<>();
             for (Mutation mutation : mutations) {
-                FeedEntry entry = apply(mutation, batch);
+                FeedEntry entry = apply(mutation, batch, replaced);
                 entries.add(entry);
                 pending.put(mutation.pendingKey(), overlay.get(mutation.pendingKey()));
             }
@@ -115,7 +116,7 @@ final class Sequencer {
             long last = sequence;
             CompletableFuture<List<FeedEntry>> done = durable.thenApply(ignored -> {
                 durablePosition.accumulateAndGet(last, Math::max);
-                fanout.publish(entries);
+                fanout.publish(entries, replaced);
                 onDurable.run();
                 return entries;
             });
@@ -210,8 +211,10 @@ final class Sequencer {
                 .map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L));
     }
 
-    private FeedEntry apply(Mutation mutation, WriteBatch.Builder batch) {
+    // adds the record it replaces (or none) to replaced
+    private FeedEntry apply(Mutation mutation, WriteBatch.Builder batch, List<Optional<StoredRecord>> replaced) {
         Optional<StoredRecord> before = latest(mutation.table(), mutation.id(), mutation.key());
+        replaced.add(before);
         boolean existed = before.isPresent();
         long seq = ++sequence;
         if (mutation.stamp() == null) {

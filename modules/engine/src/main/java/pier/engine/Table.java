@@ -1,7 +1,6 @@
 package pier.engine;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +26,6 @@ import pier.resource.Resource;
 import pier.resource.ResourceException;
 import pier.resource.SubscribeOptions;
 import pier.resource.Subscription;
-import pier.store.KeyRange;
 import pier.store.StoreException;
 
 /** A table as a resource: records by id, the collection, and subscriptions to either. */
@@ -41,7 +39,7 @@ final class Table implements Resource {
     private final QueryCheck check;
     private final AttributeGuard attributes;
     private final Joins joins;
-    private final Replays replays;
+    private final TableSubscriptions subscriptions;
 
     Table(TableDefinition definition, Database database) {
         this.definition = definition;
@@ -53,7 +51,7 @@ final class Table implements Resource {
         this.check = new QueryCheck(definition);
         this.attributes = new AttributeGuard(database::access, exportName());
         this.joins = new Joins(definition, database);
-        this.replays = new Replays(this, database);
+        this.subscriptions = new TableSubscriptions(this, database, planner, new Replays(this, database));
     }
 
     TableDefinition definition() {
@@ -113,7 +111,7 @@ final class Table implements Resource {
 
     @Override
     public Listing history(Request request) {
-        return replays.history(request);
+        return subscriptions.history(request);
     }
 
     @Override
@@ -306,64 +304,15 @@ final class Table implements Resource {
 
     private QueueSubscription open(Request request, SubscribeOptions options) {
         checkConnect(request);
-        String id = request.id().orElse(null);
-        if (id == null && !request.query().isEmpty()) {
+        if (request.id().isEmpty() && !request.query().isEmpty()) {
             if (request.replay().isPresent()) {
                 throw ResourceException.badRequest("previousCount and startTime replay a record or a whole table, "
                         + "not a live query", "previousCount");
             }
-            return liveQuery(joins.local(attributes.checked(request.principal(), check.liveQuery(request.query()))),
-                    options);
+            return subscriptions.live(joins.local(attributes.checked(request.principal(), check.liveQuery(
+                    request.query()))), options);
         }
-        return database.sequencer().atPosition((position, view) -> {
-            Iterator<Event> state;
-            if (request.replay().isPresent()) {
-                state = replays.replayed(request.replay().get(), id, position).iterator();
-            } else if (options.resumeAfter() >= 0) {
-                // a resume position the feed no longer holds: say so, then the current state
-                state = replays.missed(id, options.resumeAfter(), position).map(List::iterator).orElseGet(() ->
-                        java.util.stream.Stream.concat(java.util.stream.Stream.<Event>of(new Event.Reset(position)),
-                                java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(
-                                        current(view, id), java.util.Spliterator.ORDERED), false)).iterator());
-            } else {
-                state = current(view, id);
-            }
-            QueueSubscription subscription = new QueueSubscription(options, position, state,
-                    s -> database.fanout().remove(definition.name(), id, s));
-            database.fanout().add(definition.name(), id, subscription);
-            return subscription;
-        });
-    }
-
-    private Iterator<Event> current(Sequencer.View view, String id) {
-        return id == null ? snapshot() : view.current(definition, id, keys.encode(id))
-                .map(r -> List.<Event>of(new Event.Put(r.toRecord(id, database.cbor()))).iterator())
-                .orElse(java.util.Collections.emptyIterator());
-    }
-
-    // the matching records are read under the write lock, so that the query knows what is inside it
-    private QueueSubscription liveQuery(Query query, SubscribeOptions options) {
-        return database.sequencer().atPosition((position, view) -> {
-            List<Event> matching;
-            try (var rows = planner.execute(query)) {
-                matching = rows.map(row -> (Event) new Event.Put(row.record())).toList();
-            }
-            Set<String> inside = new java.util.HashSet<>();
-            matching.forEach(e -> inside.add(e.id()));
-            QueueSubscription subscription = new QueueSubscription(options, position, matching.iterator(),
-                    s -> database.fanout().remove(definition.name(), null, s), new LiveQuery(query, inside));
-            database.fanout().add(definition.name(), null, subscription);
-            return subscription;
-        });
-    }
-
-    private Iterator<Event> snapshot() {
-        return database.store().scan(Database.tableMap(definition), KeyRange.all()).flatMap(entry -> {
-            StoredRecord stored = StoredRecord.decode(entry.value());
-            return stored.expired(database.now()) ? java.util.stream.Stream.<Event>empty()
-                    : java.util.stream.Stream.<Event>of(new Event.Put(stored.toRecord(keys.decode(entry.key()),
-                    database.cbor())));
-        }).iterator();
+        return subscriptions.open(request.id().orElse(null), request.replay(), options);
     }
 
     private List<Record> records(List<FeedEntry> entries) {

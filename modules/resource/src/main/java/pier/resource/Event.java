@@ -26,9 +26,21 @@ public sealed interface Event {
     /**
      * A record was created or replaced (PUT, PATCH, POST); carries the whole record.
      *
-     * @param value the record, with its version and sequence
+     * @param value    the record, with its version and sequence
+     * @param previous what it replaced, for a live change (a subscriber may ask to see it); empty for a
+     *                 record that did not exist, and in a current state or a replay
      */
-    record Put(Record value) implements Event {
+    record Put(Record value, Optional<Record> previous) implements Event {
+
+        /**
+         * A record without the value it replaced.
+         *
+         * @param value the record
+         */
+        public Put(Record value) {
+            this(value, Optional.empty());
+        }
+
         @Override
         public String id() {
             return value.id();

@@ -29,7 +29,7 @@ public final class RedactedSubscription implements Subscription {
     @Override
     public Optional<Event> next(Duration timeout) throws InterruptedException {
         return table.next(timeout).map(event -> switch (event) {
-            case Event.Put put -> new Event.Put(redacted(put.value()));
+            case Event.Put put -> new Event.Put(redacted(put.value()), put.previous().map(this::redacted));
             case Event.Message message -> new Event.Message(redacted(message.value()), message.sequence());
             default -> event;
         });

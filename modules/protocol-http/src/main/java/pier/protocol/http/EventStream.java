@@ -55,12 +55,12 @@ final class EventStream {
                 && request.headers().contains(HeaderNames.ACCEPT);
     }
 
-    static void stream(Resource resource, ServerRequest http, Request request, DeliveryMode delivery,
+    static void stream(Resource resource, ServerRequest http, Request request, StreamParameters parameters,
                        ServerResponse response, Duration keepAlive) {
         Optional<Long> resumeAfter = http.headers().first(LAST_EVENT_ID).map(EventStream::position);
         // a stream is the resource's connection without incoming messages; resuming replays the persisted
         // feed, which only a subscription has
-        Subscription subscription = delivery.apply(resumeAfter.isPresent()
+        Subscription subscription = parameters.delivery().apply(resumeAfter.isPresent()
                 ? resource.subscribe(request, RESUMING.resumingAfter(resumeAfter.get()))
                 : resource.connect(request, Incoming.NONE));
         response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "text/event-stream")
@@ -71,7 +71,7 @@ final class EventStream {
             subscription.onClose(() -> subscription.closeReason().ifPresent(reason -> stalled.interruptAfter(
                     LAST_WRITE)));
             write(out, "retry: " + RETRY_MILLIS + "\n\n");
-            relay(subscription, out, resumeAfter.isPresent(), keepAlive);
+            relay(subscription, out, resumeAfter.isPresent(), keepAlive, parameters.previous());
             if (subscription.closeReason().isPresent()) {
                 stalled.interruptAfter(LAST_WRITE);
                 write(out, "event: error\ndata: " + JsonNodeFactory.instance.objectNode().put("type", "error")
@@ -84,7 +84,8 @@ final class EventStream {
     }
 
     /** Writes events until the subscription ends; returns early when interrupted by its overflow. */
-    private static void relay(Subscription subscription, OutputStream out, boolean resumed, Duration keepAlive) {
+    private static void relay(Subscription subscription, OutputStream out, boolean resumed, Duration keepAlive,
+                              boolean previous) {
         // replayed changes are feed positions; a state (fresh, or after a reset) is not
         boolean live = resumed;
         long merged = 0;
@@ -101,7 +102,7 @@ final class EventStream {
                     merged = marker.merged(); // said by the event it comes before
                 } else if (!(event instanceof Event.Gap)) {
                     // the state's records carry the sequence of their last write, not a position to resume from
-                    write(out, frame(event, live, merged));
+                    write(out, frame(event, live, merged, previous));
                     merged = 0;
                 }
             }
@@ -110,9 +111,9 @@ final class EventStream {
         }
     }
 
-    private static String frame(Event event, boolean withId, long merged) {
+    private static String frame(Event event, boolean withId, long merged, boolean previous) {
         return "event: " + Events.type(event) + "\n" + (withId ? "id: " + event.sequence() + "\n" : "")
-                + "data: " + Events.json(event, merged) + "\n\n";
+                + "data: " + Events.json(event, merged, previous) + "\n\n";
     }
 
     private static void write(OutputStream out, String text) {

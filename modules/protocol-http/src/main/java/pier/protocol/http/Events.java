@@ -33,9 +33,10 @@ final class Events {
      * An event as JSON.
      *
      * @param event  the event
-     * @param merged how many changes it stands for (delivery mode {@code latest}); 0 says nothing
+     * @param merged   how many changes it stands for (delivery mode {@code latest}); 0 says nothing
+     * @param previous whether a change shows the value it replaced ({@code "previous"})
      */
-    static JsonNode json(Event event, long merged) {
+    static JsonNode json(Event event, long merged, boolean previous) {
         if (event instanceof Event.Message message && message.id().isEmpty()) {
             return message.value().value();
         }
@@ -46,10 +47,10 @@ final class Events {
         if (event instanceof Event.Delete delete && delete.reason() != Event.Reason.DELETED) {
             data.put("reason", delete.reason().wireName());
         }
-        event.record().ifPresent(record -> data.set("value", record.opaqueContent()
-                .<JsonNode>map(opaque -> JsonNodeFactory.instance.objectNode()
-                        .put("contentType", opaque.contentType()).put("data", opaque.data()))
-                .orElseGet(record::value)));
+        event.record().ifPresent(record -> data.set("value", shown(record)));
+        if (previous && event instanceof Event.Put put) {
+            put.previous().ifPresent(replaced -> data.set("previous", shown(replaced)));
+        }
         if (event.version() != 0) {
             data.put("version", event.version());
         }
@@ -58,5 +59,11 @@ final class Events {
             data.put("merged", merged);
         }
         return data;
+    }
+
+    // an opaque value as its type and bytes (base64 in JSON)
+    private static JsonNode shown(pier.resource.Record record) {
+        return record.opaqueContent().<JsonNode>map(opaque -> JsonNodeFactory.instance.objectNode()
+                .put("contentType", opaque.contentType()).put("data", opaque.data())).orElseGet(record::value);
     }
 }

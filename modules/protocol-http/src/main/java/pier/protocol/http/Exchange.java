@@ -42,7 +42,7 @@ final class Exchange {
     private final BodyBudget budget;
     private long reserved;
     private Query query;
-    private StreamParameters stream = new StreamParameters("", DeliveryMode.EVERY, Optional.empty());
+    private StreamParameters stream = StreamParameters.NONE;
     private boolean history;
 
     Exchange(ServerRequest request, ServerResponse response, Target target, CodecRegistry codecs, int maxBodyBytes,
@@ -97,10 +97,10 @@ final class Exchange {
         return query;
     }
 
-    /** An event stream's delivery mode. */
-    DeliveryMode delivery() {
+    /** An event stream's parameters. */
+    StreamParameters streamParameters() {
         query();
-        return stream.delivery();
+        return stream;
     }
 
     /** Whether a record's history is asked for ({@code ?history}, with {@code limit()} to page). */

@@ -178,7 +178,7 @@ final class GraphQlSchema {
     private DataFetcher<List<Map<String, Object>>> list(String resource) {
         return environment -> {
             Principal principal = environment.getGraphQlContext().get(Principal.class);
-            Query query = query(resource, environment.getArguments());
+            Query query = query(resource, environment.getArguments(), environment.getFieldDefinition());
             try (var records = table(resource).list(Request.of(principal, null).withQuery(query)).records()) {
                 return records.map(record -> map(record.value())).toList();
             }
@@ -213,12 +213,12 @@ final class GraphQlSchema {
         };
     }
 
-    private Query query(String resource, Map<String, Object> arguments) {
+    private Query query(String resource, Map<String, Object> arguments, GraphQLFieldDefinition field) {
         List<Filter> conditions = new ArrayList<>();
         List<String> text = new ArrayList<>();
         arguments.forEach((name, value) -> {
             if (!PAGING.contains(name) && value != null) {
-                conditions.add(equality(name, JSON.valueToTree(value)));
+                conditions.add(equality(name, argument(value, field.getArgument(name).getType())));
                 text.add(name + "==" + value);
             }
         });
@@ -233,6 +233,18 @@ final class GraphQlSchema {
         return new Query(conditions.isEmpty() ? Optional.empty() : Optional.of(conditions.size() == 1
                 ? conditions.getFirst() : new Filter.And(conditions)), Optional.empty(), sort, limit,
                 resource + "(" + String.join(", ", text) + ")");
+    }
+
+    // a Date argument is compared as a date is: milliseconds since 1970
+    private static JsonNode argument(Object value, graphql.schema.GraphQLInputType type) {
+        if (type instanceof GraphQLScalarType scalar && scalar.getName().equals("Date")) {
+            try {
+                return JSON.getNodeFactory().numberNode(java.time.Instant.parse(String.valueOf(value)).toEpochMilli());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ResourceException.badRequest("a Date argument is ISO-8601 text, not " + value, null);
+            }
+        }
+        return JSON.valueToTree(value);
     }
 
     private static Filter equality(String attribute, JsonNode value) {

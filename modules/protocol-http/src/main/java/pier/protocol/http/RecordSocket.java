@@ -28,7 +28,7 @@ final class RecordSocket {
 
     private final Resource resource;
     private final Request request;
-    private final DeliveryMode delivery;
+    private final StreamParameters parameters;
     private final Codec outgoing;
     private final Codec incoming;
     private final ReceivedMessages received = new ReceivedMessages();
@@ -40,10 +40,10 @@ final class RecordSocket {
     private volatile boolean clientGone;
     private volatile Runnable releaseConnection = () -> { };
 
-    RecordSocket(Resource resource, Request request, DeliveryMode delivery, Codec outgoing, Codec incoming,
+    RecordSocket(Resource resource, Request request, StreamParameters parameters, Codec outgoing, Codec incoming,
                  UserQuota quota) {
         this.resource = resource;
-        this.delivery = delivery;
+        this.parameters = parameters;
         this.request = request;
         this.outgoing = outgoing;
         this.incoming = incoming;
@@ -58,7 +58,7 @@ final class RecordSocket {
             session.close(1008, e.getMessage());
             return;
         }
-        stream = delivery.apply(resource.connect(request, received));
+        stream = parameters.delivery().apply(resource.connect(request, received));
         Thread.ofVirtual().name("ws-" + request.id().orElse("*")).start(() -> forward(session));
     }
 
@@ -94,7 +94,7 @@ final class RecordSocket {
                 if (next.isPresent() && next.get() instanceof Event.Merged marker) {
                     merged = marker.merged(); // said by the event it comes before
                 } else if (next.isPresent() && !(next.get() instanceof Event.Gap)) {
-                    send(session, Events.json(next.get(), merged));
+                    send(session, Events.json(next.get(), merged, parameters.previous()));
                     merged = 0;
                 }
             }

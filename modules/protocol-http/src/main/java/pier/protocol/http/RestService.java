@@ -240,7 +240,7 @@ public final class RestService implements HttpService {
     private void stream(Resource resource, Exchange exchange, Request request) {
         Runnable release = quota.openConnection(request.principal());
         try {
-            EventStream.stream(resource, exchange.request(), request, exchange.delivery(), exchange.response(),
+            EventStream.stream(resource, exchange.request(), request, exchange.streamParameters(), exchange.response(),
                     keepAlive);
         } finally {
             release.run();

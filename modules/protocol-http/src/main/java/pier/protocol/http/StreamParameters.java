@@ -11,14 +11,19 @@ import pier.resource.ResourceException;
 
 /**
  * The parameters of a WebSocket's or an event stream's URL that are not its query: {@code delivery}
- * ({@code every} or {@code latest}), and the replay of {@code previousCount} changes or of those since
- * {@code startTime}. Anything wrong is refused before the upgrade or the stream's first byte.
+ * ({@code every} or {@code latest}), the replay of {@code previousCount} changes or of those since
+ * {@code startTime}, and {@code previous=true} for changes that carry the value they replaced. Anything
+ * wrong is refused before the upgrade or the stream's first byte.
  *
  * @param query    the rest of the raw query, for the query parser
  * @param delivery how events are delivered
  * @param replay   what to replay before going live
+ * @param previous whether a change carries the value it replaced
  */
-record StreamParameters(String query, DeliveryMode delivery, Optional<Replay> replay) {
+record StreamParameters(String query, DeliveryMode delivery, Optional<Replay> replay, boolean previous) {
+
+    /** A stream without parameters. */
+    static final StreamParameters NONE = new StreamParameters("", DeliveryMode.EVERY, Optional.empty(), false);
 
     /**
      * Takes the stream's parameters out of a raw query (parts joined with {@code &}).
@@ -29,6 +34,7 @@ record StreamParameters(String query, DeliveryMode delivery, Optional<Replay> re
         DeliveryMode delivery = DeliveryMode.EVERY;
         String previousCount = null;
         String startTime = null;
+        boolean previous = false;
         List<String> rest = new ArrayList<>();
         for (String part : rawQuery.split("&", -1)) {
             int equals = part.indexOf('=');
@@ -43,9 +49,16 @@ record StreamParameters(String query, DeliveryMode delivery, Optional<Replay> re
                 };
                 case "previousCount" -> previousCount = value;
                 case "startTime" -> startTime = value;
+                case "previous" -> previous = switch (value) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw ResourceException.badRequest("previous must be true or false, not " + value,
+                            "previous");
+                };
                 default -> rest.add(part);
             }
         }
-        return new StreamParameters(String.join("&", rest), delivery, Replay.parse(previousCount, startTime));
+        return new StreamParameters(String.join("&", rest), delivery, Replay.parse(previousCount, startTime),
+                previous);
     }
 }

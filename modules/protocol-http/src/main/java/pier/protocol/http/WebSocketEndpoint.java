@@ -162,7 +162,7 @@ public final class WebSocketEndpoint {
         Codec out = codecs.negotiate(headers.first(HeaderNames.ACCEPT).orElse(""));
         Codec in = headers.first(HeaderNames.CONTENT_TYPE).flatMap(codecs::forContentType)
                 .filter(Codec::decodes).orElse(codecs.json());
-        return new RecordSocket(resource, request, parameters.delivery(), out, in, quota);
+        return new RecordSocket(resource, request, parameters, out, in, quota);
     }
 
     /**
