@@ -1,6 +1,7 @@
 /**
  * Plugins: the jars of a folder, resolved into a module layer of their own over the server's, and the
- * {@link pier.resource.spi.ResourceProvider}s they declare, registered as resources. Any problem stops
+ * {@link pier.resource.spi.ResourceProvider}s they declare, registered as resources, and the
+ * {@link pier.resource.spi.FunctionProvider}s whose functions computed attributes call. Any problem stops
  * the load with an error that names the jar.
  */
 module pier.plugins {
@@ -9,4 +10,5 @@ module pier.plugins {
     exports pier.plugins;
 
     uses pier.resource.spi.ResourceProvider;
+    uses pier.resource.spi.FunctionProvider;
 }

@@ -174,7 +174,7 @@ final class PierServer {
         ResourceRegistry resources = new ResourceRegistry(guards.access());
         database.exportTo(resources);
         AccountResources.registerIn(resources, guards.access());
-        Plugins.load(config.plugins(), resources);
+        database.useFunctions(Plugins.functions(Plugins.load(config.plugins(), resources)));
         LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                 config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
         Optional<KeyManagerFactory> tlsKeys = tlsKeys(config);

@@ -58,9 +58,11 @@ class PluginIT {
     static void start() throws Exception {
         Path plugins = Files.createDirectories(folder.resolve("plugins"));
         Files.copy(EXAMPLE, plugins.resolve("pier-example-plugin.jar"));
+        Path schema = Files.writeString(folder.resolve("schema.graphql"), "type Dog @table @export { id: ID "
+                + "@primaryKey  name: String  slug: String @computed(function: \"slug\") @indexed }");
         server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret", "PIER_PLUGINS", plugins.toString()),
                 "--http-port", "0", "--data", folder.resolve("data").toString(), "--mqtt-port",
-                String.valueOf(ServerProcess.freePort()));
+                String.valueOf(ServerProcess.freePort()), "--schema", schema.toString());
         port = server.awaitReady();
         admin = new RestClient(port, "admin", "s3cret");
     }
@@ -76,6 +78,16 @@ class PluginIT {
                 "pier-example-plugin.jar (module example.plugin): [/echo, /greeter, /ticker, /time]"));
         JsonNode listed = RestClient.json(admin.get("/", "application/json"));
         assertThat(listed.findValuesAsText("path"), hasItem("/time/"));
+    }
+
+    @Test
+    void aComputedAttributeCallsThePluginsFunctionInEveryWrite() {
+        assertThat(String.join("\n", server.stderr()), containsString(
+                "pier-example-plugin.jar (module example.plugin): functions [slug]"));
+        assertThat(admin.putJson("/Dog/p1", "{\"name\": \"Rex the Dog!\", \"slug\": \"mine\"}").statusCode(), is(204));
+        assertThat(RestClient.json(admin.get("/Dog/p1", "application/json")).get("slug").asText(), is("rex-the-dog"));
+        assertThat(RestClient.json(admin.get("/Dog/?slug==rex-the-dog&select(id)", "application/json")).toString(),
+                is("[\"p1\"]"));
     }
 
     @Test

@@ -19,8 +19,13 @@ final class ComputedAttributes {
     private ComputedAttributes() {
     }
 
+    /** Runs at start, and for functions when plugins have provided them (until then they are left alone). */
     static void reconcile(Store store, List<TableDefinition> tables, Codec cbor) {
         for (TableDefinition table : tables) {
+            if (table.attributes().values().stream().anyMatch(a -> a.computed().filter(Expression.Call.class::isInstance)
+                    .map(call -> ((Expression.Call) call).target().get() == null).orElse(false))) {
+                continue;
+            }
             String settings = table.attributes().values().stream().filter(a -> a.computed().isPresent())
                     .map(a -> a.name() + "=" + a.computed().get()).collect(Collectors.joining(";"));
             TableRewrite.ifChanged(store, table, "computed", settings, () -> { }, (batch, entry) -> {

@@ -2,6 +2,7 @@ package pier.engine;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -319,6 +320,33 @@ public final class Database implements SystemTables, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Binds the functions plugins provide to the computed attributes that name them, then computes those
+     * attributes again for every record if the functions they name changed since the last start.
+     *
+     * @param functions the functions, by name
+     * @throws SchemaException when a computed attribute names a function no plugin provides
+     */
+    public void useFunctions(Map<String, java.util.function.UnaryOperator<com.fasterxml.jackson.databind.JsonNode>>
+                                     functions) {
+        List<String> missing = new java.util.ArrayList<>();
+        for (Table table : tables) {
+            table.definition().attributes().values().forEach(attribute -> attribute.computed()
+                    .filter(Expression.Call.class::isInstance).map(Expression.Call.class::cast).ifPresent(call -> {
+                        if (functions.containsKey(call.name())) {
+                            call.target().set(functions.get(call.name()));
+                        } else {
+                            missing.add(table.definition().name() + "." + attribute.name() + ": @computed(function: \""
+                                    + call.name() + "\") names a function no plugin provides");
+                        }
+                    }));
+        }
+        if (!missing.isEmpty()) {
+            throw new SchemaException("schema", missing);
+        }
+        ComputedAttributes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor);
     }
 
     /** The wall clock, in milliseconds: what expiry is measured against. */

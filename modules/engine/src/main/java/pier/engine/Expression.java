@@ -36,6 +36,36 @@ sealed interface Expression {
         return expression;
     }
 
+    /**
+     * A function a plugin provides ({@code @computed(function: "name")}), bound by name when plugins are
+     * loaded.
+     *
+     * @param name   its name
+     * @param target the function, once bound
+     */
+    record Call(String name, java.util.concurrent.atomic.AtomicReference<java.util.function.UnaryOperator<JsonNode>> target)
+            implements Expression {
+        @Override
+        public JsonNode evaluate(JsonNode record) {
+            var function = target.get();
+            if (function == null) {
+                throw new IllegalStateException("no plugin provides the function " + name);
+            }
+            JsonNode value = function.apply(record);
+            return value == null ? NullNode.getInstance() : value;
+        }
+
+        @Override
+        public List<List<String>> reads() {
+            return List.of();
+        }
+
+        @Override
+        public String toString() {
+            return "function " + name;
+        }
+    }
+
     /** A number or a string. */
     record Literal(JsonNode value) implements Expression {
         @Override

@@ -83,7 +83,7 @@ public final class Schema {
                 "expiration", "audit"), "export", Set.of("name", "rest", "mqtt"), "sealed", Set.of());
         private static final Map<String, Set<String>> ATTRIBUTE_DIRECTIVES = Map.of("primaryKey", Set.of(),
                 "indexed", Set.of(), "createdTime", Set.of(), "updatedTime", Set.of(), "expiresAt", Set.of(),
-                "relationship", Set.of("from", "to"), "computed", Set.of("from"));
+                "relationship", Set.of("from", "to"), "computed", Set.of("from", "function"));
         private static final Map<Attribute.Role, String> TIME_DIRECTIVES = Map.of(Attribute.Role.CREATED_TIME,
                 "createdTime", Attribute.Role.UPDATED_TIME, "updatedTime", Attribute.Role.EXPIRES_AT, "expiresAt");
 
@@ -225,10 +225,14 @@ public final class Schema {
                 return Optional.empty();
             }
             Optional<String> from = stringArgument(field, "computed", "from");
-            if (from.isEmpty() || depth > 0) {
+            Optional<String> function = stringArgument(field, "computed", "function");
+            if (from.isPresent() == function.isPresent() || depth > 0) {
                 problem(field, "@computed on " + field.getName() + ": a table's own attribute, with from: an "
-                        + "expression such as \"price * (1 + tax)\"");
+                        + "expression such as \"price * (1 + tax)\", or function: the name of a plugin's function");
                 return Optional.empty();
+            }
+            if (function.isPresent()) {
+                return Optional.of(new Expression.Call(function.get(), new java.util.concurrent.atomic.AtomicReference<>()));
             }
             try {
                 return Optional.of(Expression.parse(from.get()));

@@ -73,6 +73,24 @@ class ComputedTest {
                 "type T @table { id: ID @primaryKey  x: Int @computed(from: \"1 + * 2\")  y: Int @computed }"));
         assertThat(e.getMessage(), containsString("1:44: @computed(from:) of x: unexpected '*' at position 4"));
         assertThat(e.getMessage(), containsString("@computed on y: a table's own attribute, with from: an expression"));
+        assertThat(e.getMessage(), containsString("or function: the name of a plugin's function"));
+    }
+
+    @Test
+    void aFunctionNoPluginProvidesStopsTheStartAndOneThatIsProvidedIsCalled() throws Exception {
+        String schema = "type Tag @table @export { id: ID @primaryKey  name: String  upper: String "
+                + "@computed(function: \"up\") }";
+        try (TestDatabase db = new TestDatabase(folder, schema)) {
+            SchemaException missing = assertThrows(SchemaException.class,
+                    () -> db.database.useFunctions(java.util.Map.of()));
+            assertThat(missing.getMessage(), containsString("Tag.upper: @computed(function: \"up\") names a function "
+                    + "no plugin provides"));
+            db.database.useFunctions(java.util.Map.of("up", record -> JSON.getNodeFactory().textNode(record
+                    .path("name").asText().toUpperCase(java.util.Locale.ROOT))));
+            db.table("Tag").put(write("t", "{\"name\": \"calm\"}"));
+            assertThat(db.table("Tag").get(Request.of(Principal.ANONYMOUS, "t")).value().get("upper").asText(),
+                    is("CALM"));
+        }
     }
 
     private static Request write(String id, String json) throws Exception {

@@ -14,10 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import pier.resource.Resource;
 import pier.resource.ResourceRegistry;
+import pier.resource.spi.FunctionProvider;
 import pier.resource.spi.ResourceProvider;
 
 /**
@@ -40,8 +44,10 @@ public final class Plugins {
      * @param source    the jar it came from, or the module path
      * @param module    its module's name
      * @param resources its resources by path name
+     * @param functions its functions for computed attributes, by name
      */
-    public record Contribution(String source, String module, Map<String, Resource> resources) {
+    public record Contribution(String source, String module, Map<String, Resource> resources,
+                               Map<String, UnaryOperator<JsonNode>> functions) {
     }
 
     /**
@@ -60,11 +66,23 @@ public final class Plugins {
         Map<String, Path> jarsByModule = modules(jars);
         ModuleLayer layer = layer(jarsByModule);
         List<Contribution> contributions = new ArrayList<>();
-        for (ServiceLoader.Provider<ResourceProvider> provider : providers(layer, jarsByModule)) {
+        for (ServiceLoader.Provider<ResourceProvider> provider : providers(layer, jarsByModule, ResourceProvider.class)) {
             Module module = provider.type().getModule();
             String source = source(module.getName(), jarsByModule);
             try {
-                contributions.add(new Contribution(source, module.getName(), Map.copyOf(provider.get().resources())));
+                contributions.add(new Contribution(source, module.getName(), Map.copyOf(provider.get().resources()),
+                        Map.of()));
+            } catch (RuntimeException | ServiceConfigurationError e) {
+                throw new PluginException(source + ": provider " + provider.type().getName() + " failed: "
+                        + rootCause(e), e);
+            }
+        }
+        for (ServiceLoader.Provider<FunctionProvider> provider : providers(layer, jarsByModule, FunctionProvider.class)) {
+            Module module = provider.type().getModule();
+            String source = source(module.getName(), jarsByModule);
+            try {
+                contributions.add(new Contribution(source, module.getName(), Map.of(),
+                        Map.copyOf(provider.get().functions())));
             } catch (RuntimeException | ServiceConfigurationError e) {
                 throw new PluginException(source + ": provider " + provider.type().getName() + " failed: "
                         + rootCause(e), e);
@@ -122,14 +140,37 @@ public final class Plugins {
         }
     }
 
-    private static List<ServiceLoader.Provider<ResourceProvider>> providers(ModuleLayer layer,
-                                                                             Map<String, Path> jarsByModule) {
+    private static <S> List<ServiceLoader.Provider<S>> providers(ModuleLayer layer, Map<String, Path> jarsByModule,
+                                                                  Class<S> service) {
         try {
-            return ServiceLoader.load(layer, ResourceProvider.class).stream().toList();
+            return ServiceLoader.load(layer, service).stream().toList();
         } catch (ServiceConfigurationError e) {
             throw new PluginException(concerned(e.getMessage(), jarsByModule) + "declares a provider that "
                     + "cannot be loaded: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The functions of every contribution, by name.
+     *
+     * @param contributions what {@link #load} returned
+     * @return the functions
+     * @throws PluginException when two plugins provide a function of one name
+     */
+    public static Map<String, UnaryOperator<JsonNode>> functions(List<Contribution> contributions) {
+        Map<String, UnaryOperator<JsonNode>> functions = new LinkedHashMap<>();
+        Map<String, String> providedBy = new LinkedHashMap<>();
+        for (Contribution contribution : contributions) {
+            contribution.functions().forEach((name, function) -> {
+                String other = providedBy.putIfAbsent(name, contribution.source());
+                if (other != null) {
+                    throw new PluginException(contribution.source() + " and " + other + " both provide the function "
+                            + name, null);
+                }
+                functions.put(name, function);
+            });
+        }
+        return functions;
     }
 
     private static void register(List<Contribution> contributions, ResourceRegistry resources) {
@@ -146,8 +187,9 @@ public final class Plugins {
         for (Contribution contribution : contributions) {
             contribution.resources().forEach(resources::register);
             LOG.log(System.Logger.Level.INFO, "plugin {0} (module {1}): {2}", contribution.source(),
-                    contribution.module(), contribution.resources().keySet().stream().sorted().map(p -> "/" + p)
-                            .toList());
+                    contribution.module(), contribution.functions().isEmpty() ? contribution.resources().keySet()
+                            .stream().sorted().map(p -> "/" + p).toList()
+                            : "functions " + contribution.functions().keySet().stream().sorted().toList());
         }
     }
 
