@@ -50,7 +50,7 @@ class DataModelIT {
 
     private static final String SCHEMA = """
             type Dog @table(audit: true) @export {
-              id: ID @primaryKey  name: String  chip: String  born: Date  created: Date @createdTime
+              id: ID @primaryKey  name: String  chip: String  born: Date  created: Date @createdTime  photo: Blob
               ownerId: ID @indexed  owner: Owner @relationship(from: "ownerId")
             }
             type Owner @table @export { id: ID @primaryKey  name: String @indexed  dogs: [Dog] @relationship(to: "ownerId") }
@@ -304,6 +304,37 @@ class DataModelIT {
             assertThat(change.toString(), not(containsString("c-9")));
         }
         assertThat(LiveSockets.eventStream(port, "admin", "s3cret", "/Dog/prev?previous=maybe").statusCode(), is(400));
+    }
+
+    @Test
+    void aBlobLargerThanAnyBodyGoesInAndOutWithCurl() throws Exception {
+        ok(admin.putJson("/Dog/blob1", "{\"name\": \"Pic\"}"));
+        Path photo = folder.resolve("photo.bin");
+        byte[] bytes = new byte[24 << 20]; // more than the 16 MiB a record's body may have
+        new java.util.Random(3).nextBytes(bytes);
+        Files.write(photo, bytes);
+        String url = "http://127.0.0.1:" + port + "/Dog/blob1?blob=photo";
+        assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "admin:s3cret", "-T", photo.toString(),
+                "-H", "Content-Type: image/png", url), is("204"));
+        Path back = folder.resolve("back.bin");
+        assertThat(curl("-sS", "-o", back.toString(), "-w", "%{http_code} %{content_type}", "-u", "admin:s3cret", url),
+                is("200 image/png"));
+        assertThat(java.util.Arrays.equals(Files.readAllBytes(back), bytes), is(true));
+        JsonNode reference = RestClient.json(admin.get("/Dog/blob1", "application/json")).get("photo");
+        assertThat(reference.get("size").asLong(), is((long) bytes.length));
+        assertThat(admin.get("/Dog/blob1?blob=name", "application/json").statusCode(), is(400));
+    }
+
+    private static String curl(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("curl"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            assertThat("curl finished", process.waitFor(60, TimeUnit.SECONDS), is(true));
+            return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     private static MqttClient subscriber(String id, String topic, BlockingQueue<MqttMessage> received)

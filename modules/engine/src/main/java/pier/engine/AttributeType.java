@@ -47,7 +47,7 @@ sealed interface AttributeType permits AttributeType.Scalar, AttributeType.ListO
 
     /** The scalars. */
     enum Kind {
-        ID, STRING, INT, LONG, FLOAT, BOOLEAN, ANY, BYTES, DATE, BIG_INT;
+        ID, STRING, INT, LONG, FLOAT, BOOLEAN, ANY, BYTES, DATE, BIG_INT, BLOB;
 
         static Optional<Kind> named(String name) {
             return switch (name) {
@@ -58,7 +58,8 @@ sealed interface AttributeType permits AttributeType.Scalar, AttributeType.ListO
                 case "Float" -> Optional.of(FLOAT);
                 case "Boolean" -> Optional.of(BOOLEAN);
                 case "Any" -> Optional.of(ANY);
-                case "Bytes", "Blob" -> Optional.of(BYTES);
+                case "Bytes" -> Optional.of(BYTES);
+                case "Blob" -> Optional.of(BLOB);
                 case "Date" -> Optional.of(DATE);
                 case "BigInt" -> Optional.of(BIG_INT);
                 default -> Optional.empty();
@@ -66,7 +67,8 @@ sealed interface AttributeType permits AttributeType.Scalar, AttributeType.ListO
         }
 
         String schemaName() {
-            return List.of("ID", "String", "Int", "Long", "Float", "Boolean", "Any", "Bytes", "Date", "BigInt").get(ordinal());
+            return List.of("ID", "String", "Int", "Long", "Float", "Boolean", "Any", "Bytes", "Date", "BigInt",
+                    "Blob").get(ordinal());
         }
     }
 }

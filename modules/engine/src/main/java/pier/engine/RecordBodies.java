@@ -56,9 +56,34 @@ final class RecordBodies {
 
     private ObjectNode finish(String id, ObjectNode body, JsonNode previous, long now) {
         stamp(id, body, previous, now);
+        keepBlobs(body, previous);
         compute(table, body);
         RecordValidator.validate(table, body);
         return body;
+    }
+
+    /**
+     * The body of a blob's upload: the previous body with the attribute referring to the stored bytes.
+     */
+    ObjectNode withBlob(String id, JsonNode previous, String attribute, JsonNode reference, long now) {
+        ObjectNode body = ((ObjectNode) previous).deepCopy();
+        body.set(attribute, reference);
+        stamp(id, body, previous, now);
+        compute(table, body);
+        RecordValidator.validate(table, body);
+        return body;
+    }
+
+    // a Blob attribute changes only by an upload: what a write's body says of it is not taken
+    private void keepBlobs(ObjectNode body, JsonNode previous) {
+        for (Attribute blob : Blobs.attributes(table)) {
+            JsonNode kept = previous == null ? null : previous.get(blob.name());
+            if (kept == null) {
+                body.remove(blob.name());
+            } else {
+                body.set(blob.name(), kept);
+            }
+        }
     }
 
     /** Sets the computed attributes, in declaration order (one may read those before it); null leaves one out. */

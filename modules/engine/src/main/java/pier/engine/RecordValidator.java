@@ -101,6 +101,7 @@ final class RecordValidator {
             case ANY -> true;
             case BYTES -> value.isBinary();
             case BIG_INT -> value.isIntegralNumber();
+            case BLOB -> Blobs.isReference(value);
             case DATE -> throw new IllegalStateException("dates are read above");
         };
         if (!ok) {
@@ -109,6 +110,7 @@ final class RecordValidator {
                 case LONG -> "an integer (from -2^63 to 2^63-1)";
                 case BYTES -> "a byte string (CBOR or MessagePack binary)";
                 case BIG_INT -> "an integer";
+                case BLOB -> "a blob, stored with PUT /<table>/<id>?blob=" + at;
                 default -> "a " + kind.schemaName();
             }, value);
         }

@@ -245,9 +245,13 @@ final class Sequencer {
         if (mutation.table().audit()) {
             History.record(batch, mutation.table(), mutation.key(), seq);
         }
-        if (!Indexes.indexed(mutation.table()).isEmpty()) {
-            Indexes.update(batch, mutation.table(), mutation.key(), before.map(r -> cbor.decode(r.body())).orElse(null),
-                    mutation.body().orElse(null));
+        boolean blobs = !Blobs.attributes(mutation.table()).isEmpty();
+        if (!Indexes.indexed(mutation.table()).isEmpty() || blobs) {
+            com.fasterxml.jackson.databind.JsonNode old = before.map(r -> cbor.decode(r.body())).orElse(null);
+            Indexes.update(batch, mutation.table(), mutation.key(), old, mutation.body().orElse(null));
+            if (blobs) {
+                Blobs.update(batch, store, mutation.table(), old, mutation.body().orElse(null));
+            }
         }
         long delta = (stored.isPresent() ? 1 : 0) - (existed ? 1 : 0);
         counts.put(mutation.table().name(), count(mutation.table()) + delta);

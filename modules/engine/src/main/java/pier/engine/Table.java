@@ -31,6 +31,9 @@ import pier.store.StoreException;
 /** A table as a resource: records by id, the collection, and subscriptions to either. */
 final class Table implements Resource {
 
+    // a blob comes in and goes out a chunk at a time; this bounds what one upload may store
+    private static final long MAX_BLOB_BYTES = 1L << 30;
+
     private final TableDefinition definition;
     private final Database database;
     private final Keys keys;
@@ -107,6 +110,48 @@ final class Table implements Resource {
     /** A record without the attributes the caller may not read. */
     Record shown(pier.resource.Principal principal, Record record) {
         return attributes.shown(principal, record);
+    }
+
+    @Override
+    public Record putBlob(Request request, String attribute, String contentType, java.io.InputStream bytes) {
+        String id = request.requiredId();
+        blobAttribute(attribute);
+        attributes.checkWrite(request.principal(), Permission.UPDATE, JsonNodeFactory.instance.objectNode()
+                .putNull(attribute));
+        if (visible(request.principal(), id).isEmpty()) {
+            throw ResourceException.notFound("no record " + id + " in " + definition.name());
+        }
+        ObjectNode reference;
+        try {
+            reference = Blobs.store(database.store(), definition, contentType, bytes, MAX_BLOB_BYTES);
+        } catch (java.io.IOException e) {
+            throw ResourceException.badRequest("the blob's bytes could not be read: " + e.getMessage(), attribute);
+        }
+        return single(records(write(view -> {
+            Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
+            JsonNode previous = current.filter(r -> !r.opaque()).map(this::body).orElseThrow(() ->
+                    ResourceException.notFound("no record " + id + " in " + definition.name()));
+            return List.of(Mutation.put(definition, id, keys.encode(id), bodies.withBlob(id, previous, attribute,
+                    reference, view.now()), false));
+        })));
+    }
+
+    @Override
+    public pier.resource.Blob blob(Request request, String attribute) {
+        String id = request.requiredId();
+        blobAttribute(attribute);
+        attributes.checked(request.principal(), pier.query.Query.parse("select(" + attribute + ")"));
+        JsonNode reference = visible(request.principal(), id).map(record -> record.value().get(attribute))
+                .filter(Blobs::isReference).orElseThrow(() -> ResourceException.notFound("no blob " + attribute
+                        + " in record " + id + " of " + definition.name()));
+        return new pier.resource.Blob(reference.get("contentType").asText(), reference.get("size").asLong(),
+                Blobs.chunks(database.store(), definition, reference));
+    }
+
+    private void blobAttribute(String attribute) {
+        if (Blobs.attributes(definition).stream().noneMatch(a -> a.name().equals(attribute))) {
+            throw ResourceException.badRequest(definition.name() + " has no Blob attribute " + attribute, "blob");
+        }
     }
 
     @Override

@@ -42,6 +42,18 @@ final class GuardedResource implements Resource {
     }
 
     @Override
+    public Record putBlob(Request request, String attribute, String contentType, java.io.InputStream bytes) {
+        require(request, Permission.UPDATE);
+        return resource.putBlob(request, attribute, contentType, bytes);
+    }
+
+    @Override
+    public Blob blob(Request request, String attribute) {
+        require(request, Permission.READ);
+        return resource.blob(request, attribute);
+    }
+
+    @Override
     public Listing history(Request request) {
         require(request, Permission.READ);
         return resource.history(request);

@@ -113,6 +113,32 @@ public interface Resource {
     }
 
     /**
+     * Stores the bytes of a record's {@code Blob} attribute as they come, replacing what it held.
+     *
+     * @param request     the record
+     * @param attribute   the attribute
+     * @param contentType the bytes' media type
+     * @param bytes       the bytes, read to their end
+     * @return the record as written
+     * @throws ResourceException {@code METHOD_NOT_ALLOWED} when the resource keeps no blobs
+     */
+    default Record putBlob(Request request, String attribute, String contentType, java.io.InputStream bytes) {
+        throw ResourceException.methodNotAllowed("blobs");
+    }
+
+    /**
+     * The bytes of a record's {@code Blob} attribute.
+     *
+     * @param request   the record
+     * @param attribute the attribute
+     * @return the blob; close it when done
+     * @throws ResourceException {@code NOT_FOUND} when the record or the blob does not exist
+     */
+    default Blob blob(Request request, String attribute) {
+        throw ResourceException.methodNotAllowed("blobs");
+    }
+
+    /**
      * Opens a connection: a WebSocket with the client's {@code incoming} messages, a Server-Sent Events
      * stream with {@link Incoming#NONE}. The default returns an {@link Outgoing} that carries the
      * resource's subscription (when it has one) and whatever the caller {@code send}s on it, so an

@@ -44,6 +44,7 @@ final class Exchange {
     private Query query;
     private StreamParameters stream = StreamParameters.NONE;
     private boolean history;
+    private String blob;
 
     Exchange(ServerRequest request, ServerResponse response, Target target, CodecRegistry codecs, int maxBodyBytes,
              BodyBudget budget) {
@@ -75,7 +76,9 @@ final class Exchange {
 
     /** The resource call this request makes. */
     Request resourceRequest(Principal principal) {
-        return new Request(principal, target.id(), query(), content(), condition(), stream.replay());
+        // a blob's bytes are not the request's content: they are read as a stream, by the upload
+        return new Request(principal, target.id(), query(), blob().isPresent() ? Optional.empty() : content(),
+                condition(), stream.replay());
     }
 
     /**
@@ -91,6 +94,9 @@ final class Exchange {
             } else if (target.kind() == Target.Kind.RECORD && (raw.equals("history") || raw.startsWith("history&"))) {
                 history = true;
                 raw = raw.substring("history".length()).replaceFirst("^&", "");
+            } else if (target.kind() == Target.Kind.RECORD && raw.startsWith("blob=")) {
+                blob = pier.query.PercentDecoding.decode(raw.substring("blob=".length()));
+                raw = "";
             }
             query = Query.parse(raw);
         }
@@ -101,6 +107,12 @@ final class Exchange {
     StreamParameters streamParameters() {
         query();
         return stream;
+    }
+
+    /** The Blob attribute a request reads or writes ({@code ?blob=photo}), if any. */
+    Optional<String> blob() {
+        query();
+        return Optional.ofNullable(blob);
     }
 
     /** Whether a record's history is asked for ({@code ?history}, with {@code limit()} to page). */

@@ -219,6 +219,8 @@ public final class RestService implements HttpService {
     private void record(Exchange exchange, Resource resource, Request request, Method method) {
         if (method == Method.GET && EventStream.wanted(exchange.request())) {
             stream(resource, exchange, request);
+        } else if (exchange.blob().isPresent()) {
+            blob(exchange, resource, request, method, exchange.blob().get());
         } else if ((method == Method.GET || method == Method.HEAD) && exchange.history()) {
             var changes = resource.history(request);
             exchange.sendCollection(changes.position(), changes.records());
@@ -233,6 +235,34 @@ public final class RestService implements HttpService {
             exchange.sendValue(Status.OK_200, JsonNodeFactory.instance.booleanNode(true));
         } else {
             throw ResourceException.methodNotAllowed(method.text() + " on a record");
+        }
+    }
+
+    // a blob goes in and out a chunk at a time: the request's body is read as a stream, never whole
+    private static void blob(Exchange exchange, Resource resource, Request request, Method method, String attribute) {
+        if (method == Method.PUT) {
+            String type = exchange.request().headers().contentType().map(t -> t.text())
+                    .orElse("application/octet-stream");
+            exchange.sendNoContent(resource.putBlob(request, attribute, type,
+                    exchange.request().content().inputStream()));
+        } else if (method == Method.GET || method == Method.HEAD) {
+            try (pier.resource.Blob blob = resource.blob(request, attribute)) {
+                ServerResponse response = exchange.response();
+                response.header(HeaderNames.CONTENT_TYPE, blob.contentType()).contentLength(blob.size());
+                if (method == Method.HEAD) {
+                    response.send();
+                    return;
+                }
+                try (java.io.OutputStream out = response.outputStream()) {
+                    for (var chunks = blob.chunks().iterator(); chunks.hasNext(); ) {
+                        out.write(chunks.next());
+                    }
+                } catch (java.io.IOException e) {
+                    throw new ClientGone(e);
+                }
+            }
+        } else {
+            throw ResourceException.methodNotAllowed(method.text() + " on a blob");
         }
     }
 
