@@ -23,6 +23,7 @@ import graphql.language.ObjectTypeDefinition;
 import graphql.language.StringValue;
 import graphql.language.Type;
 import graphql.language.TypeName;
+import graphql.language.Value;
 import graphql.schema.idl.SchemaParser;
 import graphql.schema.idl.TypeDefinitionRegistry;
 import graphql.schema.idl.errors.SchemaProblem;
@@ -289,40 +290,32 @@ public final class Schema {
         }
 
         private Optional<String> stringArgument(DirectivesContainer<?> node, String directive, String argument) {
-            for (Directive d : node.getDirectives(directive)) {
-                Argument value = d.getArgument(argument);
-                if (value != null) {
-                    if (value.getValue() instanceof StringValue text) {
-                        return Optional.of(text.getValue());
-                    }
-                    problem(d, "@" + directive + "(" + argument + ":) must be a string");
-                }
-            }
-            return Optional.empty();
+            return argument(node, directive, argument, "a string",
+                    value -> value instanceof StringValue text ? text.getValue() : null);
         }
 
         private Optional<Long> intArgument(DirectivesContainer<?> node, String directive, String argument) {
-            for (Directive d : node.getDirectives(directive)) {
-                Argument value = d.getArgument(argument);
-                if (value != null) {
-                    if (value.getValue() instanceof IntValue number && number.getValue().signum() > 0
-                            && number.getValue().bitLength() < 40) {
-                        return Optional.of(number.getValue().longValue());
-                    }
-                    problem(value, "@" + directive + "(" + argument + ":) must be a positive whole number");
-                }
-            }
-            return Optional.empty();
+            return argument(node, directive, argument, "a positive whole number",
+                    value -> value instanceof IntValue number && number.getValue().signum() > 0
+                            && number.getValue().bitLength() < 40 ? number.getValue().longValue() : null);
         }
 
         private Optional<Boolean> booleanArgument(DirectivesContainer<?> node, String directive, String argument) {
+            return argument(node, directive, argument, "true or false",
+                    value -> value instanceof BooleanValue flag ? flag.isValue() : null);
+        }
+
+        // read gives null for a value of the wrong kind, which is a problem at the argument
+        private <T> Optional<T> argument(DirectivesContainer<?> node, String directive, String argument,
+                                         String expected, java.util.function.Function<Value<?>, T> read) {
             for (Directive d : node.getDirectives(directive)) {
                 Argument value = d.getArgument(argument);
                 if (value != null) {
-                    if (value.getValue() instanceof BooleanValue flag) {
-                        return Optional.of(flag.isValue());
+                    T given = read.apply(value.getValue());
+                    if (given != null) {
+                        return Optional.of(given);
                     }
-                    problem(value, "@" + directive + "(" + argument + ":) must be true or false");
+                    problem(value, "@" + directive + "(" + argument + ":) must be " + expected);
                 }
             }
             return Optional.empty();

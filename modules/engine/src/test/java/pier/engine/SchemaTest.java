@@ -75,7 +75,8 @@ class SchemaTest {
         assertThat(e.getMessage(), containsString("4:3: @relationship on owner: a table's own attribute whose type is "
                 + "another table"));
         assertThat(e.getMessage(), containsString("5:18: @allow is not supported on attributes; Pier implements "
-                + "@computed(from:), @createdTime, @expiresAt, @indexed, @primaryKey, @relationship(from:, to:), @updatedTime"));
+                + "@computed(from:, function:), @createdTime, @expiresAt, @indexed, @primaryKey, @relationship(from:, to:), "
+                + "@updatedTime"));
         assertThat(e.getMessage(), containsString("6:49: @indexed(type:) is not supported; @indexed takes no arguments"));
     }
 

@@ -293,20 +293,14 @@ final class QueryParser {
         return new Selection.Fields(paths, nested);
     }
 
+    // select([a, b]): plain attributes, no braces
     private List<Path> paths() {
-        List<Path> paths = new ArrayList<>();
-        do {
-            if (!paths.isEmpty()) {
-                pos++; // ','
-            }
-            int start = pos;
-            String raw = until(NAME_STOPS);
-            if (raw.isEmpty()) {
-                throw error("expected an attribute name");
-            }
-            paths.add(path(raw, start));
-        } while (at(','));
-        return paths;
+        int start = pos;
+        Selection.Fields fields = fields();
+        if (!fields.nested().isEmpty()) {
+            throw new QueryException("select([…]) takes attributes, not braces", start);
+        }
+        return fields.attributes();
     }
 
     private List<SortKey> sortKeys() {
