@@ -56,7 +56,7 @@ class ClusterCatchUpIT {
                 // what the two nodes said about NATS going and coming back is what tells why
                 throw new AssertionError("writes made during the outage did not reach c\n--- a:\n"
                         + String.join("\n", a.process().problems()) + "\n--- c:\n"
-                        + String.join("\n", c.process().problems()), e);
+                        + String.join("\n", c.process().problems()) + "\n--- nats:\n" + nats.logTail(only, 40), e);
             }
             c.kill();
             long lastSeen = lastInLog(nats);

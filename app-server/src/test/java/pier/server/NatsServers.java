@@ -111,6 +111,12 @@ final class NatsServers implements AutoCloseable {
         awaitHealthy(server);
     }
 
+    /** The last lines a server logged, for a failure's message. */
+    String logTail(Server server, int lines) throws IOException {
+        List<String> all = Files.readAllLines(folder.resolve(server.name + ".log"));
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
     /** A connection of the test's own, to look at streams. */
     Connection connect() throws IOException, InterruptedException {
         return Nats.connect(Options.builder().servers(servers.stream().map(Server::url).toArray(String[]::new))

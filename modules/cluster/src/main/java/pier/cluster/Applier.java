@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
@@ -36,13 +37,15 @@ final class Applier implements Runnable {
     private final Replication replication;
     private final Snapshots snapshots;
     private final Problems problems;
+    private final Unanswered unanswered;
     private volatile boolean closed;
     private volatile String state = "joining";
     private volatile long lagChanges;
     private volatile double lagSeconds;
     private volatile Instant lastApplied;
 
-    Applier(Connection nats, Replication replication, Snapshots snapshots, Problems problems) {
+    Applier(Connection nats, Replication replication, Snapshots snapshots, Problems problems, Unanswered unanswered) {
+        this.unanswered = unanswered;
         this.nats = nats;
         this.replication = replication;
         this.snapshots = snapshots;
@@ -60,6 +63,9 @@ final class Applier implements Runnable {
                 catchUpIfGone();
                 follow();
             } catch (IOException | JetStreamApiException | RuntimeException e) {
+                if (e instanceof IOException) {
+                    unanswered.timedOut(); // jnats says "Timeout or no response" with an IOException
+                }
                 // the ordered consumer is made again from the stored position
                 problems.report("applying", "changes not applied, starting again: " + Problems.message(e));
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
@@ -128,13 +134,32 @@ final class Applier implements Runnable {
         return batch;
     }
 
-    // a consumer that hears nothing while the stream holds more has lost its way (its server went): anew
+    // a consumer that hears nothing while the stream holds more has lost its way (its server went, or came
+    // back under it without its messages flowing again): what it missed is read from the stream directly,
+    // then the consumer is made anew
     private void checkNotStalled(long expected) throws IOException, JetStreamApiException {
-        long last = nats.jetStreamManagement().getStreamInfo(Names.CHANGES).getStreamState().getLastSequence();
-        if (last >= expected) {
-            throw new IllegalStateException("the stream holds changes up to " + last + " but none came after "
-                    + (expected - 1));
+        JetStreamManagement streams = nats.jetStreamManagement();
+        long last = streams.getStreamInfo(Names.CHANGES).getStreamState().getLastSequence();
+        if (last < expected) {
+            return;
         }
+        long next = expected;
+        while (next <= last) {
+            List<Replication.Change> changes = new ArrayList<>();
+            long through = next - 1;
+            for (; next <= last && changes.size() < BATCH; next++) {
+                try {
+                    changes.add(Wire.change(streams.getMessage(Names.CHANGES, next).getData()));
+                } catch (JetStreamApiException | IllegalArgumentException e) {
+                    problems.each("reading", "message " + next + " of the log passed over: " + e.getMessage());
+                }
+                through = next;
+            }
+            replication.apply(changes, through).join();
+        }
+        lastApplied = Instant.now();
+        throw new IllegalStateException("the stream held changes up to " + last + " but none came after "
+                + (expected - 1) + ": read them directly");
     }
 
     private long apply(List<Message> batch) {
@@ -151,6 +176,7 @@ final class Applier implements Runnable {
         Message last = batch.getLast();
         long through = last.metaData().streamSequence();
         replication.apply(changes, through).join();
+        unanswered.answered();
         lastApplied = Instant.now();
         lagChanges = last.metaData().pendingCount();
         lagSeconds = lagChanges == 0 ? 0

@@ -126,8 +126,10 @@ public final class Cluster implements AutoCloseable {
     private void member(Connection nats) {
         try {
             Snapshots snapshots = new Snapshots(nats, replication);
-            Member joined = new Member(nats, new Shipper(nats, replication, problems),
-                    new Applier(nats, replication, snapshots, problems), new NatsRelay(nats, replication, problems),
+            Unanswered unanswered = new Unanswered(nats);
+            Member joined = new Member(nats, new Shipper(nats, replication, problems, unanswered),
+                    new Applier(nats, replication, snapshots, problems, unanswered),
+                    new NatsRelay(nats, replication, problems),
                     nats.createDispatcher());
             setUp(nats);
             snapshots.serve(joined.dispatcher(), () -> joined.applier().state().equals("replicating"));

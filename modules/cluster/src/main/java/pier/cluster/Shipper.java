@@ -37,6 +37,7 @@ final class Shipper implements Runnable {
     private final JetStream stream;
     private final Replication replication;
     private final Problems problems;
+    private final Unanswered unanswered;
     private final PublishOptions.Builder options = PublishOptions.builder().expectedStream(Names.CHANGES);
     private final Headers headers;
     private static final long SAVE_EVERY = TimeUnit.SECONDS.toNanos(1);
@@ -50,7 +51,9 @@ final class Shipper implements Runnable {
     private long saved;
     private long savedAt = System.nanoTime();
 
-    Shipper(Connection nats, Replication replication, Problems problems) throws java.io.IOException {
+    Shipper(Connection nats, Replication replication, Problems problems, Unanswered unanswered)
+            throws java.io.IOException {
+        this.unanswered = unanswered;
         this.nats = nats;
         this.stream = nats.jetStream();
         this.replication = replication;
@@ -76,8 +79,12 @@ final class Shipper implements Runnable {
                     step();
                     if (shipped > before || window.isEmpty()) {
                         problems.solved("shipping");
+                        unanswered.answered();
                     }
                 } catch (RuntimeException | ExecutionException | TimeoutException e) {
+                    if (e instanceof TimeoutException) {
+                        unanswered.timedOut();
+                    }
                     // sent again from what the stream holds: it drops what it has already
                     problems.report("shipping", "changes not shipped yet, trying again: " + Problems.message(e));
                     window.clear();
