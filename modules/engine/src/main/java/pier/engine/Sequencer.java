@@ -25,7 +25,7 @@ import pier.store.WriteBatch;
 final class Sequencer {
 
     static final String META = "meta";
-    private static final byte[] SEQUENCE_KEY = {'s', 'e', 'q'};
+    static final byte[] SEQUENCE_KEY = {'s', 'e', 'q'};
 
     private final Store store;
     private final Codec cbor;
@@ -197,6 +197,19 @@ final class Sequencer {
         return durablePosition.get();
     }
 
+    /**
+     * A feed position every change up to which is in the store: the latest when no write is pending, else
+     * the last one made durable.
+     */
+    long storedPosition() {
+        lock.lock();
+        try {
+            return overlay.isEmpty() ? sequence : durablePosition.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long position() {
         lock.lock();
         try {
@@ -344,7 +357,7 @@ final class Sequencer {
         return remote;
     }
 
-    private static byte[] countKey(String table) {
+    static byte[] countKey(String table) {
         return ("count/" + table).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

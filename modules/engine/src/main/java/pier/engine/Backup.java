@@ -1,0 +1,160 @@
+package pier.engine;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import pier.store.KeyRange;
+import pier.store.Store;
+import pier.store.StoreEntry;
+import pier.store.WriteBatch;
+
+/**
+ * A consistent copy of a database, taken while writes go on: the records of every table (users and roles,
+ * retained topics and durable sessions are tables too) are read as they are, a fuzzy copy, and then every
+ * change the feed holds from the moment the reading began until it ended is added, so that a restore, which
+ * applies the changes after the records, arrives at exactly the state at the end position. Indexes, expiry
+ * times and computed attributes are rebuilt by the first start on the restored store; the feed starts
+ * empty after the end position.
+ *
+ * <p>The format, streamed: {@value #MAGIC}, then entries {@code P map key value} (a record) and
+ * {@code D map key} (a deletion), each length-prefixed, then {@code E position}.
+ */
+public final class Backup {
+
+    static final String MAGIC = "PIER-BACKUP-1";
+    private static final byte PUT = 'P';
+    private static final byte DELETE = 'D';
+    private static final byte END = 'E';
+    private static final int BATCH = 10_000;
+
+    private Backup() {
+    }
+
+    /**
+     * Writes a backup.
+     *
+     * @param database the database
+     * @param out      where it goes (not closed)
+     * @return the feed position the backup is consistent at
+     * @throws IOException when writing fails
+     * @throws IllegalStateException when the feed pruned changes made while the records were read
+     */
+    public static long write(Database database, OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.write(MAGIC.getBytes(StandardCharsets.US_ASCII));
+        long from = database.sequencer().storedPosition();
+        for (Table table : database.tables()) {
+            String map = Database.tableMap(table.definition());
+            try (var records = database.store().scan(map, KeyRange.all())) {
+                for (var it = records.iterator(); it.hasNext(); ) {
+                    StoreEntry record = it.next();
+                    entry(data, PUT, map, record.key(), record.value());
+                }
+            }
+        }
+        long until = Math.max(from, database.sequencer().storedPosition());
+        if (database.feed().firstRetained() > from + 1 && from < until) {
+            throw new IllegalStateException("the feed no longer holds the changes made while the backup read the "
+                    + "tables: its retention is shorter than the backup took");
+        }
+        try (var changes = database.feed().after(from)) {
+            for (var it = changes.takeWhile(change -> change.sequence() <= until).iterator(); it.hasNext(); ) {
+                change(database, data, it.next());
+            }
+        }
+        data.writeByte(END);
+        data.writeLong(until);
+        data.flush();
+        return until;
+    }
+
+    private static void change(Database database, DataOutputStream data, FeedEntry change) throws IOException {
+        Table table = database.table(change.table()).orElse(null);
+        if (table == null || change.kind() == FeedEntry.Kind.MESSAGE) {
+            return;
+        }
+        String map = Database.tableMap(table.definition());
+        byte[] key = table.keys().encode(change.id());
+        if (change.kind() == FeedEntry.Kind.PUT) {
+            entry(data, PUT, map, key, change.record().orElseThrow().encode());
+        } else {
+            entry(data, DELETE, map, key, null);
+        }
+    }
+
+    private static void entry(DataOutputStream data, byte kind, String map, byte[] key, byte[] value)
+            throws IOException {
+        data.writeByte(kind);
+        data.writeUTF(map);
+        data.writeInt(key.length);
+        data.write(key);
+        if (value != null) {
+            data.writeInt(value.length);
+            data.write(value);
+        }
+    }
+
+    /**
+     * Fills an empty store from a backup.
+     *
+     * @param in    the backup
+     * @param store an empty store
+     * @return the feed position the restored store is at
+     * @throws IOException when reading fails or the input is not a whole backup
+     */
+    public static long restore(InputStream in, Store store) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        byte[] magic = data.readNBytes(MAGIC.length());
+        if (!Arrays.equals(magic, MAGIC.getBytes(StandardCharsets.US_ASCII))) {
+            throw new IOException("not a Pier backup");
+        }
+        Map<String, Boolean> maps = new HashMap<>();
+        WriteBatch.Builder batch = WriteBatch.builder();
+        int inBatch = 0;
+        try {
+            for (byte kind = data.readByte(); kind != END; kind = data.readByte()) {
+                String map = data.readUTF();
+                if (!map.startsWith("table/") || kind != PUT && kind != DELETE) {
+                    throw new IOException("a backup holds tables only, not " + map);
+                }
+                byte[] key = data.readNBytes(data.readInt());
+                if (kind == PUT) {
+                    batch.put(map, key, data.readNBytes(data.readInt()));
+                } else {
+                    batch.delete(map, key);
+                }
+                maps.put(map, true);
+                if (++inBatch == BATCH) {
+                    store.commit(batch.build()).join();
+                    batch = WriteBatch.builder();
+                    inBatch = 0;
+                }
+            }
+            long position = data.readLong();
+            store.commit(batch.build()).join();
+            WriteBatch.Builder meta = WriteBatch.builder().put(Sequencer.META, Sequencer.SEQUENCE_KEY,
+                    ByteBuffer.allocate(Long.BYTES).putLong(position).array());
+            for (String map : maps.keySet()) {
+                long count;
+                try (var records = store.scan(map, KeyRange.all())) {
+                    count = records.count();
+                }
+                meta.put(Sequencer.META, Sequencer.countKey(map.substring("table/".length())),
+                        ByteBuffer.allocate(Long.BYTES).putLong(count).array());
+            }
+            store.commit(meta.build()).join();
+            return position;
+        } catch (EOFException e) {
+            throw new IOException("the backup ends before its end: it was cut short", e);
+        }
+    }
+}

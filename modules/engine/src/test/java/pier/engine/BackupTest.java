@@ -1,0 +1,149 @@
+package pier.engine;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import pier.resource.Content;
+import pier.resource.Principal;
+import pier.resource.Request;
+import pier.resource.Resource;
+import pier.store.KeyRange;
+import pier.store.Store;
+import pier.store.Stores;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class BackupTest {
+
+    private static final String SCHEMA = "type Dog @table @export { id: ID @primaryKey  n: Int @indexed  by: Int }";
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aBackupTakenWhileFourWritersWriteRestoresExactlyTheStateAtItsPosition() throws Exception {
+        ByteArrayOutputStream backup = new ByteArrayOutputStream();
+        long position;
+        Map<String, JsonNode> expected;
+        try (TestDatabase db = new TestDatabase(folder.resolve("original"), SCHEMA)) {
+            Resource dogs = db.table("Dog");
+            for (int i = 0; i < 5_000; i++) {
+                dogs.put(write("d" + i, i, -1));
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch writing = new CountDownLatch(4);
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            try {
+                Future<?>[] running = new Future<?>[4];
+                for (int w = 0; w < 4; w++) {
+                    int writer = w;
+                    running[w] = writers.submit(() -> {
+                        for (int n = 0; !stop.get(); n++) {
+                            String id = "d" + ThreadLocalRandom.current().nextInt(6_000);
+                            if (n % 5 == 4) {
+                                dogs.delete(Request.of(Principal.ANONYMOUS, id));
+                            } else {
+                                dogs.put(write(id, n, writer));
+                            }
+                            if (n == 100) {
+                                writing.countDown();
+                            }
+                        }
+                        return null;
+                    });
+                }
+                writing.await();
+                position = Backup.write(db.database, backup);
+                stop.set(true);
+                for (Future<?> writer : running) {
+                    writer.get();
+                }
+            } finally {
+                writers.shutdownNow();
+            }
+            assertThat(position, greaterThan(5_000L));
+            expected = stateAt(db, position);
+        }
+        try (Store restored = Stores.open("mapdb", folder.resolve("restored"), pier.store.StoreOptions.DEFAULT)) {
+            assertThat(Backup.restore(new ByteArrayInputStream(backup.toByteArray()), restored), is(position));
+        }
+        try (TestDatabase db = new TestDatabase(folder.resolve("restored"), SCHEMA)) {
+            Map<String, JsonNode> actual = new HashMap<>();
+            try (var records = db.table("Dog").list(Request.of(Principal.ANONYMOUS, null)).records()) {
+                records.forEach(record -> actual.put(record.id(), record.value()));
+            }
+            assertThat(actual.size(), is(expected.size()));
+            assertThat(actual.equals(expected), is(true));
+            assertThat(db.database.sequencer().count(db.database.table("Dog").orElseThrow().definition()),
+                    is((long) expected.size()));
+            // the index was built by the start: a query on it finds what a scan finds
+            try (var indexed = db.table("Dog").list(Request.of(Principal.ANONYMOUS, null)
+                    .withQuery(pier.query.Query.parse("n=lt=50"))).records()) {
+                assertThat(indexed.count(), is(expected.values().stream().filter(v -> v.get("n").asInt() < 50).count()));
+            }
+            assertThat(db.database.feed().position(), is(position));
+        }
+    }
+
+    @Test
+    void aCutBackupIsRefusedAndRestoresNothingBeyondWhatItSays() throws Exception {
+        ByteArrayOutputStream backup = new ByteArrayOutputStream();
+        try (TestDatabase db = new TestDatabase(folder.resolve("original"), SCHEMA)) {
+            db.table("Dog").put(write("a", 1, 0));
+            Backup.write(db.database, backup);
+        }
+        byte[] cut = java.util.Arrays.copyOf(backup.toByteArray(), backup.size() - 3);
+        try (Store restored = Stores.open("mapdb", folder.resolve("restored"), pier.store.StoreOptions.DEFAULT)) {
+            IOException refused = assertThrows(IOException.class, () -> Backup.restore(new ByteArrayInputStream(cut),
+                    restored));
+            assertThat(refused.getMessage(), containsString("cut short"));
+            assertThat(assertThrows(IOException.class, () -> Backup.restore(new ByteArrayInputStream(
+                    "{\"not\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), restored)).getMessage(),
+                    containsString("not a Pier backup"));
+            try (var anything = restored.scan(Sequencer.META, KeyRange.all())) {
+                assertThat(anything.count(), is(0L));
+            }
+        }
+    }
+
+    // the original's state at a position, from its whole feed: what a restore must arrive at
+    private static Map<String, JsonNode> stateAt(TestDatabase db, long position) {
+        Map<String, JsonNode> state = new HashMap<>();
+        try (var changes = db.database.feed().after(0)) {
+            changes.takeWhile(change -> change.sequence() <= position).filter(change -> change.table().equals("Dog"))
+                    .forEach(change -> {
+                        if (change.kind() == FeedEntry.Kind.PUT) {
+                            state.put(change.id(), change.record().orElseThrow().toRecord(change.id(),
+                                    db.database.cbor()).value());
+                        } else {
+                            state.remove(change.id());
+                        }
+                    });
+        }
+        return state;
+    }
+
+    private static Request write(String id, int n, int by) {
+        return Request.of(Principal.ANONYMOUS, id).withContent(new Content.Structured(JsonNodeFactory.instance
+                .objectNode().put("n", n).put("by", by)));
+    }
+}
