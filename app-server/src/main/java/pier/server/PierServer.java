@@ -34,6 +34,7 @@ import pier.plugins.Plugins;
 import pier.protocol.WebSocketSubProtocol;
 import pier.protocol.http.ClientEnds;
 import pier.protocol.http.ConnectionClose;
+import pier.protocol.http.BackupService;
 import pier.protocol.http.GraphQlService;
 import pier.protocol.http.LoginService;
 import pier.protocol.http.Logins;
@@ -260,10 +261,12 @@ final class PierServer {
                 CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive());
         LoginService login = new LoginService(logins);
         GraphQlService graphQl = new GraphQlService(overHttp, logins, CodecLimits.DEFAULT.maxBytes());
+        BackupService backup = new BackupService(logins, served.guards().access()::isSuperUser,
+                out -> pier.engine.Backup.write(served.database(), out));
         Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())
                 .addFilter(SafeResponses.filter())
                 .addFilter(webSockets.upgradeGate())
-                .register("/", login).register("/", graphQl).register("/", rest);
+                .register("/", login).register("/", graphQl).register("/", backup).register("/", rest);
         builder.routing(routes).addRouting(webSockets.routing());
         if (config.httpsPort() > 0) {
             Tls tls = Tls.builder().sslContext(TlsKeys.context(tlsKeys.orElseThrow()))
