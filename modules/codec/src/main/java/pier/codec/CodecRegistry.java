@@ -65,10 +65,11 @@ public final class CodecRegistry {
      */
     public static CodecRegistry of(CodecLimits limits, List<CodecProvider> providers) {
         // characters beyond the BMP as UTF-8, not as escaped surrogate pairs
-        Codec json = new JacksonCodec(JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+        JacksonCodec json = new JacksonCodec(JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .build(), limits, 1, JSON);
         List<Codec> codecs = new ArrayList<>();
         codecs.add(json);
+        codecs.add(new JsonLinesCodec(json));
         providers.forEach(provider -> codecs.add(provider.create(limits)));
         codecs.sort(Comparator.comparingInt(Codec::preference).reversed());
         Map<String, Codec> byMediaType = new LinkedHashMap<>();

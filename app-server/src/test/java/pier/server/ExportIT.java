@@ -1,0 +1,83 @@
+package pier.server;
+
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * A table exported and imported whole with {@code ./pier export} and {@code ./pier import} (the scripts
+ * themselves, curl underneath), through a server held to a 96 MiB heap: records stream through, they
+ * are never all in memory. Prints the rates.
+ */
+class ExportIT {
+
+    private static final String SCHEMA = "type Item @table @export { id: ID @primaryKey  n: Int  note: String  at: Date }";
+    private static final int RECORDS = Integer.getInteger("pier.exportRecords", 100_000);
+    private static final Path PIER = Path.of(System.getProperty("pier.script", "../pier"));
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aTableGoesOutAndComesBackInJsonLinesAndOutInCsv() throws Exception {
+        Path schema = Files.writeString(folder.resolve("schema.graphql"), SCHEMA);
+        Path lines = folder.resolve("items.jsonl");
+        try (BufferedWriter out = Files.newBufferedWriter(lines)) {
+            for (int i = 0; i < RECORDS; i++) {
+                out.write("{\"id\":\"i" + i + "\",\"n\":" + i + ",\"note\":\"" + "x".repeat(100)
+                        + "\",\"at\":\"2026-12-07T00:00:00Z\"}\n");
+            }
+        }
+        try (ServerProcess server = ServerProcess.start(List.of("-Xmx96m"), Map.of("PIER_ADMIN_PASSWORD", "s3cret"),
+                "--http-port", "0", "--schema", schema.toString(), "--data", folder.resolve("data").toString())) {
+            String url = "http://127.0.0.1:" + server.awaitReady();
+            long started = System.nanoTime();
+            script("import", "--url", url, "--table", "Item", "--user", "admin:s3cret", lines.toString());
+            double importSeconds = (System.nanoTime() - started) / 1e9;
+            Path exported = folder.resolve("export.jsonl");
+            started = System.nanoTime();
+            script("export", "--url", url, "--table", "Item", "--user", "admin:s3cret", "--out", exported.toString());
+            double exportSeconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("ExportIT: %,d records imported at %,.0f/s, exported at %,.0f/s (JSON Lines, 96 MiB heap)%n",
+                    RECORDS, RECORDS / importSeconds, RECORDS / exportSeconds);
+            try (Stream<String> out = Files.lines(exported)) {
+                assertThat(out.count(), is((long) RECORDS));
+            }
+            try (Stream<String> out = Files.lines(exported)) {
+                assertThat(out.filter(line -> line.contains("\"id\":\"i4242\"")).findFirst().orElseThrow()
+                        .contains("\"n\":4242"), is(true));
+            }
+            Path csv = folder.resolve("export.csv");
+            script("export", "--url", url, "--table", "Item", "--user", "admin:s3cret", "--out", csv.toString(),
+                    "--format", "csv");
+            try (Stream<String> out = Files.lines(csv)) {
+                assertThat(out.count(), is(RECORDS + 1L)); // and the header
+            }
+        }
+    }
+
+    private void script(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", PIER.toString()));
+        command.addAll(List.of(arguments));
+        Path log = folder.resolve("script.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat("pier " + arguments[0] + " finished", process.waitFor(300, TimeUnit.SECONDS), is(true));
+            assertThat(Files.readString(log, StandardCharsets.UTF_8), process.exitValue(), is(0));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}
