@@ -10,6 +10,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -33,6 +34,7 @@ final class Observability implements AutoCloseable {
     ObserveFeature feature(Store store, Database database, java.util.Optional<pier.cluster.Cluster> cluster) {
         registerStoreMeters(store);
         registerQueryMeters(database);
+        registerTableMeters(database);
         register(FunctionalCounter.builder("pier.record.encodings", Record.class,
                 ignored -> Record.encodings()).description("record bodies encoded into a wire format"));
         register(FunctionalCounter.builder("pier.clients.fell.behind", SlowClients.class,
@@ -117,6 +119,25 @@ final class Observability implements AutoCloseable {
                 d -> d.queryStats().indexEntriesRead()).description("index and key entries read by queries"));
         register(FunctionalCounter.builder("pier.query.records.examined", database,
                 d -> d.queryStats().recordsExamined()).description("records read and tested by queries"));
+    }
+
+    // pier_table_reads_total{table="Dog"}, …: what each table of the schema does
+    private void registerTableMeters(Database database) {
+        for (String table : database.tableStats().keySet()) {
+            List<Tag> tags = List.of(Tag.create("table", table));
+            register(FunctionalCounter.builder("pier.table.reads", database, d -> d.tableStats().get(table).reads())
+                    .tags(tags).description("record reads, listings and histories answered"));
+            register(FunctionalCounter.builder("pier.table.writes", database, d -> d.tableStats().get(table).writes())
+                    .tags(tags).description("changes committed: puts, deletes and expiries"));
+            register(FunctionalCounter.builder("pier.table.records.examined", database,
+                    d -> d.tableStats().get(table).recordsExamined()).tags(tags)
+                    .description("records read and tested by its queries"));
+            register(FunctionalCounter.builder("pier.table.events.out", database,
+                    d -> d.tableStats().get(table).eventsOut()).tags(tags)
+                    .description("events offered to its subscriptions"));
+            register(Gauge.builder("pier.table.subscribers", database, d -> d.tableStats().get(table).subscribers())
+                    .tags(tags).description("subscriptions open on its records, the table and live queries"));
+        }
     }
 
     private void registerStoreMeters(Store store) {

@@ -337,6 +337,35 @@ class DataModelIT {
         }
     }
 
+    @Test
+    void metricsPerTableMoveWithTheWork() throws Exception {
+        ok(admin.putJson("/Owner/metrics", "{\"name\": \"M\"}"));
+        double reads = metric("pier_table_reads_total", "Owner");
+        double writes = metric("pier_table_writes_total", "Owner");
+        for (int i = 0; i < 3; i++) {
+            admin.get("/Owner/metrics", "application/json");
+        }
+        ok(admin.putJson("/Owner/metrics", "{\"name\": \"N\"}"));
+        try (EventLines events = EventLines.open(port, "admin", "s3cret", "/Owner/metrics")) {
+            events.until("event: synced");
+            assertThat(metric("pier_table_subscribers", "Owner"), is(1.0));
+            ok(admin.putJson("/Owner/metrics", "{\"name\": \"O\"}"));
+            events.until("event: put");
+            assertThat(metric("pier_table_events_out_total", "Owner") >= 1, is(true));
+        }
+        assertThat(metric("pier_table_reads_total", "Owner") >= reads + 3, is(true));
+        assertThat(metric("pier_table_writes_total", "Owner") >= writes + 2, is(true));
+    }
+
+    // a metric of one table, as Prometheus reads it
+    private static double metric(String name, String table) {
+        String text = new String(admin.get("/observe/metrics", "text/plain").body(), StandardCharsets.UTF_8);
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + name + "\\{[^}]*table=\"" + table
+                + "\"[^}]*} ([0-9.E+-]+)$").matcher(text);
+        assertThat(name + " of " + table + " is exposed", line.find(), is(true));
+        return Double.parseDouble(line.group(1));
+    }
+
     private static MqttClient subscriber(String id, String topic, BlockingQueue<MqttMessage> received)
             throws MqttException {
         MqttClient client = new MqttClient(mqtt, id, new MemoryPersistence());

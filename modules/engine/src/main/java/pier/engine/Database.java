@@ -179,6 +179,21 @@ public final class Database implements SystemTables, AutoCloseable {
     }
 
     /**
+     * What each table of the schema has done so far (system tables left out).
+     *
+     * @return a snapshot of each table's counters, by table name
+     */
+    public java.util.Map<String, TableStats> tableStats() {
+        java.util.Map<String, TableStats> stats = new java.util.LinkedHashMap<>();
+        for (Table table : tables) {
+            if (!table.definition().name().startsWith("$")) {
+                stats.put(table.definition().name(), fanout.counters(table.definition().name()).snapshot());
+            }
+        }
+        return stats;
+    }
+
+    /**
      * What queries have cost so far.
      *
      * @return a snapshot of the counters

@@ -26,6 +26,7 @@ final class Fanout implements AutoCloseable {
             Thread.ofPlatform().name("pier-fanout").daemon().factory());
     private final Map<String, Set<QueueSubscription>> byRecord = new ConcurrentHashMap<>();
     private final Map<String, Set<QueueSubscription>> byTable = new ConcurrentHashMap<>();
+    private final Map<String, TableStats.Counters> stats = new ConcurrentHashMap<>();
 
     Fanout(Codec cbor) {
         this.cbor = cbor;
@@ -75,20 +76,36 @@ final class Fanout implements AutoCloseable {
     }
 
     private void offer(String table, String id, Event event) {
-        byRecord.getOrDefault(recordKey(table, id), Set.of()).forEach(s -> s.offer(event));
-        byTable.getOrDefault(table, Set.of()).forEach(s -> s.offer(event));
+        Set<QueueSubscription> ofRecord = byRecord.getOrDefault(recordKey(table, id), Set.of());
+        Set<QueueSubscription> ofTable = byTable.getOrDefault(table, Set.of());
+        ofRecord.forEach(s -> s.offer(event));
+        ofTable.forEach(s -> s.offer(event));
+        TableStats.Counters counters = counters(table);
+        counters.eventsOut.add(ofRecord.size() + ofTable.size());
+        if (!(event instanceof Event.Message)) {
+            counters.writes.increment();
+        }
     }
 
     /** Adds a subscription to one record, or to the whole table when {@code id} is null. */
     void add(String table, String id, QueueSubscription subscription) {
-        index(id).computeIfAbsent(key(table, id), k -> ConcurrentHashMap.newKeySet()).add(subscription);
+        if (index(id).computeIfAbsent(key(table, id), k -> ConcurrentHashMap.newKeySet()).add(subscription)) {
+            counters(table).subscribers.incrementAndGet();
+        }
     }
 
     void remove(String table, String id, QueueSubscription subscription) {
         index(id).computeIfPresent(key(table, id), (k, set) -> {
-            set.remove(subscription);
+            if (set.remove(subscription)) {
+                counters(table).subscribers.decrementAndGet();
+            }
             return set.isEmpty() ? null : set;
         });
+    }
+
+    /** A table's counters (made on first use). */
+    TableStats.Counters counters(String table) {
+        return stats.computeIfAbsent(table, t -> new TableStats.Counters());
     }
 
     private Map<String, Set<QueueSubscription>> index(String id) {

@@ -61,9 +61,11 @@ final class QueryPlanner {
     private final String tableMap;
     private final ScanRanges scanRanges;
     private final LongSupplier clock;
+    private final TableStats.Counters tableCounters;
 
     QueryPlanner(TableDefinition table, Keys keys, Store store, Codec cbor, QueryStats.Counters counters,
-                 LongSupplier clock) {
+                 TableStats.Counters tableCounters, LongSupplier clock) {
+        this.tableCounters = tableCounters;
         this.table = table;
         this.clock = clock;
         this.keys = keys;
@@ -295,6 +297,7 @@ final class QueryPlanner {
     // a record whose time ran out is not found, though the sweep may not have deleted it yet
     private Optional<Row> row(byte[] key, byte[] value) {
         counters.records.increment();
+        tableCounters.examined.increment();
         StoredRecord stored = StoredRecord.decode(value);
         if (stored.expired(clock.getAsLong())) {
             return Optional.empty();

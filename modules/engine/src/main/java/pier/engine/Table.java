@@ -41,6 +41,7 @@ final class Table implements Resource {
     private final QueryPlanner planner;
     private final QueryCheck check;
     private final AttributeGuard attributes;
+    private final TableStats.Counters counters;
     private final Joins joins;
     private final TableSubscriptions subscriptions;
 
@@ -49,8 +50,9 @@ final class Table implements Resource {
         this.database = database;
         this.keys = new Keys(definition);
         this.bodies = new RecordBodies(definition, keys);
+        this.counters = database.fanout().counters(definition.name());
         this.planner = new QueryPlanner(definition, keys, database.store(), database.cbor(), database.queryCounters(),
-                database::now);
+                counters, database::now);
         this.check = new QueryCheck(definition);
         this.attributes = new AttributeGuard(database::access, exportName());
         this.joins = new Joins(definition, database);
@@ -95,6 +97,7 @@ final class Table implements Resource {
             return Record.message(definition.name(), new pier.resource.Content.Structured(describe(request)));
         }
         String id = request.requiredId();
+        counters.reads.increment();
         Query query = attributes.checked(request.principal(), check.selectOnly(request.query(), "a record"));
         Set<String> joined = joins.selected(query);
         return visible(request.principal(), id).map(record -> joins.joined(request.principal(), record, joined))
@@ -156,12 +159,14 @@ final class Table implements Resource {
 
     @Override
     public Listing history(Request request) {
+        counters.reads.increment();
         return subscriptions.history(request);
     }
 
     @Override
     public Listing list(Request request) {
         Query query = attributes.checked(request.principal(), check.attributes(request.query()));
+        counters.reads.increment();
         Set<String> joined = joins.selected(query);
         Query planned = joins.planned(request.principal(), query);
         long position = database.sequencer().position();
