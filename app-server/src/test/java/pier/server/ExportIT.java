@@ -65,6 +65,12 @@ class ExportIT {
             try (Stream<String> out = Files.lines(csv)) {
                 assertThat(out.count(), is(RECORDS + 1L)); // and the header
             }
+            try (Stream<String> out = Files.lines(csv)) {
+                assertThat(out.skip(1).findFirst().orElseThrow().contains("2026-12-07T00:00:00Z"), is(true));
+            }
+            try (Stream<String> out = Files.lines(exported)) {
+                assertThat(out.findFirst().orElseThrow().contains("\"at\":\"2026-12-07T00:00:00Z\""), is(true));
+            }
         }
     }
 
