@@ -53,7 +53,7 @@ class BackupIT {
             }
             assertThat(new RestClient(port, null, null).method("POST", "/$backup", "application/json", new byte[0])
                     .statusCode(), is(401));
-            writeWhile(admin, () -> assertThat(curl("-sS", "-o", file.toString(), "-w", "%{http_code}", "-u",
+            writeWhile(admin, () -> assertThat(Curl.run("-sS", "-o", file.toString(), "-w", "%{http_code}", "-u",
                     "admin:s3cret", "-X", "POST", "http://127.0.0.1:" + port + "/$backup"), is("200")));
             position = lastLong(file);
             for (int i = 0; i < IDS + 100; i++) {
@@ -120,22 +120,6 @@ class BackupIT {
         try (RandomAccessFile backup = new RandomAccessFile(file.toFile(), "r")) {
             backup.seek(backup.length() - Long.BYTES);
             return backup.readLong();
-        }
-    }
-
-    private static String curl(String... arguments) {
-        try {
-            List<String> command = new ArrayList<>(List.of("curl"));
-            command.addAll(List.of(arguments));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            try {
-                assertThat("curl finished", process.waitFor(60, TimeUnit.SECONDS), is(true));
-                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            } finally {
-                process.destroyForcibly();
-            }
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new AssertionError(e);
         }
     }
 }

@@ -314,27 +314,15 @@ class DataModelIT {
         new java.util.Random(3).nextBytes(bytes);
         Files.write(photo, bytes);
         String url = "http://127.0.0.1:" + port + "/Dog/blob1?blob=photo";
-        assertThat(curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "admin:s3cret", "-T", photo.toString(),
+        assertThat(Curl.run("-sS", "-o", "/dev/null", "-w", "%{http_code}", "-u", "admin:s3cret", "-T", photo.toString(),
                 "-H", "Content-Type: image/png", url), is("204"));
         Path back = folder.resolve("back.bin");
-        assertThat(curl("-sS", "-o", back.toString(), "-w", "%{http_code} %{content_type}", "-u", "admin:s3cret", url),
+        assertThat(Curl.run("-sS", "-o", back.toString(), "-w", "%{http_code} %{content_type}", "-u", "admin:s3cret", url),
                 is("200 image/png"));
         assertThat(java.util.Arrays.equals(Files.readAllBytes(back), bytes), is(true));
         JsonNode reference = RestClient.json(admin.get("/Dog/blob1", "application/json")).get("photo");
         assertThat(reference.get("size").asLong(), is((long) bytes.length));
         assertThat(admin.get("/Dog/blob1?blob=name", "application/json").statusCode(), is(400));
-    }
-
-    private static String curl(String... arguments) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("curl"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            assertThat("curl finished", process.waitFor(60, TimeUnit.SECONDS), is(true));
-            return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        } finally {
-            process.destroyForcibly();
-        }
     }
 
     @Test

@@ -26,4 +26,24 @@ public interface CollectionWriter extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * The encoding of a value by a format that writes rows (CSV, JSON Lines): an array's elements as rows,
+     * anything else as one row.
+     *
+     * @param codec the format
+     * @param value the value
+     * @return the rows
+     */
+    static byte[] rows(Codec codec, JsonNode value) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (CollectionWriter rows = codec.collectionWriter(out, UNKNOWN_COUNT)) {
+            if (value.isArray()) {
+                value.forEach(rows::write);
+            } else {
+                rows.write(value);
+            }
+        }
+        return out.toByteArray();
+    }
 }

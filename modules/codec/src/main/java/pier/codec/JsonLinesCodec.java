@@ -1,6 +1,5 @@
 package pier.codec;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -47,15 +46,7 @@ final class JsonLinesCodec implements Codec {
 
     @Override
     public byte[] encode(JsonNode value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (CollectionWriter lines = collectionWriter(out, CollectionWriter.UNKNOWN_COUNT)) {
-            if (value.isArray()) {
-                value.forEach(lines::write);
-            } else {
-                lines.write(value);
-            }
-        }
-        return out.toByteArray();
+        return CollectionWriter.rows(this, value);
     }
 
     @Override

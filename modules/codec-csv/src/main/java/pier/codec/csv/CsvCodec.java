@@ -1,6 +1,5 @@
 package pier.codec.csv;
 
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.util.List;
 
@@ -39,15 +38,7 @@ final class CsvCodec implements Codec {
 
     @Override
     public byte[] encode(JsonNode value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (CollectionWriter rows = collectionWriter(out, CollectionWriter.UNKNOWN_COUNT)) {
-            if (value.isArray()) {
-                value.forEach(rows::write);
-            } else {
-                rows.write(value);
-            }
-        }
-        return out.toByteArray();
+        return CollectionWriter.rows(this, value);
     }
 
     @Override
