@@ -55,8 +55,8 @@ class ClusterCatchUpIT {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 // what the two nodes said about NATS going and coming back is what tells why
                 throw new AssertionError("writes made during the outage did not reach c\n--- a:\n"
-                        + String.join("\n", a.process().problems()) + "\n--- c:\n"
-                        + String.join("\n", c.process().problems()) + "\n--- nats:\n" + nats.logTail(only, 40), e);
+                        + String.join("\n", clusterLines(a)) + "\n--- c:\n"
+                        + String.join("\n", clusterLines(c)) + "\n--- nats:\n" + nats.logTail(only, 12), e);
             }
             c.kill();
             long lastSeen = lastInLog(nats);
@@ -117,6 +117,11 @@ class ClusterCatchUpIT {
             return dump[0].equals(other.dump("Dog"));
         });
         return dump[0];
+    }
+
+    // what a node said of the cluster, at every level
+    private static List<String> clusterLines(ClusterNode node) {
+        return node.process().stderr().stream().filter(line -> line.contains("cluster")).toList();
     }
 
     private static long lastInLog(NatsServers nats) throws Exception {

@@ -32,6 +32,8 @@ final class Applier implements Runnable {
     private static final Duration IDLE_WAIT = Duration.ofMillis(500);
     private static final Duration BATCH_TIME = Duration.ofMillis(2);
     private static final Duration STALL_CHECK = Duration.ofSeconds(2);
+    private static final String MESSAGE_ID = "Nats-Msg-Id";
+    private static final System.Logger LOG = System.getLogger(Applier.class.getName());
 
     private final Connection nats;
     private final Replication replication;
@@ -43,6 +45,9 @@ final class Applier implements Runnable {
     private volatile long lagChanges;
     private volatile double lagSeconds;
     private volatile Instant lastApplied;
+    // the change applied last, to tell whether the log still holds it
+    private volatile String lastId;
+    private volatile long lastSequence;
 
     Applier(Connection nats, Replication replication, Snapshots snapshots, Problems problems, Unanswered unanswered) {
         this.unanswered = unanswered;
@@ -75,14 +80,40 @@ final class Applier implements Runnable {
         }
     }
 
-    // the changes after the stored position are no longer all in the stream: take a peer's state instead
+    // the stream no longer holds what was applied at the stored position: apply it again from its start; the
+    // changes after the stored position are no longer all in it: take a peer's state instead
     private void catchUpIfGone() throws IOException, JetStreamApiException, InterruptedException {
         StreamState stream = nats.jetStreamManagement().getStreamInfo(Names.CHANGES).getStreamState();
         long applied = replication.applied();
-        if (stream.getFirstSequence() > applied + 1 || applied > stream.getLastSequence()) {
+        if (rewritten(applied)) {
+            replication.rewind(stream.getFirstSequence() - 1);
+        } else if (stream.getFirstSequence() > applied + 1 || applied > stream.getLastSequence()) {
             state = "snapshot";
             snapshots.take(stream.getFirstSequence());
         }
+    }
+
+    // a NATS server killed before it wrote what it had acknowledged comes back without it, and numbers what
+    // comes next from there: the message at the position applied is then another change than the one applied
+    private boolean rewritten(long applied) throws IOException {
+        String id = lastId;
+        if (id == null || lastSequence != applied) {
+            return false;
+        }
+        String held;
+        try {
+            held = nats.jetStreamManagement().getMessage(Names.CHANGES, applied).getHeaders().getFirst(MESSAGE_ID);
+        } catch (JetStreamApiException e) {
+            held = null;
+        }
+        if (id.equals(held)) {
+            return false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "cluster: the log no longer holds change {0} that this node applied at "
+                + "{1} (its NATS server lost what it had acknowledged); applying the log again from its start", id,
+                applied);
+        lastId = null;
+        return true;
     }
 
     private void follow() throws IOException, JetStreamApiException, InterruptedException {
@@ -94,10 +125,12 @@ final class Applier implements Runnable {
                         ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence)
                                 .startSequence(expected).build()).build());
         long idleSince = System.nanoTime();
+        long reconnects = nats.getStatistics().getReconnects();
         try {
             state = "replicating";
             problems.solved("applying");
-            while (!closed) {
+            // after a reconnect the consumer goes on where it was: first check that the log is the one it read
+            while (!closed && nats.getStatistics().getReconnects() == reconnects) {
                 Message first = consumer.nextMessage(IDLE_WAIT);
                 if (first == null) {
                     lagChanges = 0;
@@ -176,6 +209,8 @@ final class Applier implements Runnable {
         Message last = batch.getLast();
         long through = last.metaData().streamSequence();
         replication.apply(changes, through).join();
+        lastId = last.getHeaders() == null ? null : last.getHeaders().getFirst(MESSAGE_ID);
+        lastSequence = through;
         unanswered.answered();
         lastApplied = Instant.now();
         lagChanges = last.metaData().pendingCount();

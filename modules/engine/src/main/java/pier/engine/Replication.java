@@ -154,6 +154,17 @@ public final class Replication {
         return Math.max(read(APPLIED), appliedUnstored);
     }
 
+    /**
+     * Applies the log again from a position: it no longer holds what was applied after it. A change applied
+     * again changes nothing here (it is not newer than itself).
+     *
+     * @param position the log position to go on after
+     */
+    public void rewind(long position) {
+        appliedUnstored = position;
+        database.sequencer().write(view -> List.of(), Map.of(APPLIED, bytes(position)), true).join();
+    }
+
     /** Stores the applied position of batches that changed nothing here, so that a restart skips them. */
     public void keepApplied() {
         long through = appliedUnstored;
