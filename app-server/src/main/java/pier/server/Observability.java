@@ -125,17 +125,17 @@ final class Observability implements AutoCloseable {
     private void registerTableMeters(Database database) {
         for (String table : database.tableStats().keySet()) {
             List<Tag> tags = List.of(Tag.create("table", table));
-            register(FunctionalCounter.builder("pier.table.reads", database, d -> d.tableStats().get(table).reads())
+            register(FunctionalCounter.builder("pier.table.reads", database, d -> d.tableStats(table).reads())
                     .tags(tags).description("record reads, listings and histories answered"));
-            register(FunctionalCounter.builder("pier.table.writes", database, d -> d.tableStats().get(table).writes())
+            register(FunctionalCounter.builder("pier.table.writes", database, d -> d.tableStats(table).writes())
                     .tags(tags).description("changes committed: puts, deletes and expiries"));
             register(FunctionalCounter.builder("pier.table.records.examined", database,
-                    d -> d.tableStats().get(table).recordsExamined()).tags(tags)
+                    d -> d.tableStats(table).recordsExamined()).tags(tags)
                     .description("records read and tested by its queries"));
             register(FunctionalCounter.builder("pier.table.events.out", database,
-                    d -> d.tableStats().get(table).eventsOut()).tags(tags)
+                    d -> d.tableStats(table).eventsOut()).tags(tags)
                     .description("events offered to its subscriptions"));
-            register(Gauge.builder("pier.table.subscribers", database, d -> d.tableStats().get(table).subscribers())
+            register(Gauge.builder("pier.table.subscribers", database, d -> d.tableStats(table).subscribers())
                     .tags(tags).description("subscriptions open on its records, the table and live queries"));
         }
     }

@@ -6,23 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -127,7 +121,7 @@ class DataModelIT {
     @Test
     void anExpiredRecordIsGoneAndItsSubscribersHearWhyOnEveryProtocol() throws Exception {
         BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
-        MqttClient client = subscriber("expiry-watch", "Session/s1", received);
+        MqttClient client = PahoCollector.subscriber(mqtt, "expiry-watch", "Session/s1", received);
         try (EventLines events = EventLines.open(port, "admin", "s3cret", "/Session/s1")) {
             events.until("event: synced");
             ok(admin.putJson("/Session/s1", "{\"user\": \"ann\"}"));
@@ -154,7 +148,7 @@ class DataModelIT {
         assertThat(admin.get("/internal/n1", "application/json").statusCode(), is(404));
 
         BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
-        MqttClient client = subscriber("export-watch", "Secret/s1", received);
+        MqttClient client = PahoCollector.subscriber(mqtt, "export-watch", "Secret/s1", received);
         try {
             // Secret/s1 is a plain MQTT topic: the record is not its retained value, a publish does not write it
             assertThat(received.poll(300, TimeUnit.MILLISECONDS), is((MqttMessage) null));
@@ -208,7 +202,7 @@ class DataModelIT {
         }
         BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
         MqttClient client = new MqttClient(mqtt, "vet-watch", new MemoryPersistence());
-        client.setCallback(collect(received));
+        client.setCallback(PahoCollector.collect(received));
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName("vet");
         options.setPassword("pw-vet".getBytes(StandardCharsets.UTF_8));
@@ -354,98 +348,7 @@ class DataModelIT {
         return Double.parseDouble(line.group(1));
     }
 
-    private static MqttClient subscriber(String id, String topic, BlockingQueue<MqttMessage> received)
-            throws MqttException {
-        MqttClient client = new MqttClient(mqtt, id, new MemoryPersistence());
-        client.setCallback(collect(received));
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setUserName("admin");
-        options.setPassword("s3cret".getBytes(StandardCharsets.UTF_8));
-        client.connect(options);
-        client.subscribe(topic, 1);
-        return client;
-    }
-
-    private static MqttCallback collect(BlockingQueue<MqttMessage> received) {
-        return new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(message);
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        };
-    }
-
     private static void ok(HttpResponse<byte[]> response) {
         assertThat(new String(response.body(), StandardCharsets.UTF_8), response.statusCode() / 100, is(2));
-    }
-
-    /** The lines of an event stream, read as they come. */
-    record EventLines(Stream<String> body, BlockingQueue<String> lines) implements AutoCloseable {
-
-        static EventLines open(int port, String user, String password, String path) throws Exception {
-            Stream<String> body = LiveSockets.eventStream(port, user, password, path).body();
-            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    for (Iterator<String> it = body.iterator(); it.hasNext(); ) {
-                        lines.add(it.next());
-                    }
-                } catch (RuntimeException e) {
-                    // closed
-                }
-            });
-            return new EventLines(body, lines);
-        }
-
-        String next() throws InterruptedException {
-            String line = lines.poll(10, TimeUnit.SECONDS);
-            if (line == null) {
-                throw new AssertionError("no line within 10 s");
-            }
-            return line;
-        }
-
-        /** The data line of the event begun. */
-        String data() throws InterruptedException {
-            for (String line = next(); ; line = next()) {
-                if (line.startsWith("data: ")) {
-                    return line;
-                }
-            }
-        }
-
-        /** Skips to the line given (an event's first line) and returns it. */
-        String until(String wanted) throws InterruptedException {
-            for (String line = next(); ; line = next()) {
-                if (line.equals(wanted)) {
-                    return line;
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            body.close();
-        }
     }
 }

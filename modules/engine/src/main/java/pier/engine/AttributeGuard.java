@@ -71,6 +71,19 @@ final class AttributeGuard {
         }
     }
 
+    /**
+     * A replacement keeps what the writer may not write: it was not the writer's to remove.
+     *
+     * @param previous the record's body before, or null
+     */
+    ObjectNode kept(Principal principal, Permission permission, ObjectNode body, JsonNode previous) {
+        if (previous != null) {
+            access.get().withheld(principal, table, permission).stream().filter(previous::has)
+                    .forEach(name -> body.set(name, previous.get(name)));
+        }
+        return body;
+    }
+
     private static ResourceException refused(Principal principal, String action) {
         return Access.denied(principal, action);
     }

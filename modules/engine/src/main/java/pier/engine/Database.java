@@ -187,10 +187,20 @@ public final class Database implements SystemTables, AutoCloseable {
         java.util.Map<String, TableStats> stats = new java.util.LinkedHashMap<>();
         for (Table table : tables) {
             if (!table.definition().name().startsWith("$")) {
-                stats.put(table.definition().name(), fanout.counters(table.definition().name()).snapshot());
+                stats.put(table.definition().name(), tableStats(table.definition().name()));
             }
         }
         return stats;
+    }
+
+    /**
+     * What one table has done so far.
+     *
+     * @param table the table's name
+     * @return a snapshot of its counters
+     */
+    public TableStats tableStats(String table) {
+        return fanout.counters(table).snapshot();
     }
 
     /**

@@ -69,10 +69,10 @@ final class Joins {
 
     /** The query with every condition through a relationship made one on this table's own attributes. */
     Query planned(Principal principal, Query query) {
-        if (query.filter().isEmpty() || query.filter().get().equals(rewrite(principal, query.filter().get(), true))) {
+        if (query.filter().isEmpty() || !goesThrough(query.filter().get())) {
             return query;
         }
-        return new Query(Optional.of(rewrite(principal, query.filter().get(), false)), query.selection(), query.sort(),
+        return new Query(Optional.of(rewrite(principal, query.filter().get())), query.selection(), query.sort(),
                 query.limit(), query.text());
     }
 
@@ -100,15 +100,21 @@ final class Joins {
         return record.withValue(value);
     }
 
-    // with check only, the filter itself when it has no condition through a relationship
-    private Filter rewrite(Principal principal, Filter filter, boolean check) {
+    private boolean goesThrough(Filter filter) {
         return switch (filter) {
-            case Filter.Comparison comparison -> relationship(comparison.attribute())
-                    .filter(joined -> comparison.attribute().names().size() > 1)
-                    .map(joined -> check ? NOTHING : through(principal, comparison, joined)).orElse(comparison);
-            case Filter.And and -> new Filter.And(and.operands().stream().map(f -> rewrite(principal, f, check))
-                    .toList());
-            case Filter.Or or -> new Filter.Or(or.operands().stream().map(f -> rewrite(principal, f, check)).toList());
+            case Filter.Comparison comparison -> comparison.attribute().names().size() > 1
+                    && relationship(comparison.attribute()).isPresent();
+            case Filter.And and -> and.operands().stream().anyMatch(this::goesThrough);
+            case Filter.Or or -> or.operands().stream().anyMatch(this::goesThrough);
+        };
+    }
+
+    private Filter rewrite(Principal principal, Filter filter) {
+        return switch (filter) {
+            case Filter.Comparison comparison -> goesThrough(comparison)
+                    ? through(principal, comparison, relationship(comparison.attribute()).orElseThrow()) : comparison;
+            case Filter.And and -> new Filter.And(and.operands().stream().map(f -> rewrite(principal, f)).toList());
+            case Filter.Or or -> new Filter.Or(or.operands().stream().map(f -> rewrite(principal, f)).toList());
         };
     }
 

@@ -20,6 +20,15 @@ final class Keys {
         this.table = table;
     }
 
+    /** A new key in the primary key's type, for a record created without one (POST). */
+    String random() {
+        return switch (table.keyKind()) {
+            case INT -> Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
+            case LONG -> Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+            default -> java.util.UUID.randomUUID().toString();
+        };
+    }
+
     /** The id as the body's primary key value, e.g. {@code 7} for an Int key. */
     JsonNode value(String id) {
         return switch (table.keyKind()) {

@@ -5,10 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,9 +29,6 @@ import pier.store.StoreException;
 /** A table as a resource: records by id, the collection, and subscriptions to either. */
 final class Table implements Resource {
 
-    // a blob comes in and goes out a chunk at a time; this bounds what one upload may store
-    private static final long MAX_BLOB_BYTES = 1L << 30;
-
     private final TableDefinition definition;
     private final Database database;
     private final Keys keys;
@@ -43,6 +38,7 @@ final class Table implements Resource {
     private final AttributeGuard attributes;
     private final TableStats.Counters counters;
     private final Joins joins;
+    private final TableBlobs blobs;
     private final TableSubscriptions subscriptions;
 
     Table(TableDefinition definition, Database database) {
@@ -56,6 +52,7 @@ final class Table implements Resource {
         this.check = new QueryCheck(definition);
         this.attributes = new AttributeGuard(database::access, exportName());
         this.joins = new Joins(definition, database);
+        this.blobs = new TableBlobs(this, database, attributes);
         this.subscriptions = new TableSubscriptions(this, database, planner, new Replays(this, database));
     }
 
@@ -118,18 +115,7 @@ final class Table implements Resource {
     @Override
     public Record putBlob(Request request, String attribute, String contentType, java.io.InputStream bytes) {
         String id = request.requiredId();
-        blobAttribute(attribute);
-        attributes.checkWrite(request.principal(), Permission.UPDATE, JsonNodeFactory.instance.objectNode()
-                .putNull(attribute));
-        if (visible(request.principal(), id).isEmpty()) {
-            throw ResourceException.notFound("no record " + id + " in " + definition.name());
-        }
-        ObjectNode reference;
-        try {
-            reference = Blobs.store(database.store(), definition, contentType, bytes, MAX_BLOB_BYTES);
-        } catch (java.io.IOException e) {
-            throw ResourceException.badRequest("the blob's bytes could not be read: " + e.getMessage(), attribute);
-        }
+        JsonNode reference = blobs.upload(request, attribute, contentType, bytes);
         return single(records(write(view -> {
             Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
             JsonNode previous = current.filter(r -> !r.opaque()).map(this::body).orElseThrow(() ->
@@ -141,20 +127,7 @@ final class Table implements Resource {
 
     @Override
     public pier.resource.Blob blob(Request request, String attribute) {
-        String id = request.requiredId();
-        blobAttribute(attribute);
-        attributes.checked(request.principal(), pier.query.Query.parse("select(" + attribute + ")"));
-        JsonNode reference = visible(request.principal(), id).map(record -> record.value().get(attribute))
-                .filter(Blobs::isReference).orElseThrow(() -> ResourceException.notFound("no blob " + attribute
-                        + " in record " + id + " of " + definition.name()));
-        return new pier.resource.Blob(reference.get("contentType").asText(), reference.get("size").asLong(),
-                Blobs.chunks(database.store(), definition, reference));
-    }
-
-    private void blobAttribute(String attribute) {
-        if (Blobs.attributes(definition).stream().noneMatch(a -> a.name().equals(attribute))) {
-            throw ResourceException.badRequest(definition.name() + " has no Blob attribute " + attribute, "blob");
-        }
+        return blobs.read(request, attribute);
     }
 
     @Override
@@ -186,11 +159,11 @@ final class Table implements Resource {
         return writeAsync(view -> {
             Optional<StoredRecord> current = checked(request, view.current(definition, id, keys.encode(id)));
             Permission permission = requireWrite(request, current, given(content));
+            JsonNode previous = current.map(this::body).orElse(null);
             return List.of(content instanceof Content.Opaque opaque
-                    ? Mutation.put(definition, id, keys.encode(id), bodies.opaque(id, opaque,
-                    current.map(this::body).orElse(null), view.now()), true)
-                    : Mutation.put(definition, id, keys.encode(id), kept(request, permission, bodies.replace(id,
-                    content, current.map(this::body).orElse(null), view.now()), current), false));
+                    ? Mutation.put(definition, id, keys.encode(id), bodies.opaque(id, opaque, previous, view.now()), true)
+                    : Mutation.put(definition, id, keys.encode(id), attributes.kept(request.principal(), permission,
+                    bodies.replace(id, content, previous, view.now()), previous), false));
         }).thenApply(entries -> single(records(entries)));
     }
 
@@ -214,9 +187,9 @@ final class Table implements Resource {
                     String id = keys.idOf(key);
                     Optional<StoredRecord> current = view.current(definition, id, keys.encode(id));
                     Permission permission = requireWrite(request, current, element);
-                    return Mutation.put(definition, id, keys.encode(id), kept(request, permission, bodies.replace(id,
-                            new Content.Structured(element), current.map(this::body).orElse(null), view.now()),
-                            current), false);
+                    JsonNode previous = current.map(this::body).orElse(null);
+                    return Mutation.put(definition, id, keys.encode(id), attributes.kept(request.principal(), permission,
+                            bodies.replace(id, new Content.Structured(element), previous, view.now()), previous), false);
                 }));
             }
             return mutations;
@@ -406,18 +379,6 @@ final class Table implements Resource {
         return permission;
     }
 
-    // a replacement keeps what the writer may not write: it was not the writer's to remove
-    private ObjectNode kept(Request request, Permission permission, ObjectNode body, Optional<StoredRecord> current) {
-        if (current.isPresent() && !current.get().opaque()) {
-            java.util.Set<String> locked = database.access().withheld(request.principal(), exportName(), permission);
-            if (!locked.isEmpty()) {
-                JsonNode previous = body(current.get());
-                locked.stream().filter(previous::has).forEach(name -> body.set(name, previous.get(name)));
-            }
-        }
-        return body;
-    }
-
     private static JsonNode given(Content content) {
         return content instanceof Content.Structured(JsonNode value) ? value : null;
     }
@@ -443,11 +404,7 @@ final class Table implements Resource {
 
     private String newId(Sequencer.View view) {
         for (int attempt = 0; ; attempt++) {
-            String id = switch (definition.keyKind()) {
-                case INT -> Integer.toString(ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
-                case LONG -> Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
-                default -> UUID.randomUUID().toString();
-            };
+            String id = keys.random();
             if (view.current(definition, id, keys.encode(id)).isEmpty() || attempt > 100) {
                 return id;
             }
