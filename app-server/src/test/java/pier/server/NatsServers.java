@@ -65,8 +65,7 @@ final class NatsServers implements AutoCloseable {
     static NatsServers start(Path folder, int count) throws IOException {
         NatsServers nats = new NatsServers(folder);
         for (int i = 1; i <= count; i++) {
-            nats.servers.add(new Server("n" + i, ServerProcess.freePort(), ServerProcess.freePort(),
-                    ServerProcess.freePort()));
+            nats.servers.add(new Server("n" + i, keptPort(), keptPort(), ServerProcess.freePort()));
         }
         try {
             for (Server server : nats.servers) {
@@ -94,6 +93,24 @@ final class NatsServers implements AutoCloseable {
     /** The server named so (the stream leader's name, say). */
     Server named(String name) {
         return servers.stream().filter(s -> s.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * A free port below the range the system hands out for outgoing connections (32768 and up on Linux): a
+     * killed server starts again on its ports, which a client's connection elsewhere in the suite could
+     * otherwise have taken meanwhile ("address already in use").
+     */
+    private static int keptPort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (java.net.BindException taken) {
+                // another one
+            }
+        }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     /** kill -9. */
