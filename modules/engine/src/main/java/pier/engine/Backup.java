@@ -51,7 +51,7 @@ public final class Backup {
     public static long write(Database database, OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.write(MAGIC.getBytes(StandardCharsets.US_ASCII));
-        long from = database.sequencer().storedPosition();
+        long from = database.sequencer().settled();
         for (Table table : database.tables()) {
             String map = Database.tableMap(table.definition());
             try (var records = database.store().scan(map, KeyRange.all())) {
@@ -61,7 +61,8 @@ public final class Backup {
                 }
             }
         }
-        long until = Math.max(from, database.sequencer().storedPosition());
+        // every change the reading may have seen is at or before this, and in the feed
+        long until = database.sequencer().settled();
         if (database.feed().firstRetained() > from + 1 && from < until) {
             throw new IllegalStateException("the feed no longer holds the changes made while the backup read the "
                     + "tables: its retention is shorter than the backup took");

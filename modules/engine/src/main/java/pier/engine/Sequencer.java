@@ -25,6 +25,7 @@ import pier.store.WriteBatch;
 final class Sequencer {
 
     static final String META = "meta";
+    private static final String SETTLED = "settled";
     static final byte[] SEQUENCE_KEY = {'s', 'e', 'q'};
 
     private final Store store;
@@ -198,16 +199,16 @@ final class Sequencer {
     }
 
     /**
-     * A feed position every change up to which is in the store: the latest when no write is pending, else
-     * the last one made durable.
+     * The latest feed position, once every change up to it is in the store: a mark is committed after them
+     * (commits are applied in sequence order), and this returns when it is.
      */
-    long storedPosition() {
-        lock.lock();
-        try {
-            return overlay.isEmpty() ? sequence : durablePosition.get();
-        } finally {
-            lock.unlock();
-        }
+    long settled() {
+        long[] position = new long[1];
+        write(view -> {
+            position[0] = sequence;
+            return List.of();
+        }, Map.of(SETTLED, new byte[0]), true).join();
+        return position[0];
     }
 
     long position() {
