@@ -159,6 +159,20 @@ public final class EventQueue {
         return new Event.Merged(slot.merged, event.sequence());
     }
 
+    /**
+     * How many events wait for the reader.
+     *
+     * @return the count
+     */
+    public int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Takes no more events and wakes a waiting reader. */
     public void close() {
         lock.lock();

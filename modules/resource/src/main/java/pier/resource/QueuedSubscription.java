@@ -56,6 +56,11 @@ public abstract class QueuedSubscription implements Subscription {
     }
 
     @Override
+    public int waiting() {
+        return queue.size();
+    }
+
+    @Override
     public Optional<String> closeReason() {
         return Optional.ofNullable(reason);
     }

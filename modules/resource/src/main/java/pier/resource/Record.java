@@ -59,6 +59,19 @@ public final class Record {
     }
 
     /**
+     * A record held in memory and not stored, such as a live connection of {@code $connections}.
+     *
+     * @param id       its id
+     * @param version  its version: increasing with every change
+     * @param sequence the position of its change, in its resource's own order
+     * @param value    its body
+     * @return the record
+     */
+    public static Record of(String id, long version, long sequence, JsonNode value) {
+        return new Record(id, version, sequence, null, null, false, java.util.Objects.requireNonNull(value, "value"));
+    }
+
+    /**
      * This record as someone may see it: the same id, version and sequence, another body (e.g. with
      * attributes left out).
      *

@@ -45,6 +45,11 @@ public final class RedactedSubscription implements Subscription {
     }
 
     @Override
+    public int waiting() {
+        return table.waiting();
+    }
+
+    @Override
     public boolean isClosed() {
         return table.isClosed();
     }

@@ -19,6 +19,15 @@ public interface Subscription extends AutoCloseable {
     Optional<Event> next(Duration timeout) throws InterruptedException;
 
     /**
+     * How many events wait for the reader, for the queue depth a connection reports.
+     *
+     * @return the count; 0 when the subscription does not know
+     */
+    default int waiting() {
+        return 0;
+    }
+
+    /**
      * Why the subscription ended, once it has.
      *
      * @return the reason (e.g. the subscriber fell behind), or empty while open or after a plain close
