@@ -17,6 +17,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import pier.engine.Database;
 import pier.protocol.mqtt.MqttBroker;
+import pier.resource.Connections;
 import pier.resource.Record;
 import pier.resource.SlowClients;
 import pier.store.Store;
@@ -110,6 +111,30 @@ final class Observability implements AutoCloseable {
                 .description("MQTT clients connected"));
         register(Gauge.builder("pier.mqtt.sessions", broker, b -> b.stats().sessions())
                 .description("MQTT sessions kept, connected or not"));
+    }
+
+    // pier_protocol_connections{protocol="mqtt"}, …: what flows through each protocol
+    void registerProtocolMeters(Connections connections) {
+        for (String protocol : Connections.PROTOCOLS) {
+            List<Tag> tags = List.of(Tag.create("protocol", protocol));
+            register(Gauge.builder("pier.protocol.connections", connections, c -> c.stats(protocol).connections())
+                    .tags(tags).description("connections open now"));
+            register(FunctionalCounter.builder("pier.protocol.connections.opened", connections,
+                    c -> c.stats(protocol).opened()).tags(tags).description("connections opened since start"));
+            register(FunctionalCounter.builder("pier.protocol.messages.received", connections,
+                    c -> c.stats(protocol).messagesIn()).tags(tags).description("messages received from clients"));
+            register(FunctionalCounter.builder("pier.protocol.messages.sent", connections,
+                    c -> c.stats(protocol).messagesOut()).tags(tags).description("messages sent to clients"));
+            register(FunctionalCounter.builder("pier.protocol.received.bytes", connections,
+                    c -> c.stats(protocol).bytesIn()).tags(tags).description("payload bytes of the messages received"));
+            register(FunctionalCounter.builder("pier.protocol.sent.bytes", connections,
+                    c -> c.stats(protocol).bytesOut()).tags(tags).description("payload bytes of the messages sent"));
+            register(Gauge.builder("pier.protocol.queued.messages", connections, c -> c.stats(protocol).queued())
+                    .tags(tags).description("messages waiting in the connections' queues now"));
+            register(FunctionalCounter.builder("pier.protocol.messages.dropped", connections,
+                    c -> c.stats(protocol).dropped()).tags(tags)
+                    .description("messages dropped because a client's queue was full"));
+        }
     }
 
     private void registerQueryMeters(Database database) {

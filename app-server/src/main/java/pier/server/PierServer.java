@@ -49,6 +49,7 @@ import pier.protocol.mqtt.MqttListener;
 import pier.protocol.mqtt.MqttTables;
 import pier.protocol.mqtt.MqttWebSocket;
 import pier.protocol.mqtt.TableTopics;
+import pier.resource.Connections;
 import pier.resource.Exposure;
 import pier.resource.ResourceRegistry;
 import pier.security.AccessControl;
@@ -175,13 +176,16 @@ final class PierServer {
         ResourceRegistry resources = new ResourceRegistry(guards.access());
         database.exportTo(resources);
         AccountResources.registerIn(resources, guards.access());
+        Connections connections = new Connections();
+        resources.register(Connections.NAME, connections.resource());
+        observability.registerProtocolMeters(connections);
         database.useFunctions(Plugins.functions(Plugins.load(config.plugins(), resources)));
         LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),
                 config.dataFolder().toAbsolutePath(), resources.names(), codecs.supportedTypes());
         Optional<KeyManagerFactory> tlsKeys = tlsKeys(config);
         Optional<Mqtt> mqtt = config.mqttPort() == 0 && config.mqttsPort() == 0 ? Optional.empty()
                 : Optional.of(Mqtt.start(config, database, guards.passwords(), new TableTopics(resources.on(Exposure.MQTT), codecs,
-                guards.access(), guards.quota()), tlsKeys, observability));
+                guards.access(), guards.quota(), connections), tlsKeys, observability));
         cluster.ifPresent(c -> {
             mqtt.ifPresent(m -> m.broker().relay(c.relay()));
             c.openRelay();
@@ -189,7 +193,7 @@ final class PierServer {
         HeaderDeadline headerDeadline = new HeaderDeadline(HEADER_DEADLINE);
         try {
             WebServer http = http(config, new Served(store, database, resources, codecs, guards,
-                    observability, cluster), mqtt, tlsKeys,
+                    observability, cluster, connections), mqtt, tlsKeys,
                     headerDeadline).build().start();
             return new PierServer(store, database, http, mqtt, headerDeadline, observability, cluster);
         } catch (RuntimeException e) {
@@ -236,7 +240,8 @@ final class PierServer {
 
     /** What the HTTP listeners serve. */
     private record Served(Store store, Database database, ResourceRegistry resources, CodecRegistry codecs,
-                          Guards guards, Observability observability, Optional<Cluster> cluster) {
+                          Guards guards, Observability observability, Optional<Cluster> cluster,
+                          Connections connections) {
     }
 
     private static WebServerConfig.Builder http(ServerConfig config, Served served, Optional<Mqtt> mqtt,
@@ -256,8 +261,9 @@ final class PierServer {
         Logins logins = new Logins(Tokens.create(served.guards().passwords(), config.sessionLifetime()));
         UserQuota quota = served.guards().quota();
         ResourceRegistry overHttp = served.resources().on(Exposure.REST);
-        WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, overHttp, served.codecs(), logins, quota);
-        RestService rest = new RestService(overHttp, served.codecs(), logins, quota,
+        WebSocketEndpoint webSockets = new WebSocketEndpoint(subProtocols, overHttp, served.codecs(), logins, quota,
+                served.connections());
+        RestService rest = new RestService(overHttp, served.codecs(), logins, quota, served.connections(),
                 CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive());
         LoginService login = new LoginService(logins);
         GraphQlService graphQl = new GraphQlService(overHttp, logins, CodecLimits.DEFAULT.maxBytes());

@@ -13,6 +13,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import pier.resource.Connection;
 import pier.resource.Event;
 import pier.resource.Incoming;
 import pier.resource.Request;
@@ -56,13 +57,14 @@ final class EventStream {
     }
 
     static void stream(Resource resource, ServerRequest http, Request request, StreamParameters parameters,
-                       ServerResponse response, Duration keepAlive) {
+                       ServerResponse response, Duration keepAlive, Connection presence) {
         Optional<Long> resumeAfter = http.headers().first(LAST_EVENT_ID).map(EventStream::position);
         // a stream is the resource's connection without incoming messages; resuming replays the persisted
         // feed, which only a subscription has
         Subscription subscription = parameters.delivery().apply(resumeAfter.isPresent()
                 ? resource.subscribe(request, RESUMING.resumingAfter(resumeAfter.get()))
                 : resource.connect(request, Incoming.NONE));
+        presence.queueDepth(subscription::waiting);
         response.status(Status.OK_200).header(HeaderNames.CONTENT_TYPE, "text/event-stream")
                 .header(HeaderNames.CACHE_CONTROL, "no-cache");
         try (StalledSocket stalled = new StalledSocket(); subscription; OutputStream out = response.outputStream()) {
@@ -71,21 +73,23 @@ final class EventStream {
             subscription.onClose(() -> subscription.closeReason().ifPresent(reason -> stalled.interruptAfter(
                     LAST_WRITE)));
             write(out, "retry: " + RETRY_MILLIS + "\n\n");
-            relay(subscription, out, resumeAfter.isPresent(), keepAlive, parameters.previous());
+            relay(subscription, out, resumeAfter.isPresent(), keepAlive, parameters.previous(), presence);
             if (subscription.closeReason().isPresent()) {
+                presence.close(subscription.closeReason().get(), false);
                 stalled.interruptAfter(LAST_WRITE);
                 write(out, "event: error\ndata: " + JsonNodeFactory.instance.objectNode().put("type", "error")
                         .put("reason", subscription.closeReason().get()) + "\n\n");
             }
         } catch (IOException | java.io.UncheckedIOException | io.helidon.webserver.ServerConnectionException e) {
             // the client went away, or the socket was closed under a stalled write: ordinary, one debug line
+            presence.close("connection lost", false);
             LOG.log(System.Logger.Level.DEBUG, "event stream {0} ended: {1}", http.path().rawPath(), e.toString());
         }
     }
 
     /** Writes events until the subscription ends; returns early when interrupted by its overflow. */
     private static void relay(Subscription subscription, OutputStream out, boolean resumed, Duration keepAlive,
-                              boolean previous) {
+                              boolean previous, Connection presence) {
         // replayed changes are feed positions; a state (fresh, or after a reset) is not
         boolean live = resumed;
         long merged = 0;
@@ -102,7 +106,9 @@ final class EventStream {
                     merged = marker.merged(); // said by the event it comes before
                 } else if (!(event instanceof Event.Gap)) {
                     // the state's records carry the sequence of their last write, not a position to resume from
-                    write(out, frame(event, live, merged, previous));
+                    byte[] frame = frame(event, live, merged, previous).getBytes(StandardCharsets.UTF_8);
+                    write(out, frame);
+                    presence.sent(frame.length);
                     merged = 0;
                 }
             }
@@ -117,8 +123,12 @@ final class EventStream {
     }
 
     private static void write(OutputStream out, String text) {
+        write(out, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void write(OutputStream out, byte[] bytes) {
         try {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
             out.flush();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -10,6 +10,8 @@ import io.helidon.websocket.WsSession;
 
 import pier.codec.Codec;
 import pier.codec.CodecException;
+import pier.resource.Connection;
+import pier.resource.Connections;
 import pier.resource.Content;
 import pier.resource.Event;
 import pier.resource.Request;
@@ -39,6 +41,7 @@ final class RecordSocket {
     private volatile Subscription stream;
     private volatile boolean clientGone;
     private volatile Runnable releaseConnection = () -> { };
+    private volatile Connection presence;
 
     RecordSocket(Resource resource, Request request, StreamParameters parameters, Codec outgoing, Codec incoming,
                  UserQuota quota) {
@@ -50,7 +53,7 @@ final class RecordSocket {
         this.quota = quota;
     }
 
-    void open(WsSession session) {
+    void open(WsSession session, Connections connections, String path, String remoteAddress) {
         try {
             releaseConnection = quota.openConnection(request.principal());
         } catch (ResourceException e) {
@@ -58,7 +61,12 @@ final class RecordSocket {
             session.close(1008, e.getMessage());
             return;
         }
+        Connection shown = connections.open(Connections.WEBSOCKET, request.principal(), remoteAddress,
+                Optional.empty());
+        shown.subscribed(java.util.List.of(path));
         stream = parameters.delivery().apply(resource.connect(request, received));
+        shown.queueDepth(stream::waiting);
+        presence = shown;
         Thread.ofVirtual().name("ws-" + request.id().orElse("*")).start(() -> forward(session));
     }
 
@@ -72,6 +80,7 @@ final class RecordSocket {
                 return;
             }
             stalled.interruptAfter(LAST_WRITE);
+            stream.closeReason().ifPresent(reason -> presence.close(reason, false));
             synchronized (session) {
                 stream.closeReason().ifPresentOrElse(reason -> session.close(1008, reason),
                         () -> session.close(1000, "the stream ended"));
@@ -105,6 +114,10 @@ final class RecordSocket {
 
     private void send(WsSession session, JsonNode event) {
         byte[] bytes = outgoing.encode(event);
+        Connection shown = presence;
+        if (shown != null) {
+            shown.sent(bytes.length);
+        }
         synchronized (session) {
             if (outgoing.mediaType().equals("application/json")) {
                 session.send(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), true);
@@ -115,6 +128,10 @@ final class RecordSocket {
     }
 
     void receive(WsSession session, byte[] frame) {
+        Connection shown = presence;
+        if (shown != null) {
+            shown.received(frame.length);
+        }
         Content content;
         try {
             content = new Content.Structured(incoming.decode(frame));
@@ -125,8 +142,12 @@ final class RecordSocket {
         received.add(content);
     }
 
-    void closed() {
+    void closed(String why) {
         releaseConnection.run();
+        Connection shown = presence;
+        if (shown != null) {
+            shown.close(why, false);
+        }
         clientGone = true;
         received.end();
         if (stream != null) {

@@ -1,5 +1,7 @@
 package pier.protocol.http;
 
+import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,6 +18,8 @@ import io.helidon.webserver.http.ServerResponse;
 import pier.codec.CodecException;
 import pier.codec.CodecRegistry;
 import pier.query.QueryException;
+import pier.resource.Connection;
+import pier.resource.Connections;
 import pier.resource.Permission;
 import pier.resource.Principal;
 import pier.resource.Request;
@@ -40,6 +44,7 @@ public final class RestService implements HttpService {
     private final CodecRegistry codecs;
     private final Logins logins;
     private final UserQuota quota;
+    private final Connections connections;
     private final int maxBodyBytes;
     private final java.time.Duration keepAlive;
     private final BodyBudget bodies = BodyBudget.ofHeap();
@@ -51,11 +56,13 @@ public final class RestService implements HttpService {
      * @param codecs        the formats
      * @param logins        who a request comes from (Basic, bearer token, session cookie)
      * @param quota         how many event streams one user may hold open
+     * @param connections   where each event stream is shown while it lasts
      * @param maxBodyBytes  the largest request body accepted
      * @param keepAlive     how long an event stream may stay silent before a keep-alive comment
      */
     public RestService(ResourceRegistry resources, CodecRegistry codecs, Logins logins, UserQuota quota,
-                       int maxBodyBytes, java.time.Duration keepAlive) {
+                       Connections connections, int maxBodyBytes, java.time.Duration keepAlive) {
+        this.connections = connections;
         this.resources = resources;
         this.codecs = codecs;
         this.logins = logins;
@@ -266,14 +273,20 @@ public final class RestService implements HttpService {
         }
     }
 
-    /** An event stream, counted against the user's connections while it lasts. */
+    /** An event stream, counted against the user's connections and shown in $connections while it lasts. */
     private void stream(Resource resource, Exchange exchange, Request request) {
         Runnable release = quota.openConnection(request.principal());
+        ServerRequest http = exchange.request();
+        Connection presence = connections.open(Connections.SSE, request.principal(),
+                String.valueOf(http.remotePeer().address()), Optional.empty());
+        String query = http.query().rawValue();
+        presence.subscribed(List.of(http.path().rawPath() + (query.isEmpty() ? "" : "?" + query)));
         try {
-            EventStream.stream(resource, exchange.request(), request, exchange.streamParameters(), exchange.response(),
-                    keepAlive);
+            EventStream.stream(resource, http, request, exchange.streamParameters(), exchange.response(), keepAlive,
+                    presence);
         } finally {
             release.run();
+            presence.close("the stream ended", false);
         }
     }
 

@@ -26,6 +26,7 @@ import pier.codec.CodecRegistry;
 import pier.protocol.WebSocketSubProtocol;
 import pier.query.Query;
 import pier.query.QueryException;
+import pier.resource.Connections;
 import pier.resource.Permission;
 import pier.resource.Principal;
 import pier.resource.Request;
@@ -51,6 +52,7 @@ public final class WebSocketEndpoint {
     private final CodecRegistry codecs;
     private final Logins logins;
     private final UserQuota quota;
+    private final Connections connections;
 
     /**
      * Creates the endpoint.
@@ -60,9 +62,11 @@ public final class WebSocketEndpoint {
      * @param codecs        the formats of plain WebSockets
      * @param logins        who an upgrade comes from (Basic, bearer token, session cookie)
      * @param quota         how many WebSockets one user may hold open
+     * @param connections   where each plain WebSocket is shown while it lasts (a sub-protocol shows its own)
      */
     public WebSocketEndpoint(List<WebSocketSubProtocol> subProtocols, ResourceRegistry resources, CodecRegistry codecs,
-                             Logins logins, UserQuota quota) {
+                             Logins logins, UserQuota quota, Connections connections) {
+        this.connections = connections;
         this.subProtocols = subProtocols.stream()
                 .collect(Collectors.toMap(WebSocketSubProtocol::name, Function.identity()));
         this.resources = resources;
@@ -179,6 +183,7 @@ public final class WebSocketEndpoint {
         private OutgoingFrames outgoing;
         private WebSocketSubProtocol.Connection connection;
         private final AtomicBoolean ended = new AtomicBoolean();
+        private String path;
 
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
@@ -191,6 +196,8 @@ public final class WebSocketEndpoint {
                     return Optional.of(WritableHeaders.create().set(PROTOCOL, chosen.name()));
                 }
                 plain = recordSocket(prologue, headers, "");
+                String query = prologue.query().rawValue();
+                path = prologue.uriPath().rawPath() + (query.isEmpty() ? "" : "?" + query);
             } catch (ResourceException | QueryException | CodecException e) {
                 // upgradeGate answered these already; a failure here means the resource changed meanwhile
                 throw new WsUpgradeException(e.getMessage(), e);
@@ -210,13 +217,13 @@ public final class WebSocketEndpoint {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                ended();
+                ended("connection lost");
             });
             if (plain != null) {
-                plain.open(session);
+                plain.open(session, connections, path, remoteAddress(session));
                 return;
             }
-            outgoing = new OutgoingFrames(session, remoteAddress(session), this::ended);
+            outgoing = new OutgoingFrames(session, remoteAddress(session), () -> ended("connection lost"));
             connection = chosen.open(outgoing, handshake);
             outgoing.connection(connection);
         }
@@ -241,20 +248,20 @@ public final class WebSocketEndpoint {
 
         @Override
         public void onClose(WsSession session, int status, String reason) {
-            ended();
+            ended("closed with status " + status + (reason == null || reason.isEmpty() ? "" : ": " + reason));
         }
 
         @Override
         public void onError(WsSession session, Throwable error) {
-            ended();
+            ended("connection lost");
         }
 
-        private void ended() {
+        private void ended(String why) {
             if (!ended.compareAndSet(false, true)) {
                 return;
             }
             if (plain != null) {
-                plain.closed();
+                plain.closed(why);
             } else if (connection != null) {
                 outgoing.stop();
                 connection.closed();

@@ -39,7 +39,8 @@ final class HttpHarness implements BeforeAllCallback, AfterAllCallback {
         ResourceRegistry resources = new ResourceRegistry();
         resources.register("notes", new Notes(codecs.forContentType("application/cbor").orElseThrow()));
         Logins logins = new Logins(Tokens.create(new OneUser(), Duration.ofMinutes(5)));
-        RestService rest = new RestService(resources, codecs, logins, UserQuota.NONE, CodecLimits.DEFAULT.maxBytes(),
+        RestService rest = new RestService(resources, codecs, logins, UserQuota.NONE, new pier.resource.Connections(),
+                CodecLimits.DEFAULT.maxBytes(),
                 Duration.ofSeconds(15));
         server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .routing(routing -> routing.register("/", new LoginService(logins)).register("/", rest))

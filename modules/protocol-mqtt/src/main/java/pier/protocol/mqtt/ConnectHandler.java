@@ -56,7 +56,6 @@ final class ConnectHandler {
             return;
         }
         Grant grant = grant(connect, id, assigned, properties);
-        connection.outbound = new Outbound(transport, broker.sentCounter(), version.level(), properties);
         Optional<SessionRegistry.Opened> opened = broker.sessions.open(id, connection.principal, cleanStart,
                 connection, connection.outgoing, grant.expiry());
         if (opened.isEmpty()) {
@@ -64,7 +63,24 @@ final class ConnectHandler {
             connection.refuse(version.notAuthorized(), "client id " + id + " is another user's session");
             return;
         }
+        connection.presence = present(id, opened.get().session());
+        connection.outbound = new Outbound(transport, broker.sentCounter(), connection.presence, version.level(),
+                properties);
         connection.accepted(opened.get(), connAck(opened.get().present(), grant, properties));
+    }
+
+    // the connection in $connections: who, its will, its session's subscriptions and queue
+    private pier.resource.Connection present(String clientId, Session session) {
+        pier.resource.Connection presence = broker.tables.connections().open(transport.protocol(),
+                connection.principal, transport.remoteAddress(), Optional.of(clientId));
+        Will will = connection.will;
+        if (will != null) {
+            presence.will(will.message().topic(), will.message().qos(), will.message().retain(),
+                    connection.willDelayMillis / 1000);
+        }
+        presence.subscribed(session.subscriptions().stream().map(Subscription::filter).toList());
+        presence.queueDepth(session::queued);
+        return presence;
     }
 
     // the user, its place in the quota and the format records go out in

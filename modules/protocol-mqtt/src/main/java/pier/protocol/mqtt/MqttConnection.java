@@ -71,6 +71,8 @@ public final class MqttConnection {
     Principal principal;
     pier.codec.Codec outgoing;
     volatile Outbound outbound;
+    /** This connection in {@code $connections}, once CONNECT is accepted. */
+    volatile pier.resource.Connection presence;
     volatile long keepAliveNanos;
     // read by whichever thread ends the connection
     volatile Will will;
@@ -95,6 +97,10 @@ public final class MqttConnection {
      */
     public void receive(MqttMessage message) {
         lastReceived = System.nanoTime();
+        pier.resource.Connection present = presence;
+        if (present != null && message instanceof MqttPublishMessage publish) {
+            present.received(publish.payload().readableBytes());
+        }
         if (connected && (answersDelivery(message) || publishedAtOnce(message))) {
             return;
         }
@@ -200,7 +206,7 @@ public final class MqttConnection {
                     return;
                 }
                 if (message == LOST) {
-                    if (end(true)) {
+                    if (end(true, "connection lost")) {
                         LOG.log(System.Logger.Level.DEBUG, "mqtt {0} ({1}): connection lost", transport.remoteAddress(),
                                 clientId());
                     }
@@ -339,7 +345,8 @@ public final class MqttConnection {
         try {
             closeTransport();
         } finally {
-            end(reason == WITH_WILL);
+            end(reason == WITH_WILL, reason == WITH_WILL ? "client disconnected with its will"
+                    : "client disconnected");
         }
     }
 
@@ -354,7 +361,7 @@ public final class MqttConnection {
             }
             closeTransport();
         } finally {
-            end(false);
+            end(false, "server shutting down");
         }
     }
 
@@ -377,7 +384,7 @@ public final class MqttConnection {
             }
             closeTransport();
         } finally {
-            if (end(true)) {
+            if (end(true, why)) {
                 // a client going away is ordinary: one line, at debug level, however many go
                 LOG.log(System.Logger.Level.DEBUG, "mqtt {0} ({1}): disconnected, {2}", transport.remoteAddress(),
                         clientId(), why);
@@ -436,12 +443,20 @@ public final class MqttConnection {
         try {
             closeTransport();
         } finally {
-            end(false);
+            end(false, "closed by the server");
+        }
+    }
+
+    /** A message for this connection's client was dropped from its full session queue. */
+    void dropped() {
+        pier.resource.Connection present = presence;
+        if (present != null) {
+            present.dropped(1);
         }
     }
 
     // runs once, from whichever thread sees the end first; returns whether this call ended the connection
-    private boolean end(boolean abnormal) {
+    private boolean end(boolean abnormal, String why) {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
@@ -449,6 +464,10 @@ public final class MqttConnection {
         broker.closed(this);
         releaseConnection.run();
         subscriptions.release();
+        pier.resource.Connection present = presence;
+        if (present != null) {
+            present.close(why, abnormal && will != null);
+        }
         Session current = session;
         if (current != null && current.detach(this)) {
             broker.sessions.parted(current, new SessionRegistry.Parting(abnormal ? will : null, willDelayMillis,

@@ -34,6 +34,15 @@ public interface MqttTransport {
     /** The peer, for logs; known even after the connection ended. */
     String remoteAddress();
 
+    /**
+     * The protocol as {@code $connections} names it.
+     *
+     * @return {@link pier.resource.Connections#MQTT} unless the transport says otherwise
+     */
+    default String protocol() {
+        return pier.resource.Connections.MQTT;
+    }
+
     /** The peer's host ({@code /127.0.0.1:41984} gives {@code 127.0.0.1}), as the failed-login throttle counts it. */
     default String remoteHost() {
         String address = remoteAddress();

@@ -136,6 +136,11 @@ public final class MqttWebSocket implements WebSocketSubProtocol {
         }
 
         @Override
+        public String protocol() {
+            return pier.resource.Connections.MQTT_WEBSOCKET;
+        }
+
+        @Override
         public String remoteAddress() {
             return peer.remoteAddress();
         }

@@ -24,6 +24,7 @@ final class Outbound {
 
     private final MqttTransport transport;
     private final LongAdder sent;
+    private final pier.resource.Connection presence;
     private final int version;
     private final int receiveMaximum;
     private final int maxPacket;
@@ -32,7 +33,9 @@ final class Outbound {
     private final Map<String, Integer> aliases = new HashMap<>();
     private final ReentrantLock sending = new ReentrantLock();
 
-    Outbound(MqttTransport transport, LongAdder sent, int version, MqttProperties connect) {
+    Outbound(MqttTransport transport, LongAdder sent, pier.resource.Connection presence, int version,
+             MqttProperties connect) {
+        this.presence = presence;
         this.transport = transport;
         this.sent = sent;
         this.version = version;
@@ -116,5 +119,6 @@ final class Outbound {
         transport.send(new MqttPublishMessage(header, new MqttPublishVariableHeader(topic, delivery.packetId,
                 properties), Unpooled.wrappedBuffer(message.payload())));
         sent.increment();
+        presence.sent(message.payload().length);
     }
 }

@@ -422,6 +422,9 @@ final class Session {
         while (queue.size() - superseded > backlog) {
             if (!skip(queue.poll())) {
                 droppedTotal.increment();
+                if (connection != null) {
+                    connection.dropped();
+                }
                 any = true;
             }
         }

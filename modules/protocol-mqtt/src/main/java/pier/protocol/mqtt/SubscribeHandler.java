@@ -68,6 +68,7 @@ final class SubscribeHandler {
                 MqttProperties.NO_PROPERTIES), new MqttSubAckPayload(codes)));
         connection.transport().flush();
         broker.sessions.save(connection.session);
+        connection.presence.subscribed(granted.stream().map(g -> g.subscription().filter()).toList());
         sendRetained(granted);
         // record topics: current records (as retain handling allows), then every change
         granted.forEach(g -> broker.tables.follow(g.subscription(), connection.session, connection.principal,
@@ -212,6 +213,7 @@ final class SubscribeHandler {
             ack.addReasonCode(existed ? NORMAL : NO_SUBSCRIPTION_EXISTED);
         }
         connection.send(ack.build());
+        connection.presence.unsubscribed(unsubscribe.payload().topics());
         broker.sessions.save(session);
     }
 

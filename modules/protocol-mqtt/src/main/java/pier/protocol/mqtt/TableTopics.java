@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import pier.codec.Codec;
 import pier.codec.CodecRegistry;
 import pier.codec.CodecException;
+import pier.resource.Connections;
 import pier.resource.Content;
 import pier.resource.Principal;
 import pier.resource.Replay;
@@ -28,7 +29,7 @@ public final class TableTopics {
 
     /** No tables: every topic is a plain topic. */
     public static final TableTopics NONE = new TableTopics(new ResourceRegistry(),
-            CodecRegistry.of(pier.codec.CodecLimits.DEFAULT, List.of()), Policy.ALL, UserQuota.NONE);
+            CodecRegistry.of(pier.codec.CodecLimits.DEFAULT, List.of()), Policy.ALL, UserQuota.NONE, new Connections());
 
     private static final System.Logger LOG = System.getLogger(TableTopics.class.getName());
     private static final String OPAQUE = "application/octet-stream";
@@ -37,6 +38,7 @@ public final class TableTopics {
     private final CodecRegistry codecs;
     private final Policy policy;
     private final UserQuota quota;
+    private final Connections connections;
 
     /**
      * Joins the broker to resources.
@@ -45,8 +47,11 @@ public final class TableTopics {
      * @param codecs    the formats payloads may come and go in
      * @param policy    who may do what: the policy the resources check, which also governs plain topics
      * @param quota     how many connections and subscriptions each user may hold
+     * @param connections where each MQTT connection is shown while it lasts
      */
-    public TableTopics(ResourceRegistry resources, CodecRegistry codecs, Policy policy, UserQuota quota) {
+    public TableTopics(ResourceRegistry resources, CodecRegistry codecs, Policy policy, UserQuota quota,
+                       Connections connections) {
+        this.connections = connections;
         this.resources = resources;
         this.codecs = codecs;
         this.policy = policy;
@@ -55,6 +60,10 @@ public final class TableTopics {
 
     UserQuota quota() {
         return quota;
+    }
+
+    Connections connections() {
+        return connections;
     }
 
     Policy access() {
@@ -117,8 +126,9 @@ public final class TableTopics {
         String first = filter.split("/", 2)[0];
         List<Scope> scopes = new ArrayList<>();
         if (first.equals("#") || first.equals("+")) {
-            resources.names().forEach(name -> scopes.add(new Scope(name, resources.find(name).orElseThrow(), null,
-                    pier.query.Query.ALL)));
+            // MQTT-4.7.2-1: a filter starting with a wildcard does not match the $ topics ($connections, $users…)
+            resources.names().stream().filter(name -> !name.startsWith("$")).forEach(name -> scopes.add(
+                    new Scope(name, resources.find(name).orElseThrow(), null, pier.query.Query.ALL)));
             return scopes;
         }
         Optional<Resource> resource = resources.find(first);
