@@ -1,16 +1,21 @@
 package pier.server;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.DistributionStatisticsConfig;
+import io.helidon.metrics.api.DistributionSummary;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -21,6 +26,7 @@ import pier.resource.Connections;
 import pier.resource.Record;
 import pier.resource.SlowClients;
 import pier.store.Store;
+import pier.store.StoreObserver;
 
 /**
  * Health ({@code /observe/health}) and Prometheus metrics ({@code /observe/metrics}) for one server. Its
@@ -29,11 +35,16 @@ import pier.store.Store;
  */
 final class Observability implements AutoCloseable {
 
+    // histograms only: quantiles computed here cannot be aggregated, and mixed into a histogram they break
+    // the Prometheus text format
+    private static final double[] NO_QUANTILES = {};
+
     private final MeterRegistry registry = Metrics.globalRegistry();
     private final List<Meter> registered = new CopyOnWriteArrayList<>();
 
     ObserveFeature feature(Store store, Database database, java.util.Optional<pier.cluster.Cluster> cluster) {
         registerStoreMeters(store);
+        registerStoreHistograms(store);
         registerQueryMeters(database);
         registerTableMeters(database);
         register(FunctionalCounter.builder("pier.record.encodings", Record.class,
@@ -165,6 +176,48 @@ final class Observability implements AutoCloseable {
         }
     }
 
+    // Prometheus histograms: pier_store_commit_seconds_bucket{le=…}, …
+    private void registerStoreHistograms(Store store) {
+        Timer commit = register(Timer.builder("pier.store.commit").percentiles(NO_QUANTILES).buckets(millis(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25,
+                50, 100, 250, 1000)).description("how long each commit took: journal write and sync, apply, commit"));
+        Timer durable = register(Timer.builder("pier.store.batch.latency").percentiles(NO_QUANTILES).buckets(millis(0.25, 0.5, 1, 2.5, 5, 10,
+                25, 50, 100, 250, 1000)).description("how long a writer waited for its batch to be durable"));
+        DistributionSummary batches = register(DistributionSummary.builder("pier.store.commit.batches")
+                .distributionStatisticsConfig(DistributionStatisticsConfig.builder().percentiles(NO_QUANTILES).buckets(1, 2, 4, 8, 16, 32, 64,
+                        128, 256, 512, 1024, 4096)).description("how many batches each commit made durable together"));
+        Timer held = register(Timer.builder("pier.store.checkpoint.wait").percentiles(NO_QUANTILES)
+                .description("how long commits were held because changes outran checkpoints"));
+        Timer checkpoint = register(Timer.builder("pier.store.checkpoint").percentiles(NO_QUANTILES).buckets(millis(1, 10, 50, 100, 250, 500,
+                1000, 2500, 5000, 10_000)).description("how long each checkpoint took"));
+        store.observe(new StoreObserver() {
+            @Override
+            public void committed(long nanos, int count) {
+                commit.record(nanos, TimeUnit.NANOSECONDS);
+                batches.record(count);
+            }
+
+            @Override
+            public void batchDurable(long nanos) {
+                durable.record(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void commitsHeld(long nanos) {
+                held.record(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void checkpointed(long nanos, long pages) {
+                checkpoint.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    private static Duration[] millis(double... values) {
+        return java.util.Arrays.stream(values).mapToObj(ms -> Duration.ofNanos((long) (ms * 1_000_000)))
+                .toArray(Duration[]::new);
+    }
+
     private void registerStoreMeters(Store store) {
         register(FunctionalCounter.builder("pier.store.batches", store, s -> s.stats().batches())
                 .description("write batches acknowledged as durable"));
@@ -178,12 +231,13 @@ final class Observability implements AutoCloseable {
                 .description("4 KiB pages written by checkpoints"));
         register(FunctionalCounter.builder("pier.store.checkpoint.waits", store, s -> s.stats().checkpointWaits())
                 .description("times commits were held because changes outran checkpoints"));
-        register(FunctionalCounter.builder("pier.store.checkpoint.wait.ms", store,
-                s -> s.stats().checkpointWaitMillis()).description("milliseconds commits were held so, in all"));
+
     }
 
-    private <B extends Meter.Builder<B, M>, M extends Meter> void register(B builder) {
-        registered.add(registry.getOrCreate(builder));
+    private <B extends Meter.Builder<B, M>, M extends Meter> M register(B builder) {
+        M meter = registry.getOrCreate(builder);
+        registered.add(meter);
+        return meter;
     }
 
     /** Takes this server's meters out of the registry. */

@@ -75,13 +75,13 @@ public final class StoreScaleBenchmark {
         Files.writeString(work.resolve("schema.graphql"), SCHEMA);
         start();
         System.out.println("| records (MB) | bulk load (records/s) | PUT/s under wrk | p50 / p99 / max (ms) | wrk time-outs"
-                + " | commits held by checkpoints (times, ms) | disk / records | RSS (MB) | restart after kill -9 (s) |");
+                + " | commits held by checkpoints (times, s) | disk / records | RSS (MB) | restart after kill -9 (s) |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         while (loaded < total) {
             double rate = load(Math.min(step, total - loaded));
             Wrk wrk = wrk(wrkSeconds);
             String held = server.metric("pier_store_checkpoint_waits_total") + ", "
-                    + server.metric("pier_store_checkpoint_wait_ms_total");
+                    + server.metric("pier_store_checkpoint_wait_seconds_sum");
             double disk = (double) diskBytes() / loaded;
             long rss = PierServer.rssMb(server.pid());
             double restart = killAndRestart();

@@ -55,6 +55,15 @@ public interface Store extends AutoCloseable {
     StoreStats stats();
 
     /**
+     * Tells an observer what each commit and checkpoint takes from now on; a backend that cannot tell
+     * ignores it.
+     *
+     * @param observer the observer, replacing any before it
+     */
+    default void observe(StoreObserver observer) {
+    }
+
+    /**
      * Stops accepting batches, completes the ones already accepted, and closes the files.
      */
     @Override

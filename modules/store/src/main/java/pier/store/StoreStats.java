@@ -8,9 +8,9 @@ package pier.store;
  * @param operations single puts and deletes applied
  * @param checkpoints checkpoints written (0 for a backend without them)
  * @param checkpointPages pages those checkpoints wrote
- * @param checkpointWaits times commits were held because changes outran checkpoints
- * @param checkpointWaitMillis how long, in all, commits were held so
+ * @param checkpointWaits times commits were held because changes outran checkpoints (how long: {@link
+ *                        StoreObserver#commitsHeld})
  */
 public record StoreStats(long batches, long commits, long operations, long checkpoints, long checkpointPages,
-                         long checkpointWaits, long checkpointWaitMillis) {
+                         long checkpointWaits) {
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
+import pier.store.StoreObserver;
 import pier.store.StoreStats;
 
 /**
@@ -34,11 +35,11 @@ final class Checkpointer implements AutoCloseable {
     private final AtomicLong taken = new AtomicLong();
     private final AtomicLong pages = new AtomicLong();
     private final AtomicLong waits = new AtomicLong();
-    private final AtomicLong waitMillis = new AtomicLong();
     private CompletableFuture<Void> running = CompletableFuture.completedFuture(null);
     private PageTable inFlight = PageTable.EMPTY;
     private volatile int lastPages;
     private volatile boolean halted;
+    private volatile StoreObserver observer = StoreObserver.NONE;
 
     /**
      * @param cacheBytes the store's memory; changed pages (those being checkpointed and those changed
@@ -64,8 +65,9 @@ final class Checkpointer implements AutoCloseable {
             // changes outrun checkpoints: hold commits until the running one ends
             long held = System.nanoTime();
             running.exceptionally(failure -> null).join();
+            long heldFor = System.nanoTime() - held;
             waits.incrementAndGet();
-            waitMillis.addAndGet((System.nanoTime() - held) / 1_000_000);
+            observer.commitsHeld(heldFor);
         }
         settle();
         start();
@@ -96,9 +98,13 @@ final class Checkpointer implements AutoCloseable {
         return lastPages;
     }
 
+    void observe(StoreObserver observer) {
+        this.observer = observer;
+    }
+
     /** Adds the checkpoints' counters to the committer's. */
     StoreStats stats(long batches, long commits, long operations) {
-        return new StoreStats(batches, commits, operations, taken.get(), pages.get(), waits.get(), waitMillis.get());
+        return new StoreStats(batches, commits, operations, taken.get(), pages.get(), waits.get());
     }
 
     @Override
@@ -132,8 +138,9 @@ final class Checkpointer implements AutoCloseable {
             lastPages = pages.count();
             taken.incrementAndGet();
             this.pages.addAndGet(pages.count());
-            LOG.log(System.Logger.Level.DEBUG, "checkpoint of {0} pages in {1} ms", pages.count(),
-                    (System.nanoTime() - started) / 1_000_000);
+            long took = System.nanoTime() - started;
+            observer.checkpointed(took, pages.count());
+            LOG.log(System.Logger.Level.DEBUG, "checkpoint of {0} pages in {1} ms", pages.count(), took / 1_000_000);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "checkpoint failed, the journal still holds its changes: "
                     + e.getMessage());

@@ -14,6 +14,7 @@ import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 
 import pier.store.StoreException;
+import pier.store.StoreObserver;
 import pier.store.StoreStats;
 import pier.store.WriteBatch;
 
@@ -30,9 +31,9 @@ final class GroupCommitter implements AutoCloseable {
     // a commit that finds others waiting first takes in what comes within this long
     private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(1_000);
     private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
-    private static final Pending STOP = new Pending(null, null);
+    private static final Pending STOP = new Pending(null, null, 0);
 
-    private record Pending(WriteBatch batch, CompletableFuture<Void> done) {
+    private record Pending(WriteBatch batch, CompletableFuture<Void> done, long submitted) {
     }
 
     private final DB db;
@@ -46,6 +47,7 @@ final class GroupCommitter implements AutoCloseable {
     private final AtomicLong operations = new AtomicLong();
     private final Thread thread;
     private volatile boolean closing;
+    private volatile StoreObserver observer = StoreObserver.NONE;
     private Throwable broken;
 
     GroupCommitter(Recovery.Opened opened, Function<String, BTreeMap<byte[], byte[]>> maps, String file) {
@@ -64,9 +66,13 @@ final class GroupCommitter implements AutoCloseable {
                 return CompletableFuture.failedFuture(
                         new StoreException(StoreException.Kind.CLOSED, "store " + file + " is closed", null));
             }
-            queue.add(new Pending(batch, done));
+            queue.add(new Pending(batch, done, System.nanoTime()));
         }
         return done;
+    }
+
+    void observe(StoreObserver observer) {
+        this.observer = observer;
     }
 
     StoreStats stats() {
@@ -143,6 +149,7 @@ final class GroupCommitter implements AutoCloseable {
             fail(group, broken);
             return;
         }
+        long started = System.nanoTime();
         long journalBefore;
         try {
             journalBefore = journal.append(group.stream().map(Pending::batch).toList());
@@ -171,7 +178,19 @@ final class GroupCommitter implements AutoCloseable {
             return;
         }
         group.forEach(pending -> pending.done().complete(null));
+        observe(group, started);
         checkpointIfDue();
+    }
+
+    private void observe(List<Pending> group, long started) {
+        StoreObserver told = observer;
+        if (told != StoreObserver.NONE) {
+            long now = System.nanoTime();
+            told.committed(now - started, group.size());
+            for (Pending pending : group) {
+                told.batchDurable(now - pending.submitted());
+            }
+        }
     }
 
     private void checkpointIfDue() {

@@ -22,6 +22,7 @@ import pier.store.KeyRange;
 import pier.store.Store;
 import pier.store.StoreEntry;
 import pier.store.StoreOptions;
+import pier.store.StoreObserver;
 import pier.store.StoreStats;
 import pier.store.WriteBatch;
 
@@ -81,6 +82,12 @@ final class MapDbStore implements Store {
     @Override
     public StoreStats stats() {
         return committer.stats();
+    }
+
+    @Override
+    public void observe(StoreObserver observer) {
+        committer.observe(observer);
+        opened.checkpointer().observe(observer);
     }
 
     /** Completes the accepted batches, then writes every change into the MapDB file: the next open replays nothing. */
