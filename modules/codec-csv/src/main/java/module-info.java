@@ -1,4 +1,4 @@
-/** CSV output of collections for Pier, on jackson-dataformat-csv. Exports nothing: it only provides its codec. */
+/** CSV output and import of collections for Pier, on jackson-dataformat-csv. Exports nothing: it only provides its codec. */
 module pier.codec.csv {
     requires pier.codec;
     requires com.fasterxml.jackson.dataformat.csv;

@@ -24,7 +24,8 @@ import static org.hamcrest.Matchers.is;
  */
 class ExportIT {
 
-    private static final String SCHEMA = "type Item @table @export { id: ID @primaryKey  n: Int  note: String  at: Date }";
+    private static final String SCHEMA = "type Item @table @export { id: ID @primaryKey  n: Int  note: String  at: Date }\n"
+            + "type Copy @table @export { id: ID @primaryKey  n: Int  note: String  at: Date }";
     private static final int RECORDS = Integer.getInteger("pier.exportRecords", 20_000);
     private static final Path PIER = Path.of(System.getProperty("pier.script", "../pier"));
 
@@ -43,7 +44,8 @@ class ExportIT {
         }
         try (ServerProcess server = ServerProcess.start(List.of("-Xmx96m"), Map.of("PIER_ADMIN_PASSWORD", "s3cret"),
                 "--http-port", "0", "--schema", schema.toString(), "--data", folder.resolve("data").toString())) {
-            String url = "http://127.0.0.1:" + server.awaitReady();
+            int port = server.awaitReady();
+            String url = "http://127.0.0.1:" + port;
             long started = System.nanoTime();
             script("import", "--url", url, "--table", "Item", "--user", "admin:s3cret", lines.toString());
             double importSeconds = (System.nanoTime() - started) / 1e9;
@@ -69,6 +71,18 @@ class ExportIT {
             try (Stream<String> out = Files.lines(csv)) {
                 assertThat(out.skip(1).findFirst().orElseThrow().contains("2026-12-07T00:00:00Z"), is(true));
             }
+            // and the CSV comes back in, typed by the table
+            started = System.nanoTime();
+            script("import", "--url", url, "--table", "Copy", "--user", "admin:s3cret", csv.toString());
+            System.out.printf("ExportIT: %,d records imported from CSV at %,.0f/s%n", RECORDS,
+                    RECORDS / ((System.nanoTime() - started) / 1e9));
+            RestClient admin = new RestClient(port, "admin", "s3cret");
+            for (String id : List.of("i0", "i4242", "i" + (RECORDS - 1))) {
+                assertThat(RestClient.json(admin.get("/Copy/" + id, "application/json")),
+                        is(RestClient.json(admin.get("/Item/" + id, "application/json"))));
+            }
+            assertThat(RestClient.json(admin.get("/Copy", "application/json")).get("records").asLong(),
+                    is((long) RECORDS));
             try (Stream<String> out = Files.lines(exported)) {
                 assertThat(out.findFirst().orElseThrow().contains("\"at\":\"2026-12-07T00:00:00Z\""), is(true));
             }

@@ -140,7 +140,7 @@ class RestIT {
         assertProblem(admin.putJson("/Dog/x", "{\"age\":\"old\"}"), 400, "age");
         assertProblem(admin.putJson("/Dog/x", "[1,2]"), 400, "object");
         assertProblem(admin.putJson("/Dog/", "{\"id\":\"a\"}"), 400, "array");
-        assertProblem(admin.put("/Dog/x", "text/csv", bytes("a,b")), 415, "output format");
+        assertProblem(admin.put("/Dog/x", "text/csv", bytes("a,b")), 415, "read by a collection's import");
         assertProblem(admin.get("/Nope/1", ""), 404, "/Nope");
         assertProblem(admin.method("POST", "/Dog/1", "application/json", bytes("{}")), 405, "POST");
         assertProblem(admin.putJson("/Dog/x", "{\"a\":" + "[".repeat(100) + "]".repeat(100) + "}"), 413, "nesting");
@@ -289,6 +289,33 @@ class RestIT {
         assertThat(admin.get("/Dog/k9999", "").statusCode(), is(200));
         assertThat(admin.get("/Dog/k10000", "").statusCode(), is(404));
         assertThat(admin.get("/Dog/bad", "").statusCode(), is(404));
+    }
+
+    @Test
+    void csvRowsAreImportedByTheTableTypesAndABadCellNamesItsLineAndColumn() throws Exception {
+        Path good = Files.writeString(folder.resolve("dogs.csv"), "id,name,age\n\"csv1\",\"Rex, the \"\"good\"\" dog\",4\n"
+                + "\"csv2\",\"Two\nlines\",\n");
+        assertThat(curlImport(good, "text/csv"), is("{\"imported\":2} 200"));
+        JsonNode rex = json(admin.get("/Dog/csv1", ""));
+        assertThat(rex.get("name").asText(), is("Rex, the \"good\" dog"));
+        assertThat(rex.get("age").isInt(), is(true)); // text in the file, an Int in the table
+        assertThat(json(admin.get("/Dog/csv2", "")).get("name").asText(), is("Two\nlines"));
+        assertThat(json(admin.get("/Dog/csv2", "")).has("age"), is(false)); // an empty cell: no value
+
+        Path bad = Files.writeString(folder.resolve("bad.csv"), "id,age\ncsv3,3\ncsv4,old\n");
+        String answer = curlImport(bad, "text/csv");
+        assertThat(answer, containsString("line 3: column age: 'old' is not a Int"));
+        assertThat(answer.endsWith(" 400"), is(true));
+        assertThat(admin.get("/Dog/csv3", "").statusCode(), is(404)); // its batch was refused whole
+    }
+
+    private static String curlImport(Path file, String type) throws Exception {
+        Process curl = new ProcessBuilder("curl", "-sS", "-u", "admin:s3cret", "-X", "PUT", "-H",
+                "Content-Type: " + type, "-T", "-", "-w", " %{http_code}", "http://127.0.0.1:" + port + "/Dog/")
+                .redirectInput(file.toFile()).start();
+        String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        curl.waitFor();
+        return answer;
     }
 
     @Test

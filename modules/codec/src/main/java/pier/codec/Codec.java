@@ -68,4 +68,25 @@ public interface Codec {
      * @return a writer that must be closed to finish the collection
      */
     CollectionWriter collectionWriter(OutputStream out, long count);
+
+    /**
+     * Whether this format is read as a stream of rows (JSON Lines, CSV), with {@link #collectionReader}.
+     *
+     * @return false by default
+     */
+    default boolean readsRows() {
+        return false;
+    }
+
+    /**
+     * Starts reading a collection of rows from {@code in}, element by element.
+     *
+     * @param in              the input; not closed by the reader
+     * @param maxElementBytes the largest element accepted
+     * @return the reader
+     * @throws CodecException when this format is not read as rows ({@link #readsRows()} is false)
+     */
+    default CollectionReader collectionReader(java.io.InputStream in, int maxElementBytes) {
+        throw CodecException.unsupported(mediaType() + " is not read as rows");
+    }
 }

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import pier.codec.spi.JacksonCodec;
 
 /**
- * JSON Lines out ({@code application/x-ndjson}): a record a line, so that an export of any size is
- * written, and read back, one line at a time ({@code PUT /T/} with this type imports it). Never chosen
- * unless asked for by name; as input, only a collection's import takes it.
+ * JSON Lines ({@code application/x-ndjson}): a record a line, so that an export of any size is written,
+ * and read back, one line at a time ({@code PUT /T/} with this type imports it). Never chosen unless
+ * asked for by name; as input, only a collection's import takes it.
  */
 final class JsonLinesCodec implements Codec {
 
@@ -47,6 +47,16 @@ final class JsonLinesCodec implements Codec {
     @Override
     public byte[] encode(JsonNode value) {
         return CollectionWriter.rows(this, value);
+    }
+
+    @Override
+    public boolean readsRows() {
+        return true;
+    }
+
+    @Override
+    public CollectionReader collectionReader(java.io.InputStream in, int maxElementBytes) {
+        return new JsonLinesReader(in, json, maxElementBytes);
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import pier.codec.Codec;
 import pier.codec.CodecException;
 import pier.codec.CodecLimits;
+import pier.codec.CollectionReader;
 import pier.codec.CollectionWriter;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -63,8 +64,36 @@ class CsvCodecTest {
     }
 
     @Test
-    void isOutputOnly() {
+    void readsRowsBackAsTextCellsWithTheirLines() {
+        byte[] csv = text(codec.encode(NODES.arrayNode()
+                .add(NODES.objectNode().put("id", "1").put("name", "say \"hi\", then\ngo").put("age", 3))
+                .add(NODES.objectNode().put("id", "2").putNull("name").put("age", 4)))).getBytes(StandardCharsets.UTF_8);
+        CollectionReader rows = codec.collectionReader(new java.io.ByteArrayInputStream(csv), 1_000);
+        assertThat(rows.textOnly(), is(true));
+        assertThat(rows.next().orElseThrow().toString(), is("{\"id\":\"1\",\"name\":\"say \\\"hi\\\", then\\ngo\",\"age\":\"3\"}"));
+        assertThat(rows.line(), is(2L));
+        assertThat(rows.next().orElseThrow().toString(), is("{\"id\":\"2\",\"age\":\"4\"}")); // empty: left out
+        assertThat(rows.line(), is(4L));
+        assertThat(rows.next().isPresent(), is(false));
+    }
+
+    @Test
+    void aRowOfTooManyCellsOrACellOverTheLimitIsRefusedWithItsLine() {
+        CollectionReader wide = codec.collectionReader(new java.io.ByteArrayInputStream(
+                "a,b\n1,2\n1,2,3\n".getBytes(StandardCharsets.UTF_8)), 1_000);
+        wide.next();
+        CodecException tooMany = assertThrows(CodecException.class, wide::next);
+        assertThat(tooMany.kind(), is(CodecException.Kind.MALFORMED));
+        assertThat(tooMany.getMessage().startsWith("line 3: "), is(true));
+        CollectionReader large = codec.collectionReader(new java.io.ByteArrayInputStream(
+                ("a\n" + "x".repeat(5_000) + "\n").getBytes(StandardCharsets.UTF_8)), 1_000);
+        assertThat(assertThrows(CodecException.class, large::next).kind(), is(CodecException.Kind.TOO_LARGE));
+    }
+
+    @Test
+    void decodesOnlyAsRows() {
         assertThat(codec.decodes(), is(false));
+        assertThat(codec.readsRows(), is(true));
         CodecException e = assertThrows(CodecException.class, () -> codec.decode("a,b".getBytes(StandardCharsets.UTF_8)));
         assertThat(e.kind(), is(CodecException.Kind.UNSUPPORTED_MEDIA_TYPE));
     }

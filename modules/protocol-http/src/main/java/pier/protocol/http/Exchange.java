@@ -247,7 +247,8 @@ final class Exchange {
         }
         if (!codec.decodes()) {
             throw new ResourceException(ResourceException.Kind.UNSUPPORTED_MEDIA_TYPE, codec.mediaType()
-                    + " is an output format; send one of " + codecs.supportedTypes(), null, null);
+                    + (codec.readsRows() ? " is read by a collection's import (PUT /T/) only" : " is an output format")
+                    + "; send a record as application/json, application/cbor or application/x-msgpack", null, null);
         }
         return Optional.of(new Content.Structured(codec.decode(body)));
     }

@@ -136,9 +136,10 @@ public final class RestService implements HttpService {
         Principal principal = authenticate(exchange.request());
         refuseQuery(exchange, target);
         requireSomeWriteRight(principal, target, exchange.method());
-        if (target.kind() == Target.Kind.COLLECTION && exchange.method() == Method.PUT && exchange.request().headers()
-                .first(HeaderNames.CONTENT_TYPE).filter(JsonLinesImport::wanted).isPresent()) {
-            importLines(exchange, target, principal);
+        Optional<pier.codec.Codec> rows = exchange.request().headers().first(HeaderNames.CONTENT_TYPE)
+                .flatMap(codecs::forContentType).filter(pier.codec.Codec::readsRows);
+        if (target.kind() == Target.Kind.COLLECTION && exchange.method() == Method.PUT && rows.isPresent()) {
+            importRows(exchange, target, principal, rows.get());
             return;
         }
         dispatch(exchange, target, exchange.resourceRequest(principal));
@@ -163,10 +164,10 @@ public final class RestService implements HttpService {
     }
 
     // streamed, so the body limit is a line's, not the body's
-    private void importLines(Exchange exchange, Target target, Principal principal) {
+    private void importRows(Exchange exchange, Target target, Principal principal, pier.codec.Codec rows) {
         Resource resource = resources.find(target.resource()).orElseThrow(() -> ResourceException.notFound(
                 "no resource /" + target.resource()));
-        long imported = new JsonLinesImport(resource, principal, codecs.json(), maxBodyBytes)
+        long imported = new CollectionImport(resource, principal, rows, maxBodyBytes)
                 .run(exchange.request().content().inputStream());
         exchange.sendValue(Status.OK_200, JsonNodeFactory.instance.objectNode().put("imported", imported));
     }
