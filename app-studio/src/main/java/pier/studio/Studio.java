@@ -15,7 +15,7 @@ import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 
 /**
- * The studio's window: the connection bar, the Browse, Live, Publish and Users tabs, and a notice line that shows
+ * The studio's window: the connection bar, the Browse, Live, Publish, Users and Server tabs, and a notice line that shows
  * the last result or error. Keyboard: Ctrl+1/2/3 switch tabs, Ctrl+R (F5) reloads the records, Ctrl+N
  * starts a new record, Ctrl+S saves it, Ctrl+L goes to the subscription box, Ctrl+P pauses the shown
  * log, Ctrl+Enter publishes.
@@ -50,7 +50,7 @@ public final class Studio extends Application {
         PublishView publish = new PublishView(session);
         AccountsView accounts = new AccountsView(session);
         TabPane tabs = new TabPane(tab("Browse", browse), tab("Live", live), tab("Publish", publish),
-                tab("Users", accounts));
+                tab("Users", accounts), tab("Server", new ServerView(session)));
         tabs.setId("tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         Label notice = new Label();

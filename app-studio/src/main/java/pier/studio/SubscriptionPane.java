@@ -12,9 +12,6 @@ import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
-import javafx.scene.chart.LineChart;
-import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
@@ -42,7 +39,6 @@ final class SubscriptionPane extends BorderPane {
 
     static final int SHOWN_PER_TICK = 250;
     static final int ROWS_KEPT = 1_000;
-    private static final int CHART_SECONDS = 60;
 
     private final LiveLog<LogEntry> log = new LiveLog<>(SHOWN_PER_TICK);
     private final RateMeter rate = new RateMeter();
@@ -53,7 +49,7 @@ final class SubscriptionPane extends BorderPane {
     private final Label counts = new Label();
     private final TextArea payload = new TextArea();
     private final TextArea diff = new TextArea();
-    private final XYChart.Series<Number, Number> perSecond = new XYChart.Series<>();
+    private final TimeChart perSecond = new TimeChart("rate", "messages/s", false);
     private final Timeline screen;
     private final Timeline chart;
     private volatile LiveSubscription subscription;
@@ -76,7 +72,7 @@ final class SubscriptionPane extends BorderPane {
         diff.setEditable(false);
         diff.setStyle("-fx-font-family: monospace");
         SplitPane details = new SplitPane(titled("Payload", payload), titled("Changes since the topic's previous message",
-                diff), rateChart());
+                diff), perSecond.node());
         details.setDividerPositions(0.35, 0.65);
         SplitPane body = new SplitPane(table, details);
         body.setOrientation(Orientation.VERTICAL);
@@ -137,29 +133,6 @@ final class SubscriptionPane extends BorderPane {
         return bar;
     }
 
-    private LineChart<Number, Number> rateChart() {
-        NumberAxis time = new NumberAxis();
-        time.setLabel("seconds");
-        time.setForceZeroInRange(false);
-        time.setMinorTickVisible(false);
-        time.setTickLabelFormatter(new NumberAxis.DefaultFormatter(time) {
-            @Override
-            public String toString(Number value) {
-                return value.doubleValue() == Math.rint(value.doubleValue()) ? String.valueOf(value.longValue()) : "";
-            }
-        });
-        NumberAxis messages = new NumberAxis();
-        messages.setLabel("messages/s");
-        LineChart<Number, Number> lineChart = new LineChart<>(time, messages);
-        lineChart.setId("rate");
-        lineChart.setAnimated(false);
-        lineChart.setCreateSymbols(false);
-        lineChart.setLegendVisible(false);
-        lineChart.getData().add(perSecond);
-        lineChart.setMinWidth(220);
-        return lineChart;
-    }
-
     private void showWaiting() {
         if (!pause.isSelected()) {
             List<LogEntry> batch = log.drain();
@@ -179,10 +152,7 @@ final class SubscriptionPane extends BorderPane {
     }
 
     private void plotRate() {
-        perSecond.getData().add(new XYChart.Data<>(++seconds, rate.rate(System.currentTimeMillis())));
-        if (perSecond.getData().size() > CHART_SECONDS) {
-            perSecond.getData().removeFirst();
-        }
+        perSecond.add(++seconds, "messages", rate.rate(System.currentTimeMillis()));
     }
 
     private void select(LogEntry entry) {

@@ -56,7 +56,7 @@ class LiveIT extends StudioTestBase {
             }
         }
         LineChart<?, ?> chart = robot.from(pane).lookup("#rate").queryAs(LineChart.class);
-        await().atMost(PATIENCE).until(() -> chart.getData().getFirst().getData().stream()
+        await().atMost(PATIENCE).until(() -> !chart.getData().isEmpty() && chart.getData().getFirst().getData().stream()
                 .anyMatch(point -> ((XYChart.Data<?, ?>) point).getYValue() instanceof Number n && n.longValue() > 0));
         await().atMost(PATIENCE).until(() -> text(pane, "#counts").startsWith("300 received"));
     }

@@ -41,7 +41,7 @@ class ScreenshotsIT extends StudioTestBase {
         }
         await().atMost(PATIENCE).until(() -> received(pane) >= 80);
         LineChart<?, ?> chart = robot.from(pane).lookup("#rate").queryAs(LineChart.class);
-        await().atMost(PATIENCE).until(() -> chart.getData().getFirst().getData().size() >= 3);
+        await().atMost(PATIENCE).until(() -> !chart.getData().isEmpty() && chart.getData().getFirst().getData().size() >= 3);
         LogEntry latest = rows(pane).stream().filter(e -> e.topic().equals("Dog/2")).findFirst().orElseThrow();
         robot.interact(() -> robot.from(pane).lookup("#log").queryTableView().getSelectionModel().select(latest));
         Screenshots.save(robot, scene, "live");

@@ -71,7 +71,8 @@ public final class LiveConnection implements AutoCloseable {
      * Subscribes, with or without the current state first.
      *
      * @param currentState whether retained messages (the records' current state) come first; without them
-     *                     (MQTT 5 Retain Handling 2) only changes arrive
+     *                     (MQTT 5 Retain Handling 2) only changes arrive, each flagged retained as it was
+     *                     published (Retain As Published): a record's write is retained, a message is not
      * @see #subscribe(String, Consumer)
      */
     public LiveSubscription subscribe(String filter, boolean currentState, Consumer<LiveMessage> listener) {
@@ -173,6 +174,7 @@ public final class LiveConnection implements AutoCloseable {
             try {
                 MqttSubscription subscription = new MqttSubscription(filter, 1);
                 subscription.setRetainHandling(retainHandling);
+                subscription.setRetainAsPublished(retainHandling == 2);
                 IMqttToken token = link.paho().subscribe(subscription);
                 token.waitForCompletion(MqttLink.WAIT_MILLIS);
                 int code = MqttLink.reasonCode(token);

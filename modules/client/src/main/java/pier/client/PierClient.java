@@ -173,6 +173,17 @@ public final class PierClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The server's metrics now ({@code GET /observe/metrics}).
+     *
+     * @return the reading
+     */
+    public ServerMetrics metrics() {
+        HttpResponse<byte[]> response = send(request("/observe/metrics").header("Accept", "text/plain").GET(),
+                "read the metrics");
+        return ServerMetrics.parse(new String(response.body(), StandardCharsets.UTF_8));
+    }
+
     @Override
     public void close() {
         http.close();
