@@ -15,7 +15,7 @@ import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 
 /**
- * The studio's window: the connection bar, the Browse, Live, Publish, Users and Server tabs, and a notice line that shows
+ * The studio's window: the connection bar, the Browse, Live, Publish, Topics, Users and Server tabs, and a notice line that shows
  * the last result or error. Keyboard: Ctrl+1/2/3 switch tabs, Ctrl+R (F5) reloads the records, Ctrl+N
  * starts a new record, Ctrl+S saves it, Ctrl+L goes to the subscription box, Ctrl+P pauses the shown
  * log, Ctrl+Enter publishes.
@@ -49,7 +49,15 @@ public final class Studio extends Application {
         LiveView live = new LiveView(session);
         PublishView publish = new PublishView(session);
         AccountsView accounts = new AccountsView(session);
-        TabPane tabs = new TabPane(tab("Browse", browse), tab("Live", live), tab("Publish", publish),
+        TopicsView topics = new TopicsView(session);
+        Tab topicsTab = tab("Topics", topics);
+        // following every topic starts when someone looks
+        topicsTab.setOnSelectionChanged(event -> {
+            if (topicsTab.isSelected()) {
+                topics.watch();
+            }
+        });
+        TabPane tabs = new TabPane(tab("Browse", browse), tab("Live", live), tab("Publish", publish), topicsTab,
                 tab("Users", accounts), tab("Server", new ServerView(session)));
         tabs.setId("tabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
