@@ -21,6 +21,20 @@ final class Controls {
         return button;
     }
 
+    /** The "…" button beside a file's path: a file chooser that puts what is picked into the path. */
+    static Button chooseFile(javafx.scene.control.TextField path, java.util.function.Supplier<String> initialName,
+                             boolean save) {
+        return button("…", null, () -> {
+            javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+            chooser.setInitialFileName(initialName.get());
+            javafx.stage.Window window = path.getScene().getWindow();
+            java.io.File chosen = save ? chooser.showSaveDialog(window) : chooser.showOpenDialog(window);
+            if (chosen != null) {
+                path.setText(chosen.getPath());
+            }
+        });
+    }
+
     /** List cells showing each item as {@code text} says. */
     static <T> Callback<ListView<T>, ListCell<T>> cells(Function<T, String> text) {
         return list -> new ListCell<>() {

@@ -1,7 +1,6 @@
 package pier.studio;
 
 import java.io.BufferedOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.stage.FileChooser;
 
 import pier.client.ExportFormat;
 import pier.client.TableInfo;
@@ -54,26 +52,16 @@ final class ExportBar extends HBox {
         path.setId("exportPath");
         path.setPromptText("file to write");
         HBox.setHgrow(path, Priority.ALWAYS);
-        Button choose = new Button("…");
-        choose.setOnAction(event -> choose());
         export.setId("export");
         export.setOnAction(event -> export());
         progress.setId("exportProgress");
         progress.setPrefWidth(120);
         done.setId("exportDone");
-        getChildren().addAll(new Label("Export view as"), format, path, choose, export, progress, done);
+        getChildren().addAll(new Label("Export view as"), format, path, Controls.chooseFile(path, () -> (table.get() == null
+                ? "records" : table.get().name()) + "." + format.getValue().extension(), true),
+                export, progress, done);
         setAlignment(Pos.CENTER_LEFT);
         setPadding(new Insets(6, 0, 0, 0));
-    }
-
-    private void choose() {
-        TableInfo open = table.get();
-        FileChooser chooser = new FileChooser();
-        chooser.setInitialFileName((open == null ? "records" : open.name()) + "." + format.getValue().extension());
-        File chosen = chooser.showSaveDialog(getScene().getWindow());
-        if (chosen != null) {
-            path.setText(chosen.getPath());
-        }
     }
 
     private void export() {

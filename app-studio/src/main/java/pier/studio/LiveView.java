@@ -58,7 +58,7 @@ final class LiveView extends BorderPane {
             session.error("type a topic filter or live query to watch");
             return;
         }
-        SubscriptionPane pane = new SubscriptionPane(wanted);
+        SubscriptionPane pane = new SubscriptionPane(wanted, session);
         session.run("subscribe to " + wanted, () -> session.live().subscribe(wanted, pane::receive), live -> {
             pane.attach(live);
             Tab tab = new Tab(wanted, pane);

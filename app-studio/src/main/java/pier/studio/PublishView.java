@@ -24,7 +24,8 @@ import pier.client.Publication;
  * A message to publish: topic, payload written as JSON and sent as JSON, CBOR or MessagePack, QoS, retain
  * and MQTT 5 user properties. The payload is checked while it is typed; Publish stays disabled until it is
  * valid. Each publish lands in a history to load again or resend, and the result line says what it did:
- * a retained message on a record's topic writes the record, anything else only notifies subscribers.
+ * a retained message on a record's topic writes the record, anything else only notifies subscribers. Below
+ * it, a recorded file can be published again.
  */
 final class PublishView extends SplitPane {
 
@@ -119,6 +120,7 @@ final class PublishView extends SplitPane {
         form.addRow(6, new Label(""), validation);
         form.addRow(7, new Label(""), publish);
         form.addRow(8, new Label("Result"), result);
+        form.add(new ReplayBar(session), 0, 9, 2, 1);
         ColumnConstraints labels = new ColumnConstraints();
         labels.setMinWidth(Region.USE_PREF_SIZE);
         ColumnConstraints fields = new ColumnConstraints();

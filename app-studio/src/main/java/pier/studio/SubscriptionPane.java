@@ -31,8 +31,8 @@ import pier.client.LiveSubscription;
 
 /**
  * The live log of one subscription: newest first, bounded, with pause, clear and a text filter; the
- * selected message pretty-printed next to what changed since the previous message on its topic; and the
- * message rate of the last minute. Messages reach the screen ten times a second, at most
+ * selected message pretty-printed next to what changed since the previous message on its topic; the
+ * message rate of the last minute; and a recording of every message to a file. Messages reach the screen ten times a second, at most
  * {@link #SHOWN_PER_TICK} at a time: what a flood brings beyond that is counted as skipped.
  */
 final class SubscriptionPane extends BorderPane {
@@ -52,11 +52,13 @@ final class SubscriptionPane extends BorderPane {
     private final TimeChart perSecond = new TimeChart("rate", "messages/s", false);
     private final Timeline screen;
     private final Timeline chart;
+    private final RecordBar recording;
     private volatile LiveSubscription subscription;
     private long seconds;
 
-    SubscriptionPane(String filter) {
+    SubscriptionPane(String filter, Session session) {
         setId("subscription-" + filter);
+        recording = new RecordBar(session, filter);
         table.setId("log");
         table.setPlaceholder(new Label("Waiting for messages on " + filter));
         table.getColumns().setAll(List.of(column("Time", 95, LogEntry::time), column("Topic", 150, LogEntry::topic),
@@ -91,6 +93,7 @@ final class SubscriptionPane extends BorderPane {
     /** Called for every message, on the client's thread, which also decodes it. */
     void receive(LiveMessage message) {
         rate.record(System.currentTimeMillis());
+        recording.receive(message);
         log.offer(LogEntry.of(message));
     }
 
@@ -102,6 +105,7 @@ final class SubscriptionPane extends BorderPane {
     void close() {
         screen.stop();
         chart.stop();
+        recording.stop();
         LiveSubscription live = subscription;
         if (live != null) {
             Thread.ofVirtual().start(live::close);
@@ -112,7 +116,7 @@ final class SubscriptionPane extends BorderPane {
         pause.setSelected(!pause.isSelected());
     }
 
-    private HBox toolbar() {
+    private VBox toolbar() {
         pause.setId("pause");
         Button clear = new Button("Clear");
         clear.setId("clear");
@@ -129,8 +133,9 @@ final class SubscriptionPane extends BorderPane {
         counts.setId("counts");
         HBox bar = new HBox(6, pause, clear, filter, counts);
         bar.setAlignment(Pos.CENTER_LEFT);
-        bar.setPadding(new Insets(0, 0, 6, 0));
-        return bar;
+        VBox bars = new VBox(6, bar, recording);
+        bars.setPadding(new Insets(0, 0, 6, 0));
+        return bars;
     }
 
     private void showWaiting() {
