@@ -18,6 +18,9 @@ class StudioOptionsTest {
         assertThat(options.connectAtStart(), is(true));
         assertThat(StudioOptions.parse(List.of(), null).connectAtStart(), is(false));
         assertThat(StudioOptions.parse(List.of(), null).url(), is(StudioOptions.DEFAULT_URL));
+        assertThat(StudioOptions.parse(List.of(), null).profiles().endsWith("pier-studio/profiles.json"), is(true));
+        assertThat(StudioOptions.parse(List.of("--profiles", "/tmp/p.json"), null).profiles().toString(),
+                is("/tmp/p.json"));
     }
 
     @Test

@@ -98,6 +98,9 @@ final class MqttLink implements AutoCloseable {
         options.setConnectionTimeout(10);
         options.setKeepAliveInterval(30);
         options.setUserProperties(List.of(new UserProperty("accept", accept.mediaType())));
+        if (address.certificate() != null) {
+            options.setSocketFactory(address.tls().getSocketFactory()); // wss: the certificates of the address
+        }
         if (address.authenticated()) {
             options.setUserName(address.user());
             options.setPassword(address.password().getBytes(StandardCharsets.UTF_8));

@@ -32,7 +32,7 @@ public final class PierClient implements AutoCloseable {
 
     private PierClient(ServerAddress address) {
         this.address = address;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(address.tls()).build();
     }
 
     /**

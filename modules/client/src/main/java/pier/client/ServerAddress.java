@@ -1,19 +1,35 @@
 package pier.client;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Where a Pier server listens and who speaks to it. The password lives only in memory, as the prepared
  * {@code Authorization} value and the MQTT CONNECT password; nothing here is ever written to disk.
  *
- * @param http     the server's HTTP base, such as {@code http://127.0.0.1:9926}
- * @param user     the user name, or empty for anonymous access
- * @param password the password (ignored without a user)
+ * @param http        the server's HTTP base, such as {@code http://127.0.0.1:9926} or {@code https://…}
+ * @param user        the user name, or empty for anonymous access
+ * @param password    the password (ignored without a user)
+ * @param certificate for {@code https}: a file of the certificates to trust (the server's own, or its
+ *                    authority's) instead of the JDK's authorities; null for the JDK's
  */
-public record ServerAddress(URI http, String user, String password) {
+public record ServerAddress(URI http, String user, String password, Path certificate) {
+
+    /**
+     * An address that trusts the JDK's authorities.
+     *
+     * @param http     the server's HTTP base
+     * @param user     the user name, or empty
+     * @param password the password
+     */
+    public ServerAddress(URI http, String user, String password) {
+        this(http, user, password, null);
+    }
 
     public ServerAddress {
         Objects.requireNonNull(http, "http");
@@ -51,6 +67,28 @@ public record ServerAddress(URI http, String user, String password) {
             throw new IllegalArgumentException("not a URL: " + url, e);
         }
         return new ServerAddress(uri, user, password);
+    }
+
+    /**
+     * This address, trusting the certificates of a file for {@code https} and {@code wss}.
+     *
+     * @param file the certificates (PEM or DER)
+     * @return the address
+     */
+    public ServerAddress trusting(Path file) {
+        return new ServerAddress(http, user, password, file);
+    }
+
+    /** The TLS context of this address: its certificate file's, or the JDK's default. */
+    SSLContext tls() {
+        if (certificate == null) {
+            try {
+                return SSLContext.getDefault();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no TLS", e);
+            }
+        }
+        return TrustedCertificate.context(certificate);
     }
 
     /** Whether requests carry credentials. */
