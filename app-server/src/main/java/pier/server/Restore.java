@@ -14,10 +14,10 @@ import pier.store.StoreOptions;
 import pier.store.Stores;
 
 /**
- * Builds a data folder from a backup: {@code ./pier restore FILE --data DIR} ({@code -} reads standard
- * input). The folder must be new or empty; a restore that fails leaves nothing in it. Start the server on
- * it with the schema the original served: indexes, expiry times and computed attributes are rebuilt by
- * that first start.
+ * Builds a data folder from a backup and the increments taken after it, in their order: {@code ./pier
+ * restore FILE [INCREMENT…] --data DIR} ({@code -} reads standard input). The folder must be new or empty;
+ * a restore that fails leaves nothing in it. Start the server on it with the schema the original served:
+ * indexes, expiry times and computed attributes are rebuilt by that first start.
  */
 public final class Restore {
 
@@ -25,27 +25,39 @@ public final class Restore {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3 || !args[1].equals("--data")) {
-            System.err.println("usage: ./pier restore FILE --data DIR   (FILE from ./pier backup; - for stdin)");
+        int data = java.util.Arrays.asList(args).indexOf("--data");
+        if (data < 1 || data != args.length - 2) {
+            System.err.println("usage: ./pier restore FILE [INCREMENT...] --data DIR   (FILE from ./pier backup, "
+                    + "each INCREMENT from ./pier backup --after, in order; - for stdin)");
             System.exit(2);
             return;
         }
-        Path folder = Path.of(args[2]);
+        Path folder = Path.of(args[data + 1]);
         if (Files.exists(folder) && (!Files.isDirectory(folder) || Files.list(folder).findAny().isPresent())) {
             System.err.println("pier: " + folder + " is not empty: a restore builds a new data folder");
             System.exit(2);
             return;
         }
         Files.createDirectories(folder);
-        try (InputStream in = args[0].equals("-") ? System.in : new BufferedInputStream(Files.newInputStream(
-                Path.of(args[0])), 1 << 16); Store store = Stores.open("mapdb", folder, StoreOptions.DEFAULT)) {
-            long position = Backup.restore(in, store);
-            System.err.println("pier: restored " + args[0] + " into " + folder + ", at feed position " + position);
+        try (Store store = Stores.open("mapdb", folder, StoreOptions.DEFAULT)) {
+            long position = -1;
+            for (int i = 0; i < data; i++) {
+                try (InputStream in = open(args[i])) {
+                    position = i == 0 ? Backup.restore(in, store) : Backup.restoreIncrement(in, store, position);
+                } catch (IOException e) {
+                    throw new IOException(args[i] + ": " + e.getMessage(), e);
+                }
+                System.err.println("pier: restored " + args[i] + " into " + folder + ", at feed position " + position);
+            }
         } catch (IOException | RuntimeException e) {
             empty(folder);
             System.err.println("pier: restore failed, " + folder + " left empty: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    private static InputStream open(String file) throws IOException {
+        return file.equals("-") ? System.in : new BufferedInputStream(Files.newInputStream(Path.of(file)), 1 << 16);
     }
 
     private static void empty(Path folder) throws IOException {

@@ -25,12 +25,18 @@ import pier.store.WriteBatch;
  * times and computed attributes are rebuilt by the first start on the restored store; the feed starts
  * empty after the end position.
  *
- * <p>The format, streamed: {@value #MAGIC}, then entries {@code P map key value} (a record) and
- * {@code D map key} (a deletion), each length-prefixed, then {@code E position}.
+ * <p>An <em>increment</em> holds the changes after the position of an earlier backup (full or increment)
+ * up to a settled position, while the feed still holds them; restored after the backups before it, it
+ * brings the copy to its position.
+ *
+ * <p>The format, streamed: {@value #MAGIC} (or {@value #INCREMENT} and the position it continues from),
+ * then entries {@code P map key value} (a record) and {@code D map key} (a deletion), each length-prefixed,
+ * then {@code E position}.
  */
 public final class Backup {
 
     static final String MAGIC = "PIER-BACKUP-1";
+    static final String INCREMENT = "PIER-INCREMENT-1";
     private static final byte PUT = 'P';
     private static final byte DELETE = 'D';
     private static final byte END = 'E';
@@ -67,7 +73,54 @@ public final class Backup {
             throw new IllegalStateException("the feed no longer holds the changes made while the backup read the "
                     + "tables: its retention is shorter than the backup took");
         }
-        try (var changes = database.feed().after(from)) {
+        changes(database, data, from, until);
+        return until;
+    }
+
+    /**
+     * Writes an increment: the changes after an earlier backup's position.
+     *
+     * @param database the database
+     * @param after    the position the earlier backup is consistent at
+     * @param out      where it goes (not closed)
+     * @return the feed position the increment brings a restore to
+     * @throws IOException when writing fails
+     * @throws IllegalArgumentException when the position is ahead of this database's feed, or the feed no
+     *                                  longer holds the changes after it (a full backup is needed)
+     */
+    public static long writeIncrement(Database database, long after, OutputStream out) throws IOException {
+        long until = checkIncrement(database, after);
+        DataOutputStream data = new DataOutputStream(out);
+        data.write(INCREMENT.getBytes(StandardCharsets.US_ASCII));
+        data.writeLong(after);
+        changes(database, data, after, until);
+        return until;
+    }
+
+    /**
+     * Checks, before anything is sent, that an increment after a position can be taken.
+     *
+     * @param database the database
+     * @param after    the position the earlier backup is consistent at
+     * @return the position the increment would reach now
+     * @throws IllegalArgumentException when the position is ahead of this database's feed, or the feed no
+     *                                  longer holds the changes after it
+     */
+    public static long checkIncrement(Database database, long after) {
+        long until = database.sequencer().settled();
+        if (after > until) {
+            throw new IllegalArgumentException("position " + after + " is ahead of this server's feed, at " + until);
+        }
+        if (database.feed().firstRetained() > after + 1 && after < until) {
+            throw new IllegalArgumentException("the feed no longer holds the changes after position " + after
+                    + " (it begins at " + database.feed().firstRetained() + "): take a full backup");
+        }
+        return until;
+    }
+
+    // the feed's changes after one position up to another, then the end marker
+    private static void changes(Database database, DataOutputStream data, long after, long until) throws IOException {
+        try (var changes = database.feed().after(after)) {
             for (var it = changes.takeWhile(change -> change.sequence() <= until).iterator(); it.hasNext(); ) {
                 change(database, data, it.next());
             }
@@ -75,7 +128,6 @@ public final class Backup {
         data.writeByte(END);
         data.writeLong(until);
         data.flush();
-        return until;
     }
 
     private static void change(Database database, DataOutputStream data, FeedEntry change) throws IOException {
@@ -116,8 +168,36 @@ public final class Backup {
         DataInputStream data = new DataInputStream(in);
         byte[] magic = data.readNBytes(MAGIC.length());
         if (!Arrays.equals(magic, MAGIC.getBytes(StandardCharsets.US_ASCII))) {
-            throw new IOException("not a Pier backup");
+            throw new IOException("not a full Pier backup");
         }
+        return apply(data, store);
+    }
+
+    /**
+     * Applies an increment to a store restored from the backups before it.
+     *
+     * @param in    the increment
+     * @param store the store, at {@code at}
+     * @param at    the position the store is at
+     * @return the position the store is at after it
+     * @throws IOException when reading fails, the input is not a whole increment, or it does not continue
+     *                     from {@code at}
+     */
+    public static long restoreIncrement(InputStream in, Store store, long at) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        byte[] magic = data.readNBytes(INCREMENT.length());
+        if (!Arrays.equals(magic, INCREMENT.getBytes(StandardCharsets.US_ASCII))) {
+            throw new IOException("not an incremental Pier backup");
+        }
+        long after = data.readLong();
+        if (after != at) {
+            throw new IOException("the increment continues from position " + after + ", but what was restored "
+                    + "before it is at " + at + ": restore the backups in the order they were taken");
+        }
+        return apply(data, store);
+    }
+
+    private static long apply(DataInputStream data, Store store) throws IOException {
         Map<String, Boolean> maps = new HashMap<>();
         WriteBatch.Builder batch = WriteBatch.builder();
         int inBatch = 0;

@@ -105,6 +105,50 @@ class BackupTest {
     }
 
     @Test
+    void incrementsBringAFullBackupToTheirPositionsInOrderOnly() throws Exception {
+        ByteArrayOutputStream full = new ByteArrayOutputStream();
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        long end;
+        Map<String, JsonNode> expected;
+        try (TestDatabase db = new TestDatabase(folder.resolve("original"), SCHEMA)) {
+            Resource dogs = db.table("Dog");
+            for (int i = 0; i < 100; i++) {
+                dogs.put(write("d" + i, i, 0));
+            }
+            long position = Backup.write(db.database, full);
+            for (int i = 0; i < 30; i++) {
+                dogs.put(write("d" + i, i + 1_000, 1)); // changed
+                dogs.delete(Request.of(Principal.ANONYMOUS, "d" + (50 + i))); // deleted
+            }
+            long middle = Backup.writeIncrement(db.database, position, first);
+            dogs.put(write("new", 7, 2));
+            end = Backup.writeIncrement(db.database, middle, second);
+            assertThat(end, greaterThan(middle));
+            assertThrows(IllegalArgumentException.class, () -> Backup.writeIncrement(db.database, end + 10,
+                    new ByteArrayOutputStream()));
+            expected = stateAt(db, end);
+        }
+        try (Store restored = Stores.open("mapdb", folder.resolve("restored"), pier.store.StoreOptions.DEFAULT)) {
+            long fullAt = Backup.restore(new ByteArrayInputStream(full.toByteArray()), restored);
+            // the second increment does not continue from the full backup
+            assertThat(assertThrows(IOException.class, () -> Backup.restoreIncrement(new ByteArrayInputStream(
+                    second.toByteArray()), restored, fullAt)).getMessage(), containsString("in the order"));
+            long at = Backup.restoreIncrement(new ByteArrayInputStream(first.toByteArray()), restored, fullAt);
+            assertThat(Backup.restoreIncrement(new ByteArrayInputStream(second.toByteArray()), restored, at), is(end));
+        }
+        try (TestDatabase db = new TestDatabase(folder.resolve("restored"), SCHEMA)) {
+            Map<String, JsonNode> actual = new HashMap<>();
+            try (var records = db.table("Dog").list(Request.of(Principal.ANONYMOUS, null)).records()) {
+                records.forEach(record -> actual.put(record.id(), record.value()));
+            }
+            assertThat(actual, is(expected));
+            assertThat(actual.size(), is(71));
+            assertThat(db.database.sequencer().count(db.database.table("Dog").orElseThrow().definition()), is(71L));
+        }
+    }
+
+    @Test
     void aCutBackupIsRefusedAndRestoresNothingBeyondWhatItSays() throws Exception {
         ByteArrayOutputStream backup = new ByteArrayOutputStream();
         try (TestDatabase db = new TestDatabase(folder.resolve("original"), SCHEMA)) {
@@ -118,7 +162,7 @@ class BackupTest {
             assertThat(refused.getMessage(), containsString("cut short"));
             assertThat(assertThrows(IOException.class, () -> Backup.restore(new ByteArrayInputStream(
                     "{\"not\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), restored)).getMessage(),
-                    containsString("not a Pier backup"));
+                    containsString("not a full Pier backup"));
             try (var anything = restored.scan(Sequencer.META, KeyRange.all())) {
                 assertThat(anything.count(), is(0L));
             }
