@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import pier.resource.Record;
 
@@ -32,18 +33,53 @@ final class OwnWrites {
     // the latest write in progress by topic: writes to a topic become durable in the order they were made
     private final Map<String, CompletableFuture<?>> writing = new ConcurrentHashMap<>();
 
-    /** A write to a record topic began; {@code write} completes with the record once it is durable. */
-    void writing(String topic, CompletableFuture<Record> write) {
-        // remembered before anyone waiting for the write hears of its end
-        CompletableFuture<?> remembered = write.thenAccept(record -> written.add(record.version() + "@" + topic));
-        writing.put(topic, remembered);
-        remembered.whenComplete((ignored, failure) -> writing.remove(topic, remembered));
+    /**
+     * Starts a write to a record topic, known as in progress before it starts: its change may reach the
+     * session's feed before {@code start} returns, and must then wait to be recognised as its own.
+     *
+     * @param start starts the write; completes with the record once it is durable
+     * @return the write
+     */
+    CompletableFuture<Record> write(String topic, Supplier<CompletableFuture<Record>> start) {
+        CompletableFuture<Void> known = inProgress(topic);
+        try {
+            CompletableFuture<Record> write = start.get();
+            // remembered before anyone waiting for the write hears of its end
+            write.whenComplete((record, failure) -> {
+                if (record != null) {
+                    written.add(record.version() + "@" + topic);
+                }
+                done(topic, known);
+            });
+            return write;
+        } catch (RuntimeException e) {
+            done(topic, known);
+            throw e;
+        }
     }
 
-    /** A delete of a record topic began; later messages to the topic wait for it. */
-    void deleting(String topic, CompletableFuture<Void> delete) {
-        writing.put(topic, delete);
-        delete.whenComplete((ignored, failure) -> writing.remove(topic, delete));
+    /** Starts a delete of a record topic; later messages to the topic wait for it. */
+    CompletableFuture<Void> delete(String topic, Supplier<CompletableFuture<Void>> start) {
+        CompletableFuture<Void> known = inProgress(topic);
+        try {
+            CompletableFuture<Void> delete = start.get();
+            delete.whenComplete((ignored, failure) -> done(topic, known));
+            return delete;
+        } catch (RuntimeException e) {
+            done(topic, known);
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Void> inProgress(String topic) {
+        CompletableFuture<Void> known = new CompletableFuture<>();
+        writing.put(topic, known);
+        return known;
+    }
+
+    private void done(String topic, CompletableFuture<Void> known) {
+        known.complete(null);
+        writing.remove(topic, known);
     }
 
     /** Waits until the writes to a topic made so far are durable (or failed). */

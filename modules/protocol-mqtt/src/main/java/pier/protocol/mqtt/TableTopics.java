@@ -200,20 +200,20 @@ public final class TableTopics {
             return done(ReasonCodes.TOPIC_NAME_INVALID);
         }
         try {
-            Request request = Request.of(principal, target.id());
+            Request record = Request.of(principal, target.id());
             if (retain && payload.length == 0) {
-                CompletableFuture<Void> delete = target.resource().deleteAsync(request);
-                session.ownWrites.deleting(topic, delete);
+                CompletableFuture<Void> delete = session.ownWrites.delete(topic,
+                        () -> target.resource().deleteAsync(record));
                 return delete.handle((ignored, failure) -> reason(topic, failure));
             }
-            request = request.withContent(incoming(payload, contentType));
+            Request request = record.withContent(incoming(payload, contentType));
             if (!retain) {
                 session.ownWrites.awaitWrites(topic);
                 target.resource().publish(request);
                 return done(ReasonCodes.NORMAL);
             }
-            CompletableFuture<pier.resource.Record> put = target.resource().putAsync(request);
-            session.ownWrites.writing(topic, put);
+            CompletableFuture<pier.resource.Record> put = session.ownWrites.write(topic,
+                    () -> target.resource().putAsync(request));
             return put.handle((ignored, failure) -> reason(topic, failure));
         } catch (RuntimeException e) {
             return done(reason(topic, e));
