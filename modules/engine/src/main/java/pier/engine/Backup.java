@@ -21,7 +21,8 @@ import pier.store.WriteBatch;
  * A consistent copy of a database, taken while writes go on: the records of every table (users and roles,
  * retained topics and durable sessions are tables too) are read as they are, a fuzzy copy, and then every
  * change the feed holds from the moment the reading began until it ended is added, so that a restore, which
- * applies the changes after the records, arrives at exactly the state at the end position. Indexes, expiry
+ * applies the changes after the records, arrives at exactly the state at the end position; then the bytes
+ * of the blobs the records refer to at that position, which the {@link BlobHold} keeps until they are copied. Indexes, expiry
  * times and computed attributes are rebuilt by the first start on the restored store; the feed starts
  * empty after the end position.
  *
@@ -55,26 +56,34 @@ public final class Backup {
      * @throws IllegalStateException when the feed pruned changes made while the records were read
      */
     public static long write(Database database, OutputStream out) throws IOException {
-        DataOutputStream data = new DataOutputStream(out);
-        data.write(MAGIC.getBytes(StandardCharsets.US_ASCII));
-        long from = database.sequencer().settled();
-        for (Table table : database.tables()) {
-            String map = Database.tableMap(table.definition());
-            try (var records = database.store().scan(map, KeyRange.all())) {
-                for (var it = records.iterator(); it.hasNext(); ) {
-                    StoreEntry record = it.next();
-                    entry(data, PUT, map, record.key(), record.value());
+        BlobHold hold = database.sequencer().blobHold;
+        hold.begin();
+        try {
+            DataOutputStream data = new DataOutputStream(out);
+            data.write(MAGIC.getBytes(StandardCharsets.US_ASCII));
+            BlobReferences blobs = new BlobReferences(database);
+            long from = database.sequencer().settled();
+            for (Table table : database.tables()) {
+                String map = Database.tableMap(table.definition());
+                try (var records = database.store().scan(map, KeyRange.all())) {
+                    for (var it = records.iterator(); it.hasNext(); ) {
+                        StoreEntry record = it.next();
+                        entry(data, PUT, map, record.key(), record.value());
+                        blobs.put(table.definition(), record.key(), record.value());
+                    }
                 }
             }
+            // every change the reading may have seen is at or before this, and in the feed
+            long until = database.sequencer().settled();
+            if (database.feed().firstRetained() > from + 1 && from < until) {
+                throw new IllegalStateException("the feed no longer holds the changes made while the backup read "
+                        + "the tables: its retention is shorter than the backup took");
+            }
+            changes(database, data, from, until, blobs);
+            return until;
+        } finally {
+            hold.end(database.store());
         }
-        // every change the reading may have seen is at or before this, and in the feed
-        long until = database.sequencer().settled();
-        if (database.feed().firstRetained() > from + 1 && from < until) {
-            throw new IllegalStateException("the feed no longer holds the changes made while the backup read the "
-                    + "tables: its retention is shorter than the backup took");
-        }
-        changes(database, data, from, until);
-        return until;
     }
 
     /**
@@ -89,12 +98,18 @@ public final class Backup {
      *                                  longer holds the changes after it (a full backup is needed)
      */
     public static long writeIncrement(Database database, long after, OutputStream out) throws IOException {
-        long until = checkIncrement(database, after);
-        DataOutputStream data = new DataOutputStream(out);
-        data.write(INCREMENT.getBytes(StandardCharsets.US_ASCII));
-        data.writeLong(after);
-        changes(database, data, after, until);
-        return until;
+        BlobHold hold = database.sequencer().blobHold;
+        hold.begin();
+        try {
+            long until = checkIncrement(database, after);
+            DataOutputStream data = new DataOutputStream(out);
+            data.write(INCREMENT.getBytes(StandardCharsets.US_ASCII));
+            data.writeLong(after);
+            changes(database, data, after, until, new BlobReferences(database));
+            return until;
+        } finally {
+            hold.end(database.store());
+        }
     }
 
     /**
@@ -118,19 +133,23 @@ public final class Backup {
         return until;
     }
 
-    // the feed's changes after one position up to another, then the end marker
-    private static void changes(Database database, DataOutputStream data, long after, long until) throws IOException {
+    // the feed's changes after one position up to another, the bytes of the blobs the records refer to at
+    // the end, then the end marker
+    private static void changes(Database database, DataOutputStream data, long after, long until,
+                                BlobReferences blobs) throws IOException {
         try (var changes = database.feed().after(after)) {
             for (var it = changes.takeWhile(change -> change.sequence() <= until).iterator(); it.hasNext(); ) {
-                change(database, data, it.next());
+                change(database, data, it.next(), blobs);
             }
         }
+        blobs.write((map, key, value) -> entry(data, PUT, map, key, value));
         data.writeByte(END);
         data.writeLong(until);
         data.flush();
     }
 
-    private static void change(Database database, DataOutputStream data, FeedEntry change) throws IOException {
+    private static void change(Database database, DataOutputStream data, FeedEntry change, BlobReferences blobs)
+            throws IOException {
         Table table = database.table(change.table()).orElse(null);
         if (table == null || change.kind() == FeedEntry.Kind.MESSAGE) {
             return;
@@ -138,9 +157,12 @@ public final class Backup {
         String map = Database.tableMap(table.definition());
         byte[] key = table.keys().encode(change.id());
         if (change.kind() == FeedEntry.Kind.PUT) {
-            entry(data, PUT, map, key, change.record().orElseThrow().encode());
+            byte[] value = change.record().orElseThrow().encode();
+            entry(data, PUT, map, key, value);
+            blobs.put(table.definition(), key, value);
         } else {
             entry(data, DELETE, map, key, null);
+            blobs.remove(table.definition(), key);
         }
     }
 
@@ -204,8 +226,8 @@ public final class Backup {
         try {
             for (byte kind = data.readByte(); kind != END; kind = data.readByte()) {
                 String map = data.readUTF();
-                if (!map.startsWith("table/") || kind != PUT && kind != DELETE) {
-                    throw new IOException("a backup holds tables only, not " + map);
+                if (!map.startsWith("table/") && !map.startsWith("blob/") || kind != PUT && kind != DELETE) {
+                    throw new IOException("a backup holds tables and blobs only, not " + map);
                 }
                 byte[] key = data.readNBytes(data.readInt());
                 if (kind == PUT) {
@@ -213,7 +235,9 @@ public final class Backup {
                 } else {
                     batch.delete(map, key);
                 }
-                maps.put(map, true);
+                if (map.startsWith("table/")) {
+                    maps.put(map, true);
+                }
                 if (++inBatch == BATCH) {
                     store.commit(batch.build()).join();
                     batch = WriteBatch.builder();

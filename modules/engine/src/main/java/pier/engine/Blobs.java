@@ -84,15 +84,20 @@ final class Blobs {
         return store.scan(map(table), KeyRange.prefix(id(reference))).map(StoreEntry::value);
     }
 
-    /** Adds to a record write's batch the deletion of the blobs it no longer refers to. */
-    static void update(WriteBatch.Builder batch, Store store, TableDefinition table, JsonNode before, JsonNode after) {
+    /**
+     * Adds to a record write's batch the deletion of the blobs it no longer refers to, unless a backup
+     * runs: then {@code hold} keeps them until it ends.
+     */
+    static void update(WriteBatch.Builder batch, Store store, TableDefinition table, JsonNode before, JsonNode after,
+                       BlobHold hold) {
         if (before == null) {
             return;
         }
         for (Attribute attribute : attributes(table)) {
             JsonNode old = before.get(attribute.name());
             JsonNode now = after == null ? null : after.get(attribute.name());
-            if (old != null && old.has("blob") && (now == null || !old.get("blob").equals(now.get("blob")))) {
+            if (old != null && old.has("blob") && (now == null || !old.get("blob").equals(now.get("blob")))
+                    && !hold.keep(map(table), id(old))) {
                 try (var chunks = store.scan(map(table), KeyRange.prefix(id(old)))) {
                     chunks.forEach(chunk -> batch.delete(map(table), chunk.key()));
                 }
@@ -106,6 +111,60 @@ final class Blobs {
             chunks.forEach(chunk -> batch.delete(map(table), chunk.key()));
         }
         store.commit(batch.build()).join();
+    }
+
+    /**
+     * Deletes the chunks of blobs no record refers to, once per store and set of blob attributes (a store
+     * restored from a backup and its increments holds those that the increments' records dropped).
+     */
+    static void reconcile(Store store, List<TableDefinition> tables, pier.codec.Codec cbor) {
+        for (TableDefinition table : tables) {
+            List<Attribute> attributes = attributes(table);
+            byte[] mark = ("blobs/" + table.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] wanted = attributes.stream().map(Attribute::name).toList().toString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (attributes.isEmpty() || java.util.Arrays.equals(store.get(Sequencer.META, mark).orElse(null), wanted)) {
+                continue;
+            }
+            java.util.Set<String> referenced = new java.util.HashSet<>();
+            try (var records = store.scan(Database.tableMap(table), KeyRange.all())) {
+                records.forEach(entry -> {
+                    StoredRecord record = StoredRecord.decode(entry.value());
+                    if (!record.opaque()) {
+                        referenced(table, cbor.decode(record.body())).forEach(id -> referenced.add(
+                                HexFormat.of().formatHex(id)));
+                    }
+                });
+            }
+            WriteBatch.Builder orphans = WriteBatch.builder();
+            long deleted = 0;
+            try (var chunks = store.scan(map(table), KeyRange.all())) {
+                for (var it = chunks.iterator(); it.hasNext(); ) {
+                    byte[] key = it.next().key();
+                    if (!referenced.contains(HexFormat.of().formatHex(key, 0, 16))) {
+                        orphans.delete(map(table), key);
+                        deleted++;
+                    }
+                }
+            }
+            store.commit(orphans.put(Sequencer.META, mark, wanted).build()).join();
+            if (deleted > 0) {
+                System.getLogger(Blobs.class.getName()).log(System.Logger.Level.INFO,
+                        "{0}: deleted {1} chunks of blobs no record refers to", table.name(), deleted);
+            }
+        }
+    }
+
+    /** The ids of the blobs a record refers to. */
+    static List<byte[]> referenced(TableDefinition table, JsonNode record) {
+        List<byte[]> ids = new java.util.ArrayList<>();
+        for (Attribute attribute : attributes(table)) {
+            JsonNode value = record.get(attribute.name());
+            if (value != null && isReference(value)) {
+                ids.add(id(value));
+            }
+        }
+        return ids;
     }
 
     private static byte[] id(JsonNode reference) {

@@ -61,6 +61,7 @@ public final class Database implements SystemTables, AutoCloseable {
         Indexes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor, sequencer::count);
         ComputedAttributes.reconcile(store, tables.stream().map(Table::definition).toList(), cbor);
         Expiry.reconcile(store, tables.stream().map(Table::definition).toList(), cbor);
+        Blobs.reconcile(store, tables.stream().map(Table::definition).toList(), cbor);
         system.stream().flatMap(s -> s.tables().stream()).forEach(this::adoptLegacyMap);
         this.pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("pier-housekeeping")
                 .daemon().factory());

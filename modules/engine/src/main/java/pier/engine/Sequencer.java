@@ -37,6 +37,8 @@ final class Sequencer {
     // deletions not yet durable, with their stamps (kept only in a cluster, where they settle conflicts)
     private final Map<String, Stamp> deletedOverlay = new ConcurrentHashMap<>();
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
+    /** Blobs dropped while a backup runs, kept until it ends. */
+    final BlobHold blobHold = new BlobHold();
     private long sequence;
     private long version;
     private volatile long retainedFrom;
@@ -264,7 +266,7 @@ final class Sequencer {
             com.fasterxml.jackson.databind.JsonNode old = before.map(r -> cbor.decode(r.body())).orElse(null);
             Indexes.update(batch, mutation.table(), mutation.key(), old, mutation.body().orElse(null));
             if (blobs) {
-                Blobs.update(batch, store, mutation.table(), old, mutation.body().orElse(null));
+                Blobs.update(batch, store, mutation.table(), old, mutation.body().orElse(null), blobHold);
             }
         }
         long delta = (stored.isPresent() ? 1 : 0) - (existed ? 1 : 0);
