@@ -178,6 +178,7 @@ final class PierServer {
         AccountResources.registerIn(resources, guards.access());
         Connections connections = new Connections();
         resources.register(Connections.NAME, connections.resource());
+        connections.enforce(guards.access());
         observability.registerProtocolMeters(connections);
         database.useFunctions(Plugins.functions(Plugins.load(config.plugins(), resources)));
         LOG.log(System.Logger.Level.INFO, "store {0} in {1}; serving {2} in {3}", config.storeBackend(),

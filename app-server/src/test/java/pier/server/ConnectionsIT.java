@@ -171,6 +171,18 @@ class ConnectionsIT {
     }
 
     @Test
+    void aWatcherWhoseRoleLosesTheRightIsCutOff() throws Exception {
+        ok(admin.putJson("/$roles/watcher", "{\"tables\": {\"$connections\": [\"read\"]}}"));
+        ok(admin.putJson("/$users/wes", "{\"password\": \"pw-wes\", \"roles\": [\"watcher\"]}"));
+        try (EventLines presence = EventLines.open(port, "wes", "pw-wes", "/$connections/")) {
+            presence.until("event: synced");
+            ok(admin.putJson("/$roles/watcher", "{\"tables\": {}}"));
+            presence.until("event: error");
+            assertThat(presence.data(), org.hamcrest.Matchers.containsString("wes may no longer read $connections"));
+        }
+    }
+
+    @Test
     void countersAndMetricsPerProtocolMoveWithTheTraffic() throws Exception {
         double before = metric("pier_protocol_messages_received_total", "mqtt");
         long bytesBefore = perProtocol().at("/mqtt/bytesIn").asLong();

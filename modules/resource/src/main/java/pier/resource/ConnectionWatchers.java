@@ -37,8 +37,9 @@ final class ConnectionWatchers {
     }
 
     /** A new subscriber: the current state of what it watches, the synced marker, then the changes. */
-    Subscription watch(Optional<String> id, Query query, SubscribeOptions options, Iterable<Connection> live) {
-        Watcher watcher = new Watcher(id, query, options);
+    Subscription watch(Principal principal, Optional<String> id, Query query, SubscribeOptions options,
+                       Iterable<Connection> live) {
+        Watcher watcher = new Watcher(principal, id, query, options);
         if (options.currentState()) {
             for (Connection connection : live) {
                 watcher.state(connection.id(), connection.value(), sequence);
@@ -53,14 +54,25 @@ final class ConnectionWatchers {
         return watchers.size();
     }
 
+    /** After users or roles changed: a subscriber that may no longer read the connections is closed. */
+    void recheck(Access access) {
+        watchers.forEach(watcher -> {
+            if (!access.allows(watcher.principal, Connections.NAME, Permission.READ)) {
+                watcher.close(watcher.principal.name() + " may no longer read " + Connections.NAME);
+            }
+        });
+    }
+
     private final class Watcher extends QueuedSubscription {
 
+        private final Principal principal;
         private final Optional<String> id;
         private final Query query;
         private final Set<String> shown = new HashSet<>(); // guarded by the watchers' lock
 
-        Watcher(Optional<String> id, Query query, SubscribeOptions options) {
+        Watcher(Principal principal, Optional<String> id, Query query, SubscribeOptions options) {
             super(options.capacity(), options.overflow());
+            this.principal = principal;
             this.id = id;
             this.query = query;
         }

@@ -104,6 +104,20 @@ public final class Connections {
         return new ConnectionsResource(this);
     }
 
+    /**
+     * Checks the subscribers of {@code $connections} again after every change of users or roles: one that
+     * may no longer read it is closed with the reason.
+     *
+     * @param access who may do what
+     */
+    public void enforce(Access access) {
+        access.onChange(() -> {
+            synchronized (watchers) {
+                watchers.recheck(access);
+            }
+        });
+    }
+
     List<Connection> live() {
         return new ArrayList<>(live.values());
     }

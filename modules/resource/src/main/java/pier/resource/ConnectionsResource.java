@@ -68,7 +68,8 @@ final class ConnectionsResource implements Resource {
     @Override
     public Subscription subscribe(Request request, SubscribeOptions options) {
         synchronized (connections.watchers()) {
-            return connections.watchers().watch(request.id(), request.query(), options, connections.live());
+            return connections.watchers().watch(request.principal(), request.id(), request.query(), options,
+                    connections.live());
         }
     }
 

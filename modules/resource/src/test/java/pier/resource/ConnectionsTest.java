@@ -67,6 +67,33 @@ class ConnectionsTest {
     }
 
     @Test
+    void aSubscriberThatLosesTheRightIsClosedWithTheReason() throws Exception {
+        java.util.List<Runnable> listeners = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean allowed = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Access access = new Access() {
+            @Override
+            public boolean allows(Principal principal, String resource, Permission permission) {
+                return allowed.get();
+            }
+
+            @Override
+            public void onChange(Runnable listener) {
+                listeners.add(listener);
+            }
+        };
+        connections.enforce(access);
+        try (Subscription watching = resource.subscribe(Request.of(ALICE, null), SubscribeOptions.DEFAULT)) {
+            assertThat(next(watching), instanceOf(Event.Synced.class));
+            listeners.forEach(Runnable::run);
+            assertThat(watching.isClosed(), is(false));
+            allowed.set(false);
+            listeners.forEach(Runnable::run);
+            assertThat(watching.isClosed(), is(true));
+            assertThat(watching.closeReason().orElseThrow(), is("alice may no longer read $connections"));
+        }
+    }
+
+    @Test
     void listingAndCountersCoverLiveAndEndedConnections() {
         Connection a = connections.open(Connections.MQTT, ALICE, "/a", Optional.of("a"));
         Connection b = connections.open(Connections.MQTT, ALICE, "/b", Optional.of("b"));
