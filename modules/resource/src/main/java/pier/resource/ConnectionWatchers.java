@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,12 +29,13 @@ final class ConnectionWatchers {
      * A connection opened, changed or ended: each subscriber that sees it gets its state; one that stops
      * seeing it, a deletion ({@code left} when it no longer matches a query).
      */
-    void changed(String id, JsonNode value, boolean gone) {
+    void changed(String id, Supplier<JsonNode> value, boolean gone) {
         long position = ++sequence;
         if (watchers.isEmpty()) {
-            return;
+            return; // the record is made only for someone who listens
         }
-        watchers.forEach(watcher -> watcher.changed(id, value, gone, position));
+        JsonNode made = value.get();
+        watchers.forEach(watcher -> watcher.changed(id, made, gone, position));
     }
 
     /** A new subscriber: the current state of what it watches, the synced marker, then the changes. */

@@ -55,7 +55,7 @@ public final class Connections {
                     clientId);
             live.put(number, connection);
             totals(protocol).opened.increment();
-            watchers.changed(connection.id(), connection.value(), false);
+            watchers.changed(connection.id(), connection::value, false);
             return connection;
         }
     }
@@ -137,7 +137,7 @@ public final class Connections {
     void changed(Connection connection) {
         synchronized (watchers) {
             if (live.containsKey(Long.parseLong(connection.id()))) {
-                watchers.changed(connection.id(), connection.value(), false);
+                watchers.changed(connection.id(), connection::value, false);
             }
         }
     }
@@ -151,11 +151,10 @@ public final class Connections {
             totals.bytesIn.add(connection.bytesIn());
             totals.bytesOut.add(connection.bytesOut());
             totals.dropped.add(connection.droppedCount());
-            var last = connection.value().put("disconnected", reason);
-            if (willDue) {
-                last.put("willDue", true);
-            }
-            watchers.changed(connection.id(), last, true);
+            watchers.changed(connection.id(), () -> {
+                var last = connection.value().put("disconnected", reason);
+                return willDue ? last.put("willDue", true) : last;
+            }, true);
         }
     }
 
