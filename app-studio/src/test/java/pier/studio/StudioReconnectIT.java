@@ -78,7 +78,10 @@ class StudioReconnectIT {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(status(robot), startsWith("reconnecting")));
         server = ServerProcess.start(Map.of("PIER_ADMIN_PASSWORD", "s3cret"), args);
         server.awaitReady();
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(status(robot), startsWith("reconnected")));
+        // Paho retries after 1, 2, 4, 8, then every 10 s, and an attempt that meets the old server going
+        // away waits out its 10 s connection time-out: two full rounds of that fit in a minute
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(status(robot),
+                startsWith("reconnected")));
 
         TableView<?> log = robot.lookup("#log").queryTableView();
         try (PierClient rest = PierClient.of(address)) {
