@@ -161,6 +161,12 @@ final class MapDbStore implements Store {
         // not entrySet().stream(): its spliterator asks the slice for its size, which MapDB counts entry by entry
         return StreamSupport.stream(() -> Spliterators.spliteratorUnknownSize(slice.entrySet().iterator(),
                         Spliterator.ORDERED | Spliterator.NONNULL), Spliterator.ORDERED | Spliterator.NONNULL, false)
-                .map(entry -> new StoreEntry(entry.getKey().clone(), entry.getValue().clone()));
+                // MapDB's iterator can hand over an entry whose value a concurrent commit deleted meanwhile:
+                // it is gone, as a scan that came a moment later would find
+                .map(entry -> {
+                    byte[] value = entry.getValue();
+                    return value == null ? null : new StoreEntry(entry.getKey().clone(), value.clone());
+                })
+                .filter(java.util.Objects::nonNull);
     }
 }
