@@ -268,7 +268,8 @@ final class PierServer {
                 CodecLimits.DEFAULT.maxBytes(), config.sseKeepAlive());
         LoginService login = new LoginService(logins);
         GraphQlService graphQl = new GraphQlService(overHttp, logins, CodecLimits.DEFAULT.maxBytes());
-        BackupService backup = new BackupService(logins, served.guards().access()::isSuperUser, backups(served));
+        BackupService backup = new BackupService(logins, served.guards().access()::isSuperUser,
+                new DatabaseBackups(served.database()));
         Consumer<HttpRouting.Builder> routes = routing -> routing.addFilter(ConnectionClose.filter())
                 .addFilter(SafeResponses.filter())
                 .addFilter(webSockets.upgradeGate())
@@ -281,25 +282,6 @@ final class PierServer {
                     .port(config.httpsPort()).tls(tls).routing(routes).addRouting(webSockets.routing()));
         }
         return builder;
-    }
-
-    private static BackupService.Source backups(Served served) {
-        return new BackupService.Source() {
-            @Override
-            public long writeTo(java.io.OutputStream out) throws IOException {
-                return pier.engine.Backup.write(served.database(), out);
-            }
-
-            @Override
-            public void checkIncrement(long after) {
-                pier.engine.Backup.checkIncrement(served.database(), after);
-            }
-
-            @Override
-            public long writeIncrement(long after, java.io.OutputStream out) throws IOException {
-                return pier.engine.Backup.writeIncrement(served.database(), after, out);
-            }
-        };
     }
 
     /** The settings every HTTP listener shares, plain or TLS. */

@@ -113,19 +113,18 @@ final class ServerView extends BorderPane {
         ServerMetrics metrics = reading.metrics();
         MetricRates.Reading now = rates.next(metrics, System.nanoTime());
         second++;
-        now.perSecond("pier_protocol_messages_received_total", "protocol").forEach((protocol, rate) ->
-                protocols.add(second, protocol, rate));
-        now.perSecond("pier_table_writes_total", "table").forEach((table, rate) -> tables.add(second, table, rate));
+        java.util.Map<String, Double> messages = now.perSecond("pier_protocol_messages_received_total", "protocol");
+        java.util.Map<String, Double> writes = now.perSecond("pier_table_writes_total", "table");
+        messages.forEach((protocol, rate) -> protocols.add(second, protocol, rate));
+        writes.forEach((table, rate) -> tables.add(second, table, rate));
         double latencyMs = now.meanMillis("pier_store_batch_latency_seconds");
         latency.add(second, "latency", latencyMs);
         double heapMb = metrics.value("memory_usedHeap_bytes") / (1 << 20);
         heap.add(second, "heap", heapMb);
         summary.setText(String.format(java.util.Locale.ROOT, "%d connections · %.0f messages in/s · %.0f writes/s · "
                         + "commit latency %.1f ms · heap %.0f MB", connections.size(),
-                now.perSecond("pier_protocol_messages_received_total", "protocol").values().stream()
-                        .mapToDouble(Double::doubleValue).sum(),
-                now.perSecond("pier_table_writes_total", "table").values().stream().mapToDouble(Double::doubleValue)
-                        .sum(), latencyMs, heapMb));
+                messages.values().stream().mapToDouble(Double::doubleValue).sum(),
+                writes.values().stream().mapToDouble(Double::doubleValue).sum(), latencyMs, heapMb));
     }
 
     private static String join(JsonNode list) {

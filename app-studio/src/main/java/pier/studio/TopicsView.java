@@ -20,6 +20,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.util.Duration;
 
+import pier.client.LiveMessage;
 import pier.client.LiveSubscription;
 
 /**
@@ -41,6 +42,7 @@ final class TopicsView extends BorderPane {
     private final TextArea value = new TextArea();
     private final Timeline ticks = new Timeline(new KeyFrame(Duration.millis(250), event -> tick()));
     private volatile LiveSubscription subscription;
+    private LiveMessage shown;
     private int tick;
 
     TopicsView(Session session) {
@@ -110,12 +112,15 @@ final class TopicsView extends BorderPane {
                 ? " · " + counts.beyondLimit() + " on topics beyond the " + TopicCounts.MAX_TOPICS + " kept" : ""));
     }
 
+    // decoded only when the selected topic's newest message is another one than is shown
     private void show(TreeItem<TopicTree.Node> item) {
         TopicTree.Node node = item == null ? null : item.getValue();
-        String text = node == null || node.last == null ? "" : node.topic + "\n\n" + node.last.decoded().text();
-        if (!text.equals(value.getText())) {
-            value.setText(text);
+        LiveMessage newest = node == null ? null : node.last;
+        if (newest == shown) {
+            return;
         }
+        shown = newest;
+        value.setText(newest == null ? "" : node.topic + "\n\n" + newest.decoded().text());
     }
 
     private static TreeTableColumn<TopicTree.Node, String> column(String title, double width,

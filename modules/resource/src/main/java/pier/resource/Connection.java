@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Connection {
 
     private final Connections owner;
-    private final String id;
+    private final long number;
     private final String protocol;
     private final String user;
     private final String remoteAddress;
@@ -37,19 +37,23 @@ public final class Connection {
     private volatile IntSupplier queueDepth = () -> 0;
     private volatile ObjectNode will;
 
-    Connection(Connections owner, String id, String protocol, Principal principal, String remoteAddress,
+    Connection(Connections owner, long number, String protocol, Principal principal, String remoteAddress,
                Optional<String> clientId) {
         this.owner = owner;
-        this.id = id;
+        this.number = number;
         this.protocol = protocol;
         this.user = principal.name();
         this.remoteAddress = remoteAddress;
         this.clientId = clientId;
     }
 
-    /** @return its id in {@code $connections} */
+    /** @return its id in {@code $connections}: its number, in the order connections opened */
     public String id() {
-        return id;
+        return Long.toString(number);
+    }
+
+    long number() {
+        return number;
     }
 
     /** @return its protocol, one of the {@code Connections} protocol names */
@@ -182,7 +186,7 @@ public final class Connection {
 
     /** Its state as a record body. */
     ObjectNode value() {
-        ObjectNode value = JsonNodeFactory.instance.objectNode().put("id", id).put("protocol", protocol)
+        ObjectNode value = JsonNodeFactory.instance.objectNode().put("id", id()).put("protocol", protocol)
                 .put("user", user);
         clientId.ifPresent(client -> value.put("clientId", client));
         value.put("remoteAddress", remoteAddress).put("since", since.toString());

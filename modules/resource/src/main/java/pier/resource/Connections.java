@@ -51,8 +51,7 @@ public final class Connections {
         }
         synchronized (watchers) {
             long number = ++opened;
-            Connection connection = new Connection(this, Long.toString(number), protocol, principal, remoteAddress,
-                    clientId);
+            Connection connection = new Connection(this, number, protocol, principal, remoteAddress, clientId);
             live.put(number, connection);
             totals(protocol).opened.increment();
             watchers.changed(connection.id(), connection::value, false);
@@ -136,7 +135,7 @@ public final class Connections {
 
     void changed(Connection connection) {
         synchronized (watchers) {
-            if (live.containsKey(Long.parseLong(connection.id()))) {
+            if (live.containsKey(connection.number())) {
                 watchers.changed(connection.id(), connection::value, false);
             }
         }
@@ -144,7 +143,7 @@ public final class Connections {
 
     void closed(Connection connection, String reason, boolean willDue) {
         synchronized (watchers) {
-            live.remove(Long.parseLong(connection.id()));
+            live.remove(connection.number());
             Totals totals = totals(connection.protocol());
             totals.messagesIn.add(connection.messagesIn());
             totals.messagesOut.add(connection.messagesOut());
