@@ -1,31 +1,43 @@
 package pier.studio;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
- * Messages per second over the last minute, counted in one-second buckets. {@link #record(long)} is called
- * on the client's thread for every message; {@link #rate(long)} by the chart once a second.
+ * Messages per second between two readings: {@link #record()} is called on the client's thread for every
+ * message; {@link #rate(long)} by the chart once a second. Every message is in exactly one reading, however
+ * late a reading comes (a busy JavaFX thread), so a burst is never missed between two of them.
  */
 final class RateMeter {
 
-    private static final int SECONDS = 60;
+    private final LongAdder received = new LongAdder();
+    private long readAt; // the chart's thread only
+    private long readCount;
 
-    private final long[] counts = new long[SECONDS];
-    private final long[] bucketSecond = new long[SECONDS];
-
-    /** Counts one message received at {@code millis}. */
-    synchronized void record(long millis) {
-        long second = millis / 1000;
-        int slot = (int) (second % SECONDS);
-        if (bucketSecond[slot] != second) {
-            bucketSecond[slot] = second;
-            counts[slot] = 0;
-        }
-        counts[slot]++;
+    /**
+     * A meter whose first reading covers what came since now.
+     *
+     * @param nanos now, from {@link System#nanoTime()}
+     */
+    RateMeter(long nanos) {
+        readAt = nanos;
     }
 
-    /** The number of messages received in the whole second before the one holding {@code millis}. */
-    synchronized long rate(long millis) {
-        long second = millis / 1000 - 1;
-        int slot = (int) (second % SECONDS);
-        return bucketSecond[slot] == second ? counts[slot] : 0;
+    /** Counts one message. */
+    void record() {
+        received.increment();
+    }
+
+    /**
+     * The messages per second since the last reading (the first: since the meter was made).
+     *
+     * @param nanos now, from {@link System#nanoTime()}
+     * @return the rate
+     */
+    double rate(long nanos) {
+        long count = received.sum();
+        double rate = nanos <= readAt ? 0 : (count - readCount) * 1e9 / (nanos - readAt);
+        readAt = nanos;
+        readCount = count;
+        return rate;
     }
 }

@@ -41,7 +41,7 @@ final class SubscriptionPane extends BorderPane {
     static final int ROWS_KEPT = 1_000;
 
     private final LiveLog<LogEntry> log = new LiveLog<>(SHOWN_PER_TICK);
-    private final RateMeter rate = new RateMeter();
+    private final RateMeter rate = new RateMeter(System.nanoTime());
     private final ObservableList<LogEntry> rows = FXCollections.observableArrayList();
     private final FilteredList<LogEntry> shown = new FilteredList<>(rows);
     private final TableView<LogEntry> table = new TableView<>(shown);
@@ -92,7 +92,7 @@ final class SubscriptionPane extends BorderPane {
 
     /** Called for every message, on the client's thread, which also decodes it. */
     void receive(LiveMessage message) {
-        rate.record(System.currentTimeMillis());
+        rate.record();
         recording.receive(message);
         log.offer(LogEntry.of(message));
     }
@@ -157,7 +157,7 @@ final class SubscriptionPane extends BorderPane {
     }
 
     private void plotRate() {
-        perSecond.add(++seconds, "messages", rate.rate(System.currentTimeMillis()));
+        perSecond.add(++seconds, "messages", rate.rate(System.nanoTime()));
     }
 
     private void select(LogEntry entry) {

@@ -56,8 +56,10 @@ class LiveIT extends StudioTestBase {
             }
         }
         LineChart<?, ?> chart = robot.from(pane).lookup("#rate").queryAs(LineChart.class);
-        await().atMost(PATIENCE).until(() -> !chart.getData().isEmpty() && chart.getData().getFirst().getData().stream()
-                .anyMatch(point -> ((XYChart.Data<?, ?>) point).getYValue() instanceof Number n && n.longValue() > 0));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(text(pane, "#counts") + " " + chart.getData().stream()
+                .map(series -> series.getData().toString()).toList(), !chart.getData().isEmpty() && chart.getData()
+                .getFirst().getData().stream().anyMatch(point -> ((XYChart.Data<?, ?>) point).getYValue()
+                        instanceof Number n && n.doubleValue() > 0), is(true)));
         await().atMost(PATIENCE).until(() -> text(pane, "#counts").startsWith("300 received"));
     }
 

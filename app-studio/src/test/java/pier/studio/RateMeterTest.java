@@ -7,22 +7,26 @@ import static org.hamcrest.Matchers.is;
 
 class RateMeterTest {
 
+    private static final long SECOND = 1_000_000_000L;
+
     @Test
-    void reportsTheLastWholeSecond() {
-        RateMeter meter = new RateMeter();
+    void reportsWhatCameBetweenTwoReadingsPerSecond() {
+        RateMeter meter = new RateMeter(9 * SECOND);
+        assertThat(meter.rate(10 * SECOND), is(0.0));
         for (int i = 0; i < 7; i++) {
-            meter.record(10_000 + i * 100);
+            meter.record();
         }
-        meter.record(11_500);
-        assertThat(meter.rate(11_900), is(7L));
-        assertThat(meter.rate(12_100), is(1L));
-        assertThat(meter.rate(13_000), is(0L));
+        assertThat(meter.rate(11 * SECOND), is(7.0));
+        assertThat(meter.rate(12 * SECOND), is(0.0));
     }
 
     @Test
-    void forgetsASecondSixtySecondsOld() {
-        RateMeter meter = new RateMeter();
-        meter.record(5_000);
-        assertThat(meter.rate(66_000), is(0L));
+    void aLateReadingStillCountsTheBurstBeforeIt() {
+        RateMeter meter = new RateMeter(0);
+        for (int i = 0; i < 300; i++) {
+            meter.record();
+        }
+        // a first reading two seconds late: the burst that came before it is in it, over the time it covers
+        assertThat(meter.rate(2 * SECOND), is(150.0));
     }
 }
